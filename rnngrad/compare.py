@@ -1,0 +1,60 @@
+"""Compare two results/ trees: bytes where they can match, tolerances where a CPU may differ.
+
+Another CPU can pick other BLAS kernels and change the last bits of W_hh and what follows from it,
+so regenerated results are compared with arrays at a relative tolerance and figures pixel for pixel.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+
+def _files(directory: Path) -> set[str]:
+    return {str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file()}
+
+
+def _npz_differences(expected, actual, *, rtol) -> list[str]:
+    with np.load(expected) as want, np.load(actual) as got:
+        if want.files != got.files:
+            return [f"keys {want.files} != {got.files}"]
+        found = []
+        for key in want.files:
+            a, b = want[key], got[key]
+            if a.shape != b.shape or a.dtype != b.dtype:
+                found.append(f"{key}: shape/dtype {a.shape} {a.dtype} != {b.shape} {b.dtype}")
+            elif a.dtype.kind in "fc":
+                if not np.allclose(b, a, rtol=rtol, atol=0, equal_nan=True):
+                    worst = np.nanmax(np.abs(b - a) / np.maximum(np.abs(a), np.finfo(float).tiny))
+                    found.append(f"{key}: max relative difference {worst:.3g} > {rtol:g}")
+            elif not np.array_equal(a, b):
+                found.append(f"{key}: values differ")
+        return found
+
+
+def _png_differences(expected, actual) -> list[str]:
+    from matplotlib.image import imread
+
+    a, b = imread(expected), imread(actual)
+    if a.shape != b.shape:
+        return [f"image size {a.shape} != {b.shape}"]
+    changed = int(np.any(a != b, axis=-1).sum())
+    return [f"{changed} pixels differ"] if changed else []
+
+
+def compare_results(expected_dir, actual_dir, *, rtol: float = 1e-12) -> list[str]:
+    """Every difference between two results/ trees, one line each; empty if they agree."""
+    expected_dir, actual_dir = Path(expected_dir), Path(actual_dir)
+    want, got = _files(expected_dir), _files(actual_dir)
+    found = [f"{name}: missing" for name in sorted(want - got)]
+    found += [f"{name}: not expected" for name in sorted(got - want)]
+    for name in sorted(want & got):
+        expected, actual = expected_dir / name, actual_dir / name
+        if expected.read_bytes() == actual.read_bytes():
+            continue
+        if name.endswith(".npz"):
+            found += [f"{name}: {line}" for line in _npz_differences(expected, actual, rtol=rtol)]
+        elif name.endswith(".png"):
+            found += [f"{name}: {line}" for line in _png_differences(expected, actual)]
+        else:
+            found.append(f"{name}: bytes differ")
+    return found

@@ -1,0 +1,124 @@
+"""Contributions to the gradient at step k: the notebook's arithmetic and the true Jacobian product.
+
+>>> import numpy as np, rnngrad
+>>> rng = np.random.RandomState(0)
+>>> w_hh, w_hx = 0.5 * np.eye(3), rng.randn(3, 3)
+>>> h, x, b_h = rng.randn(3, 4), rng.randn(3, 4), np.zeros((3, 1))
+>>> rnngrad.jacobian_contributions(w_hh, w_hx, b_h, h, x, activation="linear").contribution
+array([0.0625, 0.125 , 0.25  , 0.5   ])
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from rnngrad.activations import get_activation
+
+
+@dataclass(frozen=True)
+class Contributions:
+    """metric(P_k) for k = 1..t, as a value and as log10 of its magnitude."""
+
+    k: np.ndarray
+    contribution: np.ndarray
+    log10_contribution: np.ndarray
+    method: str
+    metric: str
+
+
+def _max_abs(matrix):
+    return np.max(np.abs(matrix))
+
+
+def _frobenius(matrix):
+    return np.linalg.norm(matrix, "fro")
+
+
+def _spectral_norm(matrix):
+    return np.linalg.norm(matrix, 2)
+
+
+JACOBIAN_METRICS = {"spectral_norm": _spectral_norm, "frobenius": _frobenius, "max_abs": _max_abs}
+COURSE_METRICS = ("max_entry",)
+
+
+def preactivations(w_hh, w_hx, b_h, h, x) -> np.ndarray:
+    """a_i = W_hh h[:, i] + W_hx x[:, i] + b_h for every step i, as columns of an (n, t) array."""
+    return w_hh @ h + w_hx @ x + np.reshape(b_h, (-1, 1))
+
+
+def rollout(w_hh, w_hx, b_h, x, *, activation: str, initial_state=None) -> np.ndarray:
+    """States of the recurrence h[:, 0] = initial_state, h[:, i+1] = σ(a_i); returns h (n, t)."""
+    sigma = get_activation(activation).function
+    n, t = x.shape
+    bias = np.reshape(b_h, -1)
+    h = np.empty((n, t))
+    h[:, 0] = 0.0 if initial_state is None else initial_state
+    for i in range(t - 1):
+        h[:, i + 1] = sigma(w_hh @ h[:, i] + w_hx @ x[:, i] + bias)
+    return h
+
+
+def course_contributions(w_hh, w_hx, b_h, h, x, *, activation: str = "sigmoid") -> Contributions:
+    """The notebook's `np.max(prod(k))` for k = 1..t, bit for bit, in one backward pass.
+
+    The notebook's factor reduces to the vector v_i = W_hhᵀ σ'(a_i) (np.diag of a broadcast
+    (n, n) matrix takes its diagonal) and `p *= v_i` multiplies elementwise, so
+    contribution[k-1] = max(v_{t-1} * ... * v_{k-1}), a signed maximum. This is not the Jacobian
+    product; see `jacobian_contributions`.
+    """
+    derivative = get_activation(activation).derivative
+    t = h.shape[1]
+    bias = np.reshape(b_h, -1)
+    contribution = np.empty(t)
+    product = 1
+    # Same expressions and the same multiplication order as the notebook keep every bit equal:
+    # one matrix-vector product per step (a matrix-matrix product may round differently).
+    for i in range(t - 1, -1, -1):
+        product = product * (w_hh.T @ derivative(w_hh @ h[:, i] + w_hx @ x[:, i] + bias))
+        contribution[i] = np.max(product)
+    with np.errstate(divide="ignore"):
+        log10_contribution = np.log10(np.abs(contribution))
+    return Contributions(
+        k=np.arange(1, t + 1),
+        contribution=contribution,
+        log10_contribution=log10_contribution,
+        method="course",
+        metric="max_entry",
+    )
+
+
+def jacobian_contributions(
+    w_hh, w_hx, b_h, h, x, *, activation: str, metric: str = "spectral_norm"
+) -> Contributions:
+    """metric(P_k) for P_k = J_{k-1} J_k ... J_{t-1}, J_i = W_hhᵀ diag(σ'(a_i)), k = 1..t.
+
+    P_k is (∂h_t/∂h_{k-1})ᵀ, built in one backward pass P_k = J_{k-1} P_{k+1}. The running
+    product is rescaled to max |entry| = 1 at every step and the scale kept as a log10, so
+    `log10_contribution` stays finite where `contribution` itself under- or overflows.
+    """
+    measure = JACOBIAN_METRICS[metric]
+    slopes = get_activation(activation).derivative(preactivations(w_hh, w_hx, b_h, h, x))
+    n, t = h.shape
+    log10_contribution = np.empty(t)
+    product = np.eye(n)
+    log10_scale = 0.0
+    for i in range(t - 1, -1, -1):
+        product = (w_hh.T * slopes[:, i]) @ product  # J_i @ P_{i+2}; scaling columns = @ diag
+        size = np.max(np.abs(product))
+        if size == 0:
+            # An exactly zero product (e.g. relu with every unit off) stays zero further back.
+            log10_contribution[: i + 1] = -np.inf
+            break
+        product /= size
+        log10_scale += np.log10(size)
+        log10_contribution[i] = log10_scale + np.log10(measure(product))
+    with np.errstate(over="ignore"):
+        contribution = 10.0**log10_contribution
+    return Contributions(
+        k=np.arange(1, t + 1),
+        contribution=contribution,
+        log10_contribution=log10_contribution,
+        method="jacobian",
+        metric=metric,
+    )

@@ -1,0 +1,56 @@
+"""Reading and writing rnngrad's files: byte-for-byte reproducible and written atomically.
+
+The only module that touches the file system.
+"""
+
+import contextlib
+import os
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+# np.savez stamps every member with the current time; a fixed stamp makes the bytes reproducible.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+@contextlib.contextmanager
+def _atomic_path(path):
+    """Yield a temporary path beside `path`, renamed onto it only once writing has succeeded."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        yield partial
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def save_npz(path, arrays: Mapping[str, object]) -> None:
+    """Write `arrays` to an .npz that np.load reads, with the given key order and no timestamps."""
+    with _atomic_path(path) as partial, zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as zf:
+        for key, value in arrays.items():
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=_ZIP_EPOCH)
+            info.external_attr = 0o644 << 16
+            with zf.open(info, "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(value), allow_pickle=False)
+
+
+def load_npz(path) -> dict[str, np.ndarray]:
+    """Read an .npz written by `save_npz` into a dict (no pickled objects allowed)."""
+    with np.load(path, allow_pickle=False) as data:
+        return {key: data[key] for key in data.files}
+
+
+def save_figure(figure, path, *, dpi: int = 100) -> None:
+    """Save a matplotlib figure as PNG without the version-dependent Software tag."""
+    with _atomic_path(path) as partial:
+        figure.savefig(partial, format="png", dpi=dpi, metadata={"Software": None})
+
+
+def save_text(path, text: str) -> None:
+    """Write a text file atomically."""
+    with _atomic_path(path) as partial:
+        partial.write_text(text, encoding="utf-8")

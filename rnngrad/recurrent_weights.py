@@ -1,0 +1,82 @@
+"""The recurrent weight matrix W_hh, built from chosen eigenvalues and eigenvectors."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RecurrentWeights:
+    """W_hh = Q diag(eigenvalues) Q⁻¹ with its spectral radius ρ and spectral norm ‖W_hh‖₂."""
+
+    eigenvalues: np.ndarray
+    q: np.ndarray
+    w_hh: np.ndarray
+    spectral_radius: float
+    spectral_norm: float
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Return the weights as named arrays, in the order they are saved."""
+        return {
+            "eigenvalues": self.eigenvalues,
+            "Q": self.q,
+            "W_hh": self.w_hh,
+            "spectral_radius": np.float64(self.spectral_radius),
+            "spectral_norm": np.float64(self.spectral_norm),
+        }
+
+
+def spectral_radius(matrix: np.ndarray) -> float:
+    """ρ(W) = max |λ| over the eigenvalues of W (LAPACK geev)."""
+    return float(np.max(np.abs(np.linalg.eigvals(matrix))))
+
+
+def spectral_norm(matrix: np.ndarray) -> float:
+    """‖W‖₂, the largest singular value of W (LAPACK gesdd)."""
+    return float(np.linalg.norm(matrix, 2))
+
+
+def orthogonal_matrix(rng: np.random.RandomState, n: int) -> np.ndarray:
+    """A random orthogonal matrix: Q of the QR of randn(n, n), column signs fixed by diag(R) > 0."""
+    q, r = np.linalg.qr(rng.randn(n, n))
+    return q * np.where(np.diag(r) < 0, -1.0, 1.0)
+
+
+def construct_w_hh(
+    *,
+    rng: np.random.RandomState,
+    hidden_size: int,
+    eigenvalues=None,
+    eigenvectors: str = "random",
+    matrix=None,
+) -> RecurrentWeights:
+    """Build W_hh as the notebook does, continuing the checkpoint's generator `rng`.
+
+    `eigenvalues` is {"uniform": [low, high]} (low + rand(n) * (high - low)) or {"values": [...]};
+    `eigenvectors` is "random" (Q = randn(n, n), W = Q diag(λ) Q⁻¹) or "orthogonal" (W symmetric).
+    An explicit `matrix` replaces both, and its eigen-decomposition is reported.
+    """
+    n = hidden_size
+    if matrix is not None:
+        w_hh = np.asarray(matrix, dtype=float)
+        eig, q = np.linalg.eig(w_hh)
+    else:
+        if "uniform" in eigenvalues:
+            low, high = eigenvalues["uniform"]
+            eig = low + rng.rand(n) * (high - low)
+        else:
+            eig = np.asarray(eigenvalues["values"], dtype=float)
+        if eigenvectors == "orthogonal":
+            q = orthogonal_matrix(rng, n)
+            w_hh = q @ np.diag(eig) @ q.T
+            w_hh = (w_hh + w_hh.T) / 2  # exactly symmetric, not only up to rounding
+        else:
+            q = rng.randn(n, n)
+            w_hh = q @ np.diag(eig) @ np.linalg.inv(q)
+    return RecurrentWeights(
+        eigenvalues=eig,
+        q=q,
+        w_hh=w_hh,
+        spectral_radius=spectral_radius(w_hh),
+        spectral_norm=spectral_norm(w_hh),
+    )

@@ -1,0 +1,118 @@
+"""One function per workflow step: settings and arrays in, the named arrays of its output file out.
+
+Each `scripts/<step>.py` loads its inputs, calls the function of the same name and saves the result.
+"""
+
+import numpy as np
+
+from rnngrad import theory
+from rnngrad.activations import get_activation
+from rnngrad.checkpoint import generate_checkpoint as _generate_checkpoint
+from rnngrad.contributions import course_contributions, jacobian_contributions, rollout
+from rnngrad.random_state import state_from_arrays
+from rnngrad.recurrent_weights import construct_w_hh as _construct_w_hh
+
+OVERFLOW_NOTE = (
+    "contribution = 10**log10_contribution underflows to 0 below 1e-308 and overflows to inf "
+    "above 1.8e308; log10_contribution is computed from a rescaled product and stays exact"
+)
+
+
+def generate_checkpoint(*, seed, hidden_size, sequence_length, checkpoint) -> dict:
+    """Arrays of checkpoint.npz: h, x, b_h, W_hx and the generator state after drawing them."""
+    drawn = _generate_checkpoint(
+        seed=seed,
+        hidden_size=hidden_size,
+        sequence_length=sequence_length,
+        states=checkpoint["states"],
+        inputs=checkpoint["inputs"],
+        bias=checkpoint["bias"],
+    )
+    return drawn.arrays()
+
+
+def _theory(*, gamma, spectral_radius, spectral_norm) -> dict:
+    return {
+        "gamma": np.float64(gamma),
+        "eigenvalue_rule": np.str_(
+            theory.eigenvalue_rule(gamma=gamma, spectral_radius=spectral_radius)
+        ),
+        "singular_value_condition": np.str_(
+            theory.singular_value_condition(gamma=gamma, spectral_norm=spectral_norm)
+        ),
+    }
+
+
+def construct_w_hh(*, checkpoint_arrays, hidden_size, w_hh, activation) -> dict:
+    """Arrays of w_hh.npz: eigenvalues, Q, W_hh, ρ, ‖W_hh‖₂, γ and both verdicts."""
+    weights = _construct_w_hh(
+        rng=state_from_arrays(checkpoint_arrays),
+        hidden_size=hidden_size,
+        eigenvalues=w_hh.get("eigenvalues"),
+        eigenvectors=w_hh.get("eigenvectors", "random"),
+        matrix=w_hh.get("matrix"),
+    )
+    gamma = get_activation(activation).gamma
+    return weights.arrays() | _theory(
+        gamma=gamma,
+        spectral_radius=weights.spectral_radius,
+        spectral_norm=weights.spectral_norm,
+    )
+
+
+def compute_contributions(
+    *, checkpoint_arrays, w_hh_arrays, activation, states, initial_state, method, metric
+) -> dict:
+    """Arrays of contributions.npz: k, contribution, log10_contribution, method, metric, theory."""
+    w_hh, w_hx = w_hh_arrays["W_hh"], checkpoint_arrays["W_hx"]
+    b_h, h, x = checkpoint_arrays["b_h"], checkpoint_arrays["h"], checkpoint_arrays["x"]
+    if states == "rollout":
+        start = None if initial_state == "zeros" else np.asarray(initial_state, dtype=float)
+        h = rollout(w_hh, w_hx, b_h, x, activation=activation, initial_state=start)
+    if method == "course":
+        result = course_contributions(w_hh, w_hx, b_h, h, x, activation=activation)
+    else:
+        result = jacobian_contributions(w_hh, w_hx, b_h, h, x, activation=activation, metric=metric)
+    gamma = get_activation(activation).gamma
+    spectral_radius = float(w_hh_arrays["spectral_radius"])
+    spectral_norm = float(w_hh_arrays["spectral_norm"])
+    arrays = {
+        "k": result.k,
+        "contribution": result.contribution,
+        "log10_contribution": result.log10_contribution,
+        "method": np.str_(result.method),
+        "metric": np.str_(result.metric),
+        "note": np.str_(OVERFLOW_NOTE),
+        "spectral_radius": np.float64(spectral_radius),
+        "spectral_norm": np.float64(spectral_norm),
+        **_theory(gamma=gamma, spectral_radius=spectral_radius, spectral_norm=spectral_norm),
+        "growth_per_step": np.float64(theory.growth_per_step(result.log10_contribution)),
+        "log10_bound": theory.log10_bound(
+            gamma=gamma, spectral_norm=spectral_norm, sequence_length=len(result.k)
+        ),
+    }
+    if states == "rollout":
+        arrays["h"] = h
+    return arrays
+
+
+def plot_contributions(*, contributions_arrays, yscale, description):
+    """Figure contributions.png from the arrays of contributions.npz."""
+    from rnngrad.plotting import plot_contributions as _plot  # matplotlib only in plotting jobs
+
+    arrays = contributions_arrays
+    metric = str(arrays["metric"])
+    theory_keys = ("spectral_radius", "spectral_norm", "gamma", "growth_per_step", "log10_bound")
+    verdict_keys = ("eigenvalue_rule", "singular_value_condition")
+    summary = {key: arrays[key] for key in theory_keys} | {
+        key: str(arrays[key]) for key in verdict_keys
+    }
+    return _plot(
+        k=arrays["k"],
+        contribution=arrays["contribution"],
+        log10_contribution=arrays["log10_contribution"],
+        metric=metric,
+        yscale=yscale,
+        description=description,
+        theory=None if metric == "max_entry" else summary,
+    )
