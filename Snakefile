@@ -1,0 +1,143 @@
+"""rnngrad: regenerate, check and extend the figures of the course notebook on vanishing and
+exploding gradients in vanilla RNNs. One scenario file in config/scenarios/ → results/<scenario>/."""
+
+from snakemake.utils import min_version, validate
+
+from rnngrad.config import SCENARIO_NAME, ConfigError, find_scenarios, load_scenarios
+
+min_version("9.0")
+
+
+# ---- Config and validation --------------------------------------------------------------------
+
+configfile: "config/config.yaml"
+
+
+validate(config, "config/config.schema.yaml")
+
+try:
+    SCENARIOS = load_scenarios(
+        config["scenarios_dir"],
+        schema_path=f"{workflow.basedir}/config/scenario.schema.yaml",
+        fill_defaults=validate,
+    )
+    # The file is an input too: an edit reruns its scenario even where no run has recorded params yet.
+    SCENARIO_FILES = find_scenarios(config["scenarios_dir"])
+except ConfigError as error:
+    raise WorkflowError(f"invalid scenario configuration:\n{error}") from None
+
+ENVIRONMENT = "envs/rnngrad.yaml"
+ACTIVATIONS = sorted({settings["activation"] for settings in SCENARIOS.values()} | {"sigmoid"})
+
+
+def setting(*keys):
+    """A params function that reads SCENARIOS[scenario][key][subkey]...: edits rerun their rules."""
+
+    def get_setting(wildcards):
+        value = SCENARIOS[wildcards.scenario]
+        for key in keys:
+            value = value[key]
+        return value
+
+    return get_setting
+
+
+wildcard_constraints:
+    scenario=SCENARIO_NAME,
+    activation="|".join(ACTIVATIONS),
+
+
+# ---- Targets ------------------------------------------------------------------------------------
+
+
+rule all:
+    input:
+        expand("results/{scenario}/contributions.png", scenario=SCENARIOS),
+        expand("results/activation/{activation}.png", activation=ACTIVATIONS),
+
+
+# ---- Steps --------------------------------------------------------------------------------------
+
+
+rule generate_checkpoint:
+    input:
+        scenario=lambda wildcards: SCENARIO_FILES[wildcards.scenario],
+    output:
+        checkpoint="results/{scenario}/checkpoint.npz",
+    params:
+        seed=setting("seed"),
+        hidden_size=setting("hidden_size"),
+        sequence_length=setting("sequence_length"),
+        checkpoint=setting("checkpoint"),
+    conda:
+        ENVIRONMENT
+    log:
+        "logs/{scenario}/generate_checkpoint.log",
+    script:
+        "scripts/generate_checkpoint.py"
+
+
+rule construct_w_hh:
+    input:
+        checkpoint=rules.generate_checkpoint.output.checkpoint,
+    output:
+        w_hh="results/{scenario}/w_hh.npz",
+    params:
+        hidden_size=setting("hidden_size"),
+        w_hh=setting("w_hh"),
+        activation=setting("activation"),
+    conda:
+        ENVIRONMENT
+    log:
+        "logs/{scenario}/construct_w_hh.log",
+    script:
+        "scripts/construct_w_hh.py"
+
+
+rule compute_contributions:
+    input:
+        checkpoint=rules.generate_checkpoint.output.checkpoint,
+        w_hh=rules.construct_w_hh.output.w_hh,
+    output:
+        contributions="results/{scenario}/contributions.npz",
+    params:
+        activation=setting("activation"),
+        states=setting("checkpoint", "states"),
+        initial_state=setting("checkpoint", "initial_state"),
+        method=setting("contributions", "method"),
+        metric=setting("contributions", "metric"),
+    conda:
+        ENVIRONMENT
+    log:
+        "logs/{scenario}/compute_contributions.log",
+    script:
+        "scripts/compute_contributions.py"
+
+
+rule plot_contributions:
+    input:
+        contributions=rules.compute_contributions.output.contributions,
+    output:
+        figure="results/{scenario}/contributions.png",
+    params:
+        yscale=setting("plot", "yscale"),
+        description=setting("description"),
+    conda:
+        ENVIRONMENT
+    log:
+        "logs/{scenario}/plot_contributions.log",
+    script:
+        "scripts/plot_contributions.py"
+
+
+rule plot_activation:
+    output:
+        figure="results/activation/{activation}.png",
+    params:
+        tangent_points=config["activation_figure"]["tangent_points"],
+    conda:
+        ENVIRONMENT
+    log:
+        "logs/activation/{activation}.log",
+    script:
+        "scripts/plot_activation.py"
