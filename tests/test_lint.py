@@ -1,0 +1,25 @@
+"""Style gates: ruff (lint and format) and `snakemake --lint` are clean."""
+
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+        ["snakemake", "--lint"],
+    ],
+    ids=["ruff-check", "ruff-format", "snakemake-lint"],
+)
+def test_lint_is_clean(command):
+    process = subprocess.run(
+        [sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert process.returncode == 0, process.stdout + process.stderr
+    if command[0] == "snakemake":
+        assert "Lints for" not in process.stdout + process.stderr

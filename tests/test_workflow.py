@@ -1,0 +1,92 @@
+"""The whole workflow through Snakemake, on copies of the project in temporary folders."""
+
+import os
+import textwrap
+
+import pytest
+from conftest import ROOT, snakemake, tree_bytes
+
+from rnngrad import io
+from rnngrad.compare import compare_results
+
+pytestmark = pytest.mark.slow
+
+COMMITTED = tree_bytes(ROOT / "results")
+
+
+@pytest.mark.parametrize("cores", [1, 4])
+def test_forced_rerun_reproduces_committed_results_byte_for_byte(project_copy, cores):
+    snakemake(project_copy, "--cores", str(cores), "--forceall")
+    assert tree_bytes(project_copy / "results") == COMMITTED
+
+
+def test_rerun_is_byte_identical_run_to_run(project_copy):
+    snakemake(project_copy, "--cores", "4", "--forceall")
+    first = tree_bytes(project_copy / "results")
+    snakemake(project_copy, "--cores", "4", "--forceall")
+    assert tree_bytes(project_copy / "results") == first
+
+
+def test_other_blas_kernels_stay_within_documented_tolerance(project_copy, monkeypatch):
+    # Haswell (AVX2) kernels stand in for another CPU: last bits may change, 1e-12 must hold.
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    snakemake(project_copy, "--cores", "4", "--forceall")
+    assert compare_results(ROOT / "results", project_copy / "results", rtol=1e-12) == []
+
+
+def test_added_scenario_builds_only_itself(project_copy):
+    (project_copy / "config" / "scenarios" / "mine.yaml").write_text(
+        textwrap.dedent(
+            """\
+            description: "A small extra scenario"
+            seed: 7
+            hidden_size: 3
+            sequence_length: 6
+            w_hh:
+              eigenvalues:
+                values: [0.5, 1.0, 2.0]
+            """
+        )
+    )
+    plan = snakemake(project_copy, "--cores", "4", "--dry-run")
+    planned = [line for line in plan.stdout.splitlines() if line.strip().startswith("output:")]
+    assert planned, plan.stdout
+    assert all("results/mine/" in line for line in planned), planned
+
+    snakemake(project_copy, "--cores", "4")
+    built = tree_bytes(project_copy / "results")
+    new = {name for name in built if name not in COMMITTED}
+    assert new == {
+        "mine/checkpoint.npz",
+        "mine/w_hh.npz",
+        "mine/contributions.npz",
+        "mine/contributions.png",
+    }
+    assert {name: built[name] for name in COMMITTED} == COMMITTED
+    contributions = io.load_npz(project_copy / "results" / "mine" / "contributions.npz")
+    assert contributions["contribution"].shape == (6,)
+    w_hh = io.load_npz(project_copy / "results" / "mine" / "w_hh.npz")
+    assert sorted(w_hh["eigenvalues"]) == [0.5, 1.0, 2.0]
+
+
+def test_edited_setting_reruns_only_that_scenario(project_copy):
+    snakemake(project_copy, "--cores", "4")  # records the params of every job
+    path = project_copy / "config" / "scenarios" / "course_exploding.yaml"
+    path.write_text(path.read_text().replace("sequence_length: 20", "sequence_length: 12"))
+    plan = snakemake(project_copy, "--cores", "4", "--dry-run")
+    planned = [line for line in plan.stdout.splitlines() if line.strip().startswith("output:")]
+    assert planned, plan.stdout
+    assert all("results/course_exploding/" in line for line in planned), planned
+
+
+def test_no_run_writes_outside_results_logs_and_snakemake(project_copy):
+    before = {p for p in tree_bytes(project_copy) if not p.startswith(("results/", "logs/"))}
+    snakemake(project_copy, "--cores", "4", "--forceall")
+    after = {
+        p
+        for p in tree_bytes(project_copy)
+        if not p.startswith(("results/", "logs/", ".snakemake/"))
+    }
+    assert after == before
+    assert not any(name.endswith(".partial") for name in tree_bytes(project_copy))
+    assert os.listdir(project_copy / "logs")
