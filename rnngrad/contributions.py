@@ -88,6 +88,26 @@ def course_contributions(w_hh, w_hx, b_h, h, x, *, activation: str = "sigmoid") 
     )
 
 
+def backward_products(w_hh, w_hx, b_h, h, x, *, activation: str):
+    """Yield (i, P̂, log10 s) for i = t-1 down to 0, where P_{i+1} = s · P̂ and max |P̂| = 1.
+
+    P_k = J_{k-1} P_{k+1} with J_i = W_hhᵀ diag(σ'(a_i)); the product is rescaled at every step so
+    that it neither under- nor overflows, and the scale is kept as its log10. Stops early if the
+    product becomes exactly zero (e.g. relu with every unit off): it stays zero further back.
+    """
+    slopes = get_activation(activation).derivative(preactivations(w_hh, w_hx, b_h, h, x))
+    product = np.eye(h.shape[0])
+    log10_scale = 0.0
+    for i in range(h.shape[1] - 1, -1, -1):
+        product = (w_hh.T * slopes[:, i]) @ product  # W_hhᵀ * row vector = W_hhᵀ @ diag(slopes)
+        size = np.max(np.abs(product))
+        if size == 0:
+            return
+        product /= size
+        log10_scale += np.log10(size)
+        yield i, product, log10_scale
+
+
 def jacobian_contributions(
     w_hh, w_hx, b_h, h, x, *, activation: str, metric: str = "spectral_norm"
 ) -> Contributions:
@@ -98,20 +118,9 @@ def jacobian_contributions(
     `log10_contribution` stays finite where `contribution` itself under- or overflows.
     """
     measure = JACOBIAN_METRICS[metric]
-    slopes = get_activation(activation).derivative(preactivations(w_hh, w_hx, b_h, h, x))
-    n, t = h.shape
-    log10_contribution = np.empty(t)
-    product = np.eye(n)
-    log10_scale = 0.0
-    for i in range(t - 1, -1, -1):
-        product = (w_hh.T * slopes[:, i]) @ product  # J_i @ P_{i+2}; scaling columns = @ diag
-        size = np.max(np.abs(product))
-        if size == 0:
-            # An exactly zero product (e.g. relu with every unit off) stays zero further back.
-            log10_contribution[: i + 1] = -np.inf
-            break
-        product /= size
-        log10_scale += np.log10(size)
+    t = h.shape[1]
+    log10_contribution = np.full(t, -np.inf)
+    for i, product, log10_scale in backward_products(w_hh, w_hx, b_h, h, x, activation=activation):
         log10_contribution[i] = log10_scale + np.log10(measure(product))
     with np.errstate(over="ignore"):
         contribution = 10.0**log10_contribution

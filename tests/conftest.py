@@ -1,6 +1,8 @@
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -56,9 +58,14 @@ def run_scenario(settings):
 
 @pytest.fixture
 def project_copy(tmp_path):
-    """A copy of the project (with its committed results) in a temporary folder."""
+    """A copy of the project with its results, timestamped like a fresh clone (no metadata)."""
     target = tmp_path / "rnngrad"
     shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
+    # git checks files out in path order, so later paths are newer (results/ before scripts/).
+    files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+    start = time.time_ns() - 10**9 * len(files)
+    for i, name in enumerate(files):
+        os.utime(target / name, ns=(start + i * 10**6, start + i * 10**6))
     return target
 
 
