@@ -1,12 +1,17 @@
 """Compare two results/ trees: bytes where they can match, tolerances where a CPU may differ.
 
 Another CPU can pick other BLAS kernels and change the last bits of W_hh and what follows from it,
-so regenerated results are compared with arrays at a relative tolerance and figures pixel for pixel.
+so regenerated results are compared with arrays at a relative tolerance (log10 quantities, which
+can be near 0, at that tolerance times max(1, |value|)) and figures pixel for pixel, where a pixel
+may differ by one intensity level (1/255): antialiasing of a line moved by 1e-14.
 """
 
 from pathlib import Path
 
 import numpy as np
+
+LOG_KEYS = {"log10_contribution", "log10_bound", "growth_per_step"}
+PIXEL_LEVEL = 1 / 255
 
 
 def _files(directory: Path) -> set[str]:
@@ -23,8 +28,11 @@ def _npz_differences(expected, actual, *, rtol) -> list[str]:
             if a.shape != b.shape or a.dtype != b.dtype:
                 found.append(f"{key}: shape/dtype {a.shape} {a.dtype} != {b.shape} {b.dtype}")
             elif a.dtype.kind in "fc":
-                if not np.allclose(b, a, rtol=rtol, atol=0, equal_nan=True):
-                    worst = np.nanmax(np.abs(b - a) / np.maximum(np.abs(a), np.finfo(float).tiny))
+                scale = np.maximum(np.abs(a), 1.0 if key in LOG_KEYS else np.finfo(float).tiny)
+                with np.errstate(invalid="ignore"):  # inf - inf where both overflowed
+                    difference = np.where(a == b, 0.0, np.abs(b - a) / scale)
+                worst = float(np.nanmax(difference, initial=0.0))
+                if worst > rtol or np.any(np.isnan(a) != np.isnan(b)):
                     found.append(f"{key}: max relative difference {worst:.3g} > {rtol:g}")
             elif not np.array_equal(a, b):
                 found.append(f"{key}: values differ")
@@ -37,8 +45,9 @@ def _png_differences(expected, actual) -> list[str]:
     a, b = imread(expected), imread(actual)
     if a.shape != b.shape:
         return [f"image size {a.shape} != {b.shape}"]
-    changed = int(np.any(a != b, axis=-1).sum())
-    return [f"{changed} pixels differ"] if changed else []
+    # imread gives float32 levels k/255; allow one level, nothing more.
+    changed = int(np.any(np.abs(a - b) > PIXEL_LEVEL * 1.5, axis=-1).sum())
+    return [f"{changed} pixels differ by more than one level"] if changed else []
 
 
 def compare_results(expected_dir, actual_dir, *, rtol: float = 1e-12) -> list[str]:

@@ -13,6 +13,8 @@ from matplotlib.figure import Figure
 from rnngrad.activations import get_activation
 
 FIGURE_SIZE = (7, 5)  # the notebook sets rcParams['figure.figsize'] = [7, 5]
+WIDE_FIGURE_SIZE = (10, 5)
+ALL_TICKS_UP_TO = 20  # the notebook labels every k; beyond this the labels would collide
 ACTIVATION_YLIM = {"sigmoid": (-0.5, 1.5), "tanh": (-1.5, 1.5), "relu": (-1, 6), "linear": (-6, 6)}
 TANGENT_SPAN = 4  # the notebook's tangent line spans x_tan ± 4
 CAPTIONS = {
@@ -52,7 +54,13 @@ def _power_of_ten(value, _position):
     return f"$10^{{{value:g}}}$"
 
 
+def _fixed(value) -> str:
+    # Fixed decimals, and no "-0.0000": rounding noise must not change the text's pixels.
+    return f"{round(float(value), 4) + 0.0:.4f}"
+
+
 def _theory_text(theory) -> str:
+    log10_factor = np.log10(theory["gamma"] * theory["spectral_norm"])
     return "\n".join(
         [
             f"ρ(W_hh) = {theory['spectral_radius']:.4g},  ‖W_hh‖₂ = {theory['spectral_norm']:.4g},"
@@ -61,7 +69,8 @@ def _theory_text(theory) -> str:
             f" → {theory['eigenvalue_rule']}",
             f"singular values: γ‖W_hh‖₂ = {theory['gamma'] * theory['spectral_norm']:.4g}"
             f" → {theory['singular_value_condition']}",
-            f"measured growth per step: {theory['growth_per_step']:.4g} (log10)",
+            f"measured growth per step (log10): {_fixed(theory['growth_per_step'])}",
+            f"   vs log10(γ‖W_hh‖₂) = {_fixed(log10_factor)}",
         ]
     )
 
@@ -83,8 +92,9 @@ def plot_contributions(
     """
     t = len(k)
     with style.context("default"):
-        figure = Figure(figsize=FIGURE_SIZE)
-        figure.subplots_adjust(bottom=0.2)
+        # With theory the figure is wider, and the verdicts stand in a legend right of the axes.
+        figure = Figure(figsize=FIGURE_SIZE if theory is None else WIDE_FIGURE_SIZE)
+        figure.subplots_adjust(bottom=0.2, right=0.9 if theory is None else 0.6)
         axes = figure.add_subplot()
         if yscale == "log":
             axes.plot(k, log10_contribution, label="measured")
@@ -106,14 +116,21 @@ def plot_contributions(
             axes.set_title(f"Contribution to the gradient at step $k$ ({metric})")
             axes.set_ylabel(f"{metric}($P_k$)")
         axes.set_xlabel("k")
-        if t <= 30:
+        if t <= ALL_TICKS_UP_TO:
             axes.set_xticks(k)
         else:
             axes.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
         if theory is not None:
-            axes.legend(loc="upper left", title=_theory_text(theory), title_fontsize="small")
+            axes.legend(
+                loc="upper left",
+                bbox_to_anchor=(1.02, 1),
+                title=_theory_text(theory),
+                title_fontsize="small",
+                alignment="left",
+            )
+        width = 120 if theory is None else 190
         caption = "\n".join(
-            [*textwrap.wrap(description, 120), *textwrap.wrap(CAPTIONS[metric], 120)]
+            [*textwrap.wrap(description, width), *textwrap.wrap(CAPTIONS[metric], width)]
         )
         figure.text(0.01, 0.01, caption, fontsize="x-small", color="dimgrey")
     return figure

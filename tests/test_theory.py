@@ -1,0 +1,31 @@
+"""Verdicts, the bound and the measured growth."""
+
+import numpy as np
+import pytest
+
+from rnngrad import theory
+
+
+@pytest.mark.parametrize(
+    ("factor", "verdict"),
+    [
+        (0.5, "vanishing"),
+        (1 - 1e-6, "vanishing"),
+        (1 + 1e-6, "exploding possible"),
+        (1 - 1e-13, "boundary"),
+        (1 + 1e-13, "boundary"),
+        (4.0, "exploding possible"),
+    ],
+)
+def test_verdicts_with_a_boundary_band_around_one(factor, verdict):
+    assert theory.eigenvalue_rule(gamma=0.25, spectral_radius=4 * factor) == verdict
+    assert theory.singular_value_condition(gamma=1.0, spectral_norm=factor) == verdict
+
+
+def test_bound_counts_t_minus_k_plus_one_factors():
+    bound = theory.log10_bound(gamma=0.25, spectral_norm=8.0, sequence_length=3)
+    np.testing.assert_allclose(bound, [3 * np.log10(2), 2 * np.log10(2), np.log10(2)])
+
+
+def test_growth_per_step_is_log10_of_the_full_product_over_t():
+    assert theory.growth_per_step(np.array([6.0, 4.0, 2.0])) == 2.0
