@@ -1,0 +1,59 @@
+"""Scenario config: defaults, resolution of `auto`, and the README's reference kept in sync."""
+
+import textwrap
+
+import pytest
+from conftest import ROOT, load_scenarios
+
+from rnngrad.config import ConfigError
+from rnngrad.reference import render
+
+
+def write(folder, name, text):
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(textwrap.dedent(text))
+
+
+def test_empty_mapping_takes_every_default(tmp_path):
+    write(tmp_path, "defaults.yaml", "{}\n")
+    settings = load_scenarios(tmp_path)["defaults"]
+    assert settings["seed"] == 12345 and settings["hidden_size"] == 5
+    assert settings["sequence_length"] == 20 and settings["activation"] == "sigmoid"
+    assert settings["checkpoint"] == {
+        "states": "random",
+        "initial_state": "zeros",
+        "inputs": "random",
+        "bias": "random",
+    }
+    assert settings["w_hh"]["eigenvalues"] == {"uniform": [0, 4]}
+    assert settings["contributions"] == {"method": "course", "metric": "max_entry"}
+    assert settings["plot"] == {"yscale": "linear"}
+
+
+def test_auto_resolves_by_method(tmp_path):
+    write(tmp_path, "exact.yaml", "contributions: {method: jacobian}\n")
+    settings = load_scenarios(tmp_path)["exact"]
+    assert settings["contributions"]["metric"] == "spectral_norm"
+    assert settings["plot"]["yscale"] == "log"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("contributions: {method: jacobian, metric: max_entry}\n", "contributions.metric"),
+        ("contributions: {method: course, metric: frobenius}\n", "contributions.metric"),
+        ("activation: tanh\n", "activation"),
+        ("checkpoint: {states: rollout}\n", "checkpoint.states"),
+    ],
+)
+def test_metric_and_course_restrictions(tmp_path, text, key):
+    write(tmp_path, "bad.yaml", text)
+    with pytest.raises(ConfigError) as error:
+        load_scenarios(tmp_path)
+    assert f"bad.yaml: {key}:" in str(error.value)
+
+
+def test_readme_config_reference_is_generated_from_the_schemas():
+    assert (ROOT / "README.md").read_text() == render(ROOT), (
+        "README.md's config reference is stale: run `python -m rnngrad.reference`"
+    )

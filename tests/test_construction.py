@@ -1,0 +1,119 @@
+"""Checkpoint draws, the saved random stream, W_hh construction and the rollout."""
+
+import numpy as np
+import pytest
+
+from rnngrad import (
+    construct_w_hh,
+    generate_checkpoint,
+    rollout,
+    spectral_norm,
+    spectral_radius,
+    state_from_arrays,
+    state_to_arrays,
+)
+from rnngrad.activations import ACTIVATIONS
+
+
+@pytest.mark.parametrize("draws", [1, 2, 7])
+def test_saved_stream_continues_exactly_including_cached_gaussian(draws):
+    rng = np.random.RandomState(3)
+    rng.randn(draws)  # an odd count leaves a cached Gaussian behind
+    copy = state_from_arrays(state_to_arrays(rng))
+    np.testing.assert_array_equal(copy.randn(5), rng.randn(5))
+    np.testing.assert_array_equal(copy.rand(3), rng.rand(3))
+
+
+def test_zeros_draw_nothing_and_w_hx_is_always_drawn():
+    point = generate_checkpoint(
+        seed=9, hidden_size=3, sequence_length=4, states="zeros", inputs="zeros", bias="zeros"
+    )
+    np.testing.assert_array_equal(point.w_hx, np.random.RandomState(9).randn(3, 3))
+    assert not point.h.any() and not point.x.any() and not point.b_h.any()
+
+
+def test_draw_order_is_h_x_b_h_w_hx():
+    point = generate_checkpoint(seed=4, hidden_size=2, sequence_length=3)
+    rng = np.random.RandomState(4)
+    np.testing.assert_array_equal(point.h, rng.randn(2, 3))
+    np.testing.assert_array_equal(point.x, rng.randn(2, 3))
+    np.testing.assert_array_equal(point.b_h, rng.randn(2, 1))
+    np.testing.assert_array_equal(point.w_hx, rng.randn(2, 2))
+
+
+def test_explicit_bias_and_inputs():
+    per_unit = generate_checkpoint(
+        seed=0,
+        hidden_size=2,
+        sequence_length=3,
+        inputs={"values": [1.0, -1.0]},
+        bias={"values": [0.5, 2.0]},
+    )
+    np.testing.assert_array_equal(per_unit.x, [[1, 1, 1], [-1, -1, -1]])
+    np.testing.assert_array_equal(per_unit.b_h, [[0.5], [2.0]])
+    rows = generate_checkpoint(
+        seed=0, hidden_size=2, sequence_length=3, inputs={"values": [[1, 2, 3], [4, 5, 6]]}
+    )
+    np.testing.assert_array_equal(rows.x, [[1, 2, 3], [4, 5, 6]])
+
+
+def test_random_eigenvectors_give_the_requested_eigenvalues():
+    weights = construct_w_hh(
+        rng=np.random.RandomState(1), hidden_size=4, eigenvalues={"values": [0.5, 1, 2, 3]}
+    )
+    np.testing.assert_allclose(np.sort(np.linalg.eigvals(weights.w_hh).real), [0.5, 1, 2, 3])
+    assert weights.spectral_norm > weights.spectral_radius  # non-normal: ‖W‖₂ > ρ
+
+
+def test_orthogonal_eigenvectors_give_a_symmetric_matrix_with_rho_equal_norm():
+    weights = construct_w_hh(
+        rng=np.random.RandomState(1),
+        hidden_size=5,
+        eigenvalues={"values": [1.1, 0.7, 0.4, -0.2, -0.5]},
+        eigenvectors="orthogonal",
+    )
+    np.testing.assert_array_equal(weights.w_hh, weights.w_hh.T)
+    np.testing.assert_allclose(weights.q.T @ weights.q, np.eye(5), atol=1e-14)
+    assert weights.spectral_radius == pytest.approx(1.1, rel=1e-13)
+    assert weights.spectral_norm == pytest.approx(1.1, rel=1e-13)
+
+
+def test_explicit_matrix_is_used_as_given():
+    weights = construct_w_hh(rng=np.random.RandomState(1), hidden_size=2, matrix=[[8, 8], [-8, -8]])
+    np.testing.assert_array_equal(weights.w_hh, [[8, 8], [-8, -8]])
+    assert weights.spectral_norm == pytest.approx(16)
+    assert weights.spectral_radius < 1e-6
+
+
+def test_norms_agree_with_lapack_definitions():
+    matrix = np.random.RandomState(2).randn(6, 6)
+    assert spectral_norm(matrix) == np.linalg.svd(matrix, compute_uv=False)[0]
+    assert spectral_radius(matrix) == np.max(np.abs(np.linalg.eigvals(matrix)))
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_rollout_follows_the_recurrence(activation):
+    rng = np.random.RandomState(8)
+    w_hh, w_hx, b_h, x, start = (
+        rng.randn(3, 3),
+        rng.randn(3, 3),
+        rng.randn(3, 1),
+        rng.randn(3, 5),
+        rng.randn(3),
+    )
+    h = rollout(w_hh, w_hx, b_h, x, activation=activation, initial_state=start)
+    sigma = ACTIVATIONS[activation].function
+    np.testing.assert_array_equal(h[:, 0], start)
+    for i in range(4):
+        np.testing.assert_allclose(h[:, i + 1], sigma(w_hh @ h[:, i] + w_hx @ x[:, i] + b_h[:, 0]))
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_derivative_matches_central_differences_and_gamma_bounds_it(activation):
+    act = ACTIVATIONS[activation]
+    x = np.linspace(-6, 6, 1201) + 1e-3  # off the relu kink
+    step = 1e-6
+    numeric = (act.function(x + step) - act.function(x - step)) / (2 * step)
+    np.testing.assert_allclose(act.derivative(x), numeric, atol=1e-8)
+    assert np.max(act.derivative(x)) <= act.gamma
+    assert np.max(act.derivative(np.linspace(-1, 1, 2001))) == pytest.approx(act.gamma, rel=1e-6)
