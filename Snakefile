@@ -1,9 +1,18 @@
 """rnngrad: regenerate, check and extend the figures of the course notebook on vanishing and
 exploding gradients in vanilla RNNs. One scenario file in config/scenarios/ → results/<scenario>/."""
 
+import sys
+
 from snakemake.utils import min_version, validate
 
-from rnngrad.config import SCENARIO_NAME, ConfigError, find_scenarios, load_scenarios
+from rnngrad.config import (
+    SCENARIO_NAME,
+    ConfigError,
+    check_config,
+    find_scenarios,
+    load_scenarios,
+    problem_report,
+)
 
 min_version("9.0")
 
@@ -13,9 +22,10 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
-validate(config, "config/config.schema.yaml")
-
+# Every problem of every file is reported at once, before any job runs (also on --dry-run).
 try:
+    check_config(config, schema_path=f"{workflow.basedir}/config/config.schema.yaml")
+    validate(config, "config/config.schema.yaml")  # fills defaults
     SCENARIOS = load_scenarios(
         config["scenarios_dir"],
         schema_path=f"{workflow.basedir}/config/scenario.schema.yaml",
@@ -24,7 +34,7 @@ try:
     # The file is an input too: an edit reruns its scenario even where no run has recorded params yet.
     SCENARIO_FILES = find_scenarios(config["scenarios_dir"])
 except ConfigError as error:
-    raise WorkflowError(f"invalid scenario configuration:\n{error}") from None
+    sys.exit(problem_report(error))
 
 ENVIRONMENT = "envs/rnngrad.yaml"
 ACTIVATIONS = sorted({settings["activation"] for settings in SCENARIOS.values()} | {"sigmoid"})
@@ -57,7 +67,12 @@ wildcard_constraints:
 
 rule all:
     input:
-        expand("results/{scenario}/contributions.png", scenario=SCENARIOS),
+        # Every file, not only the figures: a missing intermediate .npz is rebuilt too.
+        expand(
+            "results/{scenario}/{output}",
+            scenario=SCENARIOS,
+            output=["checkpoint.npz", "w_hh.npz", "contributions.npz", "contributions.png"],
+        ),
         expand("results/activation/{activation}.png", activation=ACTIVATIONS),
 
 

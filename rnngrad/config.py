@@ -4,6 +4,7 @@ Every message names the file, the key path and the value found, and what is allo
 errors of all files are collected before anything is raised.
 """
 
+import difflib
 import math
 import re
 from pathlib import Path
@@ -12,10 +13,18 @@ import jsonschema
 import numpy as np
 import yaml
 
+from rnngrad.checkpoint import generate_checkpoint
+from rnngrad.random_state import state_from_arrays
+from rnngrad.recurrent_weights import draw_eigenvalues, draw_eigenvectors
+
 SCENARIO_NAME = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 SCENARIO_SUFFIXES = (".yaml", ".yml")
+RESERVED_NAMES = (
+    "activation",
+    "comparison",
+    "sweeps",
+)  # folders of results/ that are not scenarios
 # Limits, so that a typo cannot ask for hours of work or gigabytes of tracked results:
-MAX_HIDDEN_SIZE = 1024  # one step of the exact method is an n×n product: O(n³)
 MAX_ELEMENTS = 20_000_000  # n·t, the size of h and of x (160 MB each as float64)
 MAX_ABS_VALUE = 1e6  # larger eigenvalues, weights or inputs overflow float64 within a few steps
 MAX_CONDITION = 1e12  # cond(Q) beyond this leaves W_hh = Q diag(λ) Q⁻¹ with < 4 correct digits
@@ -45,7 +54,7 @@ def find_scenarios(directory) -> dict[str, Path]:
         raise ConfigError([f"{directory}: scenarios_dir: no such folder"])
     found, problems = {}, []
     for path in sorted(directory.iterdir()):
-        if path.suffix not in SCENARIO_SUFFIXES or path.name.startswith("."):
+        if path.suffix not in SCENARIO_SUFFIXES:
             continue
         name = path.stem
         if not re.fullmatch(SCENARIO_NAME, name):
@@ -55,6 +64,14 @@ def find_scenarios(directory) -> dict[str, Path]:
                     "(file name)",
                     f"scenario name {name!r} is not allowed; use letters, "
                     "digits, '_' and '-', starting with a letter or digit",
+                )
+            )
+        elif name in RESERVED_NAMES:
+            problems.append(
+                _problem(
+                    path,
+                    "(file name)",
+                    f"scenario name {name!r} is reserved for results/{name}/; choose another",
                 )
             )
         elif name in found:
@@ -72,11 +89,22 @@ def find_scenarios(directory) -> dict[str, Path]:
     return found
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader, reading 1e-3 and 1e300 as numbers (YAML 1.1 alone reads them as strings)."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+$"),
+    list("-+0123456789."),
+)
+
+
 def read_yaml(path):
-    """Parse a YAML file with the safe loader; python tags and syntax errors become ConfigErrors."""
+    """Parse a YAML file safely; python tags and syntax errors become ConfigErrors."""
     try:
         with open(path, encoding="utf-8") as stream:
-            return yaml.safe_load(stream)
+            return yaml.load(stream, Loader=_Loader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.constructor.ConstructorError as error:
         msg = f"{path}: (file): YAML tag refused ({error.problem}); only plain values are allowed"
         raise ConfigError([msg]) from None
@@ -89,9 +117,14 @@ def _describe(error: jsonschema.ValidationError) -> str:
     found = error.instance
     match error.validator:
         case "additionalProperties":
-            allowed = ", ".join(error.schema.get("properties", {}))
-            extra = sorted(set(found) - set(error.schema.get("properties", {})))
-            return f"unknown key(s) {', '.join(map(repr, extra))}; allowed keys: {allowed}"
+            known = list(error.schema.get("properties", {}))
+            texts = []
+            for key in sorted(set(found) - set(known), key=str):
+                close = difflib.get_close_matches(str(key), known, n=1)
+                texts.append(
+                    f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+                )
+            return f"{'; '.join(texts)}; allowed keys: {', '.join(known)}"
         case "enum":
             return f"found {found!r}; allowed: {' | '.join(map(str, error.validator_value))}"
         case "type":
@@ -99,7 +132,11 @@ def _describe(error: jsonschema.ValidationError) -> str:
         case "oneOf" | "anyOf":
             described = (error.schema.get("description") or "").strip()
             return f"found {found!r}, which is not one of the allowed forms: {described}"
-        case "minimum" | "maximum" | "minItems" | "maxItems":
+        case "minimum":
+            return f"found {found!r}; allowed: ≥ {error.validator_value}"
+        case "maximum":
+            return f"found {found!r}; allowed: ≤ {error.validator_value}"
+        case "minItems" | "maxItems":
             return f"found {found!r}; {error.message.removeprefix(repr(found) + ' ')}"
         case _:
             return f"found {found!r}; {error.message}"
@@ -108,7 +145,9 @@ def _describe(error: jsonschema.ValidationError) -> str:
 def schema_problems(file, data, schema) -> list[str]:
     """Every schema violation of `data`, one line each, in key order."""
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    # For a value that fits none of a key's forms, best_match picks the form it came closest to.
+    errors = [jsonschema.exceptions.best_match([e]) for e in validator.iter_errors(data)]
+    errors.sort(key=lambda e: [str(p) for p in e.absolute_path])
     return [_problem(file, _key(e.absolute_path), _describe(e)) for e in errors]
 
 
@@ -140,155 +179,145 @@ def _number_problems(file, key, value) -> list[str]:
     return problems
 
 
-def semantic_problems(file, settings) -> list[str]:
-    """Problems a schema cannot express, on settings whose defaults have been filled."""
-    problems = []
+def _values(spec):
+    """The explicit `values` of a setting such as checkpoint.bias, or None."""
+    return spec.get("values") if isinstance(spec, dict) else None
+
+
+def _size_problems(file, settings) -> list[str]:
     n, t = settings["hidden_size"], settings["sequence_length"]
-    point = settings["checkpoint"]
-    w_hh = settings["w_hh"]
-    method = settings["contributions"]["method"]
-    metric = settings["contributions"]["metric"]
-
-    if n > MAX_HIDDEN_SIZE:
-        problems.append(_problem(file, "hidden_size", f"found {n}; at most {MAX_HIDDEN_SIZE}"))
     if n * t > MAX_ELEMENTS:
-        problems.append(
-            _problem(
-                file,
-                "sequence_length",
-                f"hidden_size × sequence_length = {n * t:,}; at most "
-                f"{MAX_ELEMENTS:,} (h and x hold that many float64 each)",
-            )
+        text = (
+            f"hidden_size × sequence_length = {n * t:,}; at most {MAX_ELEMENTS:,} "
+            "(h and x hold that many float64 each)"
         )
+        return [_problem(file, "sequence_length", text)]
+    return []
 
+
+def _finite_problems(file, settings) -> list[str]:
+    point, w_hh = settings["checkpoint"], settings["w_hh"]
     numeric = {
         "checkpoint.initial_state": point["initial_state"],
-        "checkpoint.inputs.values": point["inputs"].get("values")
-        if isinstance(point["inputs"], dict)
-        else None,
-        "checkpoint.bias.values": point["bias"].get("values")
-        if isinstance(point["bias"], dict)
-        else None,
-        "w_hh.eigenvalues.values": w_hh["eigenvalues"].get("values"),
+        "checkpoint.inputs.values": _values(point["inputs"]),
+        "checkpoint.bias.values": _values(point["bias"]),
+        "w_hh.eigenvalues.values": _values(w_hh["eigenvalues"]),
         "w_hh.eigenvalues.uniform": w_hh["eigenvalues"].get("uniform"),
+        "w_hh.eigenvectors.values": _values(w_hh["eigenvectors"]),
         "w_hh.matrix": w_hh["matrix"],
     }
-    for key, value in numeric.items():
-        problems += _number_problems(file, key, value)
+    return [p for key, value in numeric.items() for p in _number_problems(file, key, value)]
 
-    def count(key, values, expected, what):
-        if values is not None and len(values) != expected:
-            problems.append(
-                _problem(file, key, f"found {len(values)} numbers; expected exactly {what}")
-            )
 
+def _count_problem(file, key, values, expected, what) -> list[str]:
+    if values is None or len(values) == expected:
+        return []
+    return [_problem(file, key, f"found {len(values)} entries; expected exactly {what}")]
+
+
+def _square_problem(file, key, rows, n) -> list[str]:
+    if rows is None or (len(rows) == n and all(len(row) == n for row in rows)):
+        return []
+    shape = f"{len(rows)} rows of lengths {sorted({len(row) for row in rows})}"
+    return [_problem(file, key, f"found {shape}; expected {n}×{n} (hidden_size = {n})")]
+
+
+def _shape_problems(file, settings) -> list[str]:
+    n, t = settings["hidden_size"], settings["sequence_length"]
+    point, w_hh = settings["checkpoint"], settings["w_hh"]
+    size = f"hidden_size = {n}"
+    problems = []
     if point["initial_state"] != "zeros":
-        count("checkpoint.initial_state", point["initial_state"], n, f"hidden_size = {n}")
+        problems += _count_problem(
+            file, "checkpoint.initial_state", point["initial_state"], n, size
+        )
         if point["states"] != "rollout":
-            problems.append(
-                _problem(
-                    file,
-                    "checkpoint.initial_state",
-                    f"only used with states: rollout; states is {point['states']!r}",
-                )
-            )
-    if isinstance(point["bias"], dict):
-        count("checkpoint.bias.values", point["bias"]["values"], n, f"hidden_size = {n}")
-    if isinstance(point["inputs"], dict):
-        rows = point["inputs"]["values"]
-        count("checkpoint.inputs.values", rows, n, f"hidden_size = {n} (numbers or rows)")
+            text = f"only used with states: rollout; states is {point['states']!r}"
+            problems.append(_problem(file, "checkpoint.initial_state", text))
+    problems += _count_problem(file, "checkpoint.bias.values", _values(point["bias"]), n, size)
+    rows = _values(point["inputs"])
+    if rows is not None:
+        problems += _count_problem(file, "checkpoint.inputs.values", rows, n, size)
         if len({isinstance(row, list) for row in rows}) > 1:
-            problems.append(
-                _problem(
-                    file,
-                    "checkpoint.inputs.values",
-                    "mixes numbers and rows; give n numbers or n rows of t numbers",
-                )
-            )
+            text = "mixes numbers and rows; give n numbers or n rows of t numbers"
+            problems.append(_problem(file, "checkpoint.inputs.values", text))
         for i, row in enumerate(rows):
             if isinstance(row, list) and len(row) != t:
-                problems.append(
-                    _problem(
-                        file,
-                        f"checkpoint.inputs.values.{i}",
-                        f"found {len(row)} numbers; expected sequence_length = {t}",
-                    )
-                )
-
-    eigenvalues = w_hh["eigenvalues"]
+                text = f"found {len(row)} numbers; expected sequence_length = {t}"
+                problems.append(_problem(file, f"checkpoint.inputs.values.{i}", text))
     if w_hh["matrix"] is not None:
-        matrix = w_hh["matrix"]
-        if len(matrix) != n or any(len(row) != n for row in matrix):
-            shape = f"{len(matrix)} rows of lengths {sorted({len(row) for row in matrix})}"
-            problems.append(
-                _problem(
-                    file, "w_hh.matrix", f"found {shape}; expected {n}×{n} (hidden_size = {n})"
-                )
-            )
-    elif "values" in eigenvalues:
-        count("w_hh.eigenvalues.values", eigenvalues["values"], n, f"hidden_size = {n}")
-    else:
-        low, high = eigenvalues["uniform"]
-        if not low < high:
-            problems.append(
-                _problem(
-                    file, "w_hh.eigenvalues.uniform", f"found [{low}, {high}]; need low < high"
-                )
-            )
-
-    if method == "course":
-        if metric not in ("auto", "max_entry"):
-            problems.append(
-                _problem(
-                    file,
-                    "contributions.metric",
-                    f"found {metric!r}; method course allows only max_entry (or auto)",
-                )
-            )
-        if settings["activation"] != COURSE_ONLY["activation"]:
-            problems.append(
-                _problem(
-                    file,
-                    "activation",
-                    f"found {settings['activation']!r}; method "
-                    "course reproduces the notebook, which uses sigmoid only",
-                )
-            )
-        if point["states"] not in COURSE_ONLY["checkpoint.states"]:
-            problems.append(
-                _problem(
-                    file,
-                    "checkpoint.states",
-                    f"found {point['states']!r}; method "
-                    "course allows random | zeros (as the notebook)",
-                )
-            )
-    elif metric == "max_entry":
-        problems.append(
-            _problem(
-                file,
-                "contributions.metric",
-                "found 'max_entry'; method jacobian "
-                "allows spectral_norm | frobenius | max_abs (or auto)",
-            )
-        )
+        return problems + _square_problem(file, "w_hh.matrix", w_hh["matrix"], n)
+    eigenvalues = w_hh["eigenvalues"]
+    problems += _count_problem(file, "w_hh.eigenvalues.values", _values(eigenvalues), n, size)
+    problems += _square_problem(file, "w_hh.eigenvectors.values", _values(w_hh["eigenvectors"]), n)
+    if "uniform" in eigenvalues and not eigenvalues["uniform"][0] < eigenvalues["uniform"][1]:
+        text = f"found {eigenvalues['uniform']}; need [low, high] with low < high"
+        problems.append(_problem(file, "w_hh.eigenvalues.uniform", text))
     return problems
 
 
-def conditioning_problems(file, *, q) -> list[str]:
-    """An eigenvector matrix Q that cannot be inverted accurately is an error."""
-    condition = np.linalg.cond(q)
-    if not condition < MAX_CONDITION:
-        return [
-            _problem(
-                file,
-                "w_hh.eigenvectors",
-                f"Q drawn for this seed has condition number "
-                f"{condition:.3g}; at most {MAX_CONDITION:g} (Q⁻¹ would be inaccurate); "
-                "change the seed or use eigenvectors: orthogonal",
-            )
-        ]
-    return []
+def _method_problems(file, settings) -> list[str]:
+    method, metric = settings["contributions"]["method"], settings["contributions"]["metric"]
+    if method == "jacobian":
+        if metric == "max_entry":
+            text = "found 'max_entry'; method jacobian allows spectral_norm | frobenius | max_abs"
+            return [_problem(file, "contributions.metric", text)]
+        return []
+    problems = []
+    if metric not in ("auto", "max_entry"):
+        text = f"found {metric!r}; method course allows only max_entry (or auto)"
+        problems.append(_problem(file, "contributions.metric", text))
+    if settings["activation"] != COURSE_ONLY["activation"]:
+        text = (
+            f"found {settings['activation']!r}; method course reproduces the notebook, "
+            "which uses sigmoid only (use method: jacobian)"
+        )
+        problems.append(_problem(file, "activation", text))
+    if settings["checkpoint"]["states"] not in COURSE_ONLY["checkpoint.states"]:
+        text = (
+            f"found {settings['checkpoint']['states']!r}; method course allows random | zeros, "
+            "as the notebook (use method: jacobian)"
+        )
+        problems.append(_problem(file, "checkpoint.states", text))
+    return problems
+
+
+def _conditioning_problems(file, settings) -> list[str]:
+    """Replay the scenario's draws up to Q: a Q that cannot be inverted accurately is an error."""
+    w_hh = settings["w_hh"]
+    if w_hh["matrix"] is not None or w_hh["eigenvectors"] == "orthogonal":
+        return []
+    n = settings["hidden_size"]
+    point = generate_checkpoint(
+        seed=settings["seed"],
+        hidden_size=n,
+        sequence_length=settings["sequence_length"],
+        **{key: settings["checkpoint"][key] for key in ("states", "inputs", "bias")},
+    )
+    rng = state_from_arrays(point.rng_state)
+    draw_eigenvalues(rng, n, w_hh["eigenvalues"])
+    condition = np.linalg.cond(draw_eigenvectors(rng, n, w_hh["eigenvectors"]))
+    if condition <= MAX_CONDITION:
+        return []
+    source = "drawn for this seed" if w_hh["eigenvectors"] == "random" else "given"
+    text = (
+        f"the eigenvector matrix Q {source} has condition number {condition:.3g}; at most "
+        f"{MAX_CONDITION:g}, or Q⁻¹ and W_hh = Q diag(λ) Q⁻¹ lose their accuracy "
+        "(change the seed, give other values, or use eigenvectors: orthogonal)"
+    )
+    return [_problem(file, "w_hh.eigenvectors", text)]
+
+
+def semantic_problems(file, settings) -> list[str]:
+    """Problems a schema cannot express, on settings whose defaults have been filled."""
+    problems = (
+        _size_problems(file, settings)
+        + _finite_problems(file, settings)
+        + _shape_problems(file, settings)
+        + _method_problems(file, settings)
+    )
+    # Replaying the draws needs every other setting to be valid.
+    return problems or _conditioning_problems(file, settings)
 
 
 def resolve(settings) -> dict:
@@ -299,6 +328,20 @@ def resolve(settings) -> dict:
     if settings["plot"]["yscale"] == "auto":
         settings["plot"]["yscale"] = "linear" if method == "course" else "log"
     return settings
+
+
+def check_config(config, *, schema_path, file="config/config.yaml") -> None:
+    """Raise a ConfigError listing every schema problem of the global config."""
+    problems = schema_problems(file, config, read_yaml(schema_path))
+    if problems:
+        raise ConfigError(problems)
+
+
+def problem_report(error: ConfigError) -> str:
+    """The message a user sees: every problem on its own line, and that nothing ran."""
+    count = len(error.problems)
+    lines = "\n".join(f"  {problem}" for problem in error.problems)
+    return f"rnngrad: {count} configuration problem{'s' * (count != 1)}; nothing was run:\n{lines}"
 
 
 def load_scenarios(directory, *, schema_path, fill_defaults) -> dict[str, dict]:

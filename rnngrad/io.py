@@ -20,6 +20,8 @@ def _atomic_path(path):
     """Yield a temporary path beside `path`, renamed onto it only once writing has succeeded."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.*.partial"):  # left by a killed job
+        stale.unlink(missing_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
         yield partial

@@ -42,6 +42,23 @@ def orthogonal_matrix(rng: np.random.RandomState, n: int) -> np.ndarray:
     return q * np.where(np.diag(r) < 0, -1.0, 1.0)
 
 
+def draw_eigenvalues(rng: np.random.RandomState, n: int, eigenvalues) -> np.ndarray:
+    """{"uniform": [low, high]} → low + rand(n) * (high - low); {"values": [...]} → as given."""
+    if "uniform" in eigenvalues:
+        low, high = eigenvalues["uniform"]
+        return low + rng.rand(n) * (high - low)
+    return np.asarray(eigenvalues["values"], dtype=float)
+
+
+def draw_eigenvectors(rng: np.random.RandomState, n: int, eigenvectors) -> np.ndarray:
+    """Q: randn(n, n) for "random", orthogonal for "orthogonal", or {"values": rows} as given."""
+    if eigenvectors == "orthogonal":
+        return orthogonal_matrix(rng, n)
+    if eigenvectors == "random":
+        return rng.randn(n, n)
+    return np.asarray(eigenvectors["values"], dtype=float)
+
+
 def construct_w_hh(
     *,
     rng: np.random.RandomState,
@@ -53,7 +70,8 @@ def construct_w_hh(
     """Build W_hh as the notebook does, continuing the checkpoint's generator `rng`.
 
     `eigenvalues` is {"uniform": [low, high]} (low + rand(n) * (high - low)) or {"values": [...]};
-    `eigenvectors` is "random" (Q = randn(n, n), W = Q diag(λ) Q⁻¹) or "orthogonal" (W symmetric).
+    `eigenvectors` is "random" (Q = randn(n, n), W = Q diag(λ) Q⁻¹), "orthogonal" (W symmetric)
+    or {"values": rows} (an explicit Q).
     An explicit `matrix` replaces both, and its eigen-decomposition is reported.
     """
     n = hidden_size
@@ -61,17 +79,12 @@ def construct_w_hh(
         w_hh = np.asarray(matrix, dtype=float)
         eig, q = np.linalg.eig(w_hh)
     else:
-        if "uniform" in eigenvalues:
-            low, high = eigenvalues["uniform"]
-            eig = low + rng.rand(n) * (high - low)
-        else:
-            eig = np.asarray(eigenvalues["values"], dtype=float)
+        eig = draw_eigenvalues(rng, n, eigenvalues)
+        q = draw_eigenvectors(rng, n, eigenvectors)
         if eigenvectors == "orthogonal":
-            q = orthogonal_matrix(rng, n)
             w_hh = q @ np.diag(eig) @ q.T
             w_hh = (w_hh + w_hh.T) / 2  # exactly symmetric, not only up to rounding
         else:
-            q = rng.randn(n, n)
             w_hh = q @ np.diag(eig) @ np.linalg.inv(q)
     return RecurrentWeights(
         eigenvalues=eig,
