@@ -1,7 +1,11 @@
 """The whole workflow through Snakemake, on copies of the project in temporary folders."""
 
 import os
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 
 import pytest
 from conftest import ROOT, snakemake, tree_bytes
@@ -90,3 +94,30 @@ def test_no_run_writes_outside_results_logs_and_snakemake(project_copy):
     assert after == before
     assert not any(name.endswith(".partial") for name in tree_bytes(project_copy))
     assert os.listdir(project_copy / "logs")
+
+
+def test_killed_run_resumes_to_the_same_bytes(project_copy):
+    """SIGKILL the whole pipeline mid-run, resume as the README says: same bytes as a clean run."""
+    command = [sys.executable, "-m", "snakemake", "--cores", "2", "--forceall"]
+    process = subprocess.Popen(
+        command,
+        cwd=project_copy,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    # Kill while a long job is computing: its log exists, its output does not yet.
+    running = project_copy / "logs" / "long_sequence_vanishing" / "compute_contributions.log"
+    deadline = time.monotonic() + 120
+    while not running.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    assert process.poll() is None, "the run ended before it could be killed"
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    results = project_copy / "results"
+    assert not (results / "long_sequence_vanishing" / "contributions.npz").exists()
+
+    snakemake(project_copy, "--unlock")  # the killed run could not release its lock
+    snakemake(project_copy, "--cores", "4", "--rerun-incomplete")
+    assert tree_bytes(results) == COMMITTED
+    assert not list(results.rglob("*.partial"))

@@ -1,0 +1,180 @@
+"""Every bad scenario gets one clear message before any job runs, and results/ stays untouched."""
+
+import pytest
+from conftest import ROOT, load_scenarios, snakemake, tree_bytes
+
+from rnngrad.config import ConfigError, check_config
+
+pytestmark = pytest.mark.slow
+
+GOOD = "description: fine\nhidden_size: 2\nsequence_length: 3\n"
+ILL_CONDITIONED = (
+    "hidden_size: 2\nw_hh: {eigenvectors: {values: [[1, 1], [1, 1.00000000000001]]}}\n"
+)
+
+# name: ({file name: contents}, file name and key that the message must show)
+CASES = {
+    "typo": ({"s.yaml": "hiden_size: 5\n"}, "s.yaml: (top level): unknown key 'hiden_size'"),
+    "nested_typo": ({"s.yaml": "w_hh: {eigenvalue: {uniform: [0, 4]}}\n"}, "s.yaml: w_hh:"),
+    "seed_string": ({"s.yaml": "seed: abc\n"}, "s.yaml: seed: found 'abc'"),
+    "seed_negative": ({"s.yaml": "seed: -1\n"}, "s.yaml: seed: found -1"),
+    "hidden_zero": ({"s.yaml": "hidden_size: 0\n"}, "s.yaml: hidden_size: found 0"),
+    "hidden_float": ({"s.yaml": "hidden_size: 1.5\n"}, "s.yaml: hidden_size: found 1.5"),
+    "hidden_huge": ({"s.yaml": "hidden_size: 100000\n"}, "s.yaml: hidden_size: found 100000"),
+    "length_negative": ({"s.yaml": "sequence_length: -3\n"}, "s.yaml: sequence_length: found -3"),
+    "length_huge": ({"s.yaml": "sequence_length: 1000000000\n"}, "s.yaml: sequence_length:"),
+    "too_many_elements": (
+        {"s.yaml": "hidden_size: 1000\nsequence_length: 100000\n"},
+        "s.yaml: sequence_length: hidden_size × sequence_length",
+    ),
+    "activation_unknown": ({"s.yaml": "activation: softmax\n"}, "s.yaml: activation: found"),
+    "method_unknown": (
+        {"s.yaml": "contributions: {method: exact}\n"},
+        "s.yaml: contributions.method",
+    ),
+    "yscale_unknown": ({"s.yaml": "plot: {yscale: symlog}\n"}, "s.yaml: plot.yscale: found"),
+    "eigenvalue_count": (
+        {"s.yaml": "w_hh: {eigenvalues: {values: [1, 2]}}\n"},
+        "s.yaml: w_hh.eigenvalues.values: found 2 entries",
+    ),
+    "eigenvalue_nan": (
+        {"s.yaml": "hidden_size: 2\nw_hh: {eigenvalues: {values: [1, .nan]}}\n"},
+        "s.yaml: w_hh.eigenvalues.values: found nan",
+    ),
+    "eigenvalue_inf": (
+        {"s.yaml": "hidden_size: 2\nw_hh: {eigenvalues: {values: [.inf, 1]}}\n"},
+        "s.yaml: w_hh.eigenvalues.values: found inf",
+    ),
+    "eigenvalue_huge": (
+        {"s.yaml": "hidden_size: 2\nw_hh: {eigenvalues: {values: [1e300, 1]}}\n"},
+        "s.yaml: w_hh.eigenvalues.values: found 1e+300",
+    ),
+    "uniform_empty": (
+        {"s.yaml": "w_hh: {eigenvalues: {uniform: [4, 4]}}\n"},
+        "s.yaml: w_hh.eigenvalues.uniform: found [4, 4]",
+    ),
+    "uniform_three": ({"s.yaml": "w_hh: {eigenvalues: {uniform: [0, 1, 2]}}\n"}, "s.yaml: w_hh"),
+    "singular_q": (
+        {"s.yaml": "hidden_size: 2\nw_hh: {eigenvectors: {values: [[1, 2], [2, 4]]}}\n"},
+        "s.yaml: w_hh.eigenvectors: the eigenvector matrix Q given has condition number",
+    ),
+    "ill_conditioned_q": (
+        {"s.yaml": ILL_CONDITIONED},
+        "s.yaml: w_hh.eigenvectors: the eigenvector matrix Q given has condition number",
+    ),
+    "q_shape": (
+        {"s.yaml": "hidden_size: 2\nw_hh: {eigenvectors: {values: [[1, 0, 0], [0, 1, 0]]}}\n"},
+        "s.yaml: w_hh.eigenvectors.values: found 2 rows of lengths [3]",
+    ),
+    "matrix_shape": (
+        {"s.yaml": "hidden_size: 3\nw_hh: {matrix: [[1, 2], [3, 4]]}\n"},
+        "s.yaml: w_hh.matrix: found 2 rows",
+    ),
+    "bias_count": (
+        {"s.yaml": "hidden_size: 2\ncheckpoint: {bias: {values: [1, 2, 3]}}\n"},
+        "s.yaml: checkpoint.bias.values: found 3 entries",
+    ),
+    "input_row_length": (
+        {"s.yaml": GOOD + "checkpoint: {inputs: {values: [[1, 2], [3, 4]]}}\n"},
+        "s.yaml: checkpoint.inputs.values.0: found 2 numbers; expected sequence_length = 3",
+    ),
+    "initial_state_without_rollout": (
+        {"s.yaml": GOOD + "checkpoint: {initial_state: [1, 2]}\n"},
+        "s.yaml: checkpoint.initial_state: only used with states: rollout",
+    ),
+    "metric_for_jacobian": (
+        {"s.yaml": "contributions: {method: jacobian, metric: max_entry}\n"},
+        "s.yaml: contributions.metric: found 'max_entry'",
+    ),
+    "course_with_tanh": ({"s.yaml": "activation: tanh\n"}, "s.yaml: activation: found 'tanh'"),
+    "course_with_rollout": (
+        {"s.yaml": "checkpoint: {states: rollout}\n"},
+        "s.yaml: checkpoint.states: found 'rollout'",
+    ),
+    "python_tag": (
+        {"s.yaml": '!!python/object/apply:os.system ["touch pwned"]\n'},
+        "s.yaml: (file): YAML tag refused",
+    ),
+    "not_yaml": ({"s.yaml": "seed: [1, 2\n"}, "s.yaml: (file): not valid YAML"),
+    "empty_file": ({"s.yaml": ""}, "s.yaml: (file): the file is empty"),
+    "list_not_mapping": ({"s.yaml": "- seed: 1\n"}, "s.yaml: (top level): found a list"),
+    "name_with_space": ({"my scenario.yaml": GOOD}, "my scenario.yaml: (file name)"),
+    "name_leading_dash": ({"-x.yaml": GOOD}, "-x.yaml: (file name)"),
+    "name_leading_dot": ({".x.yaml": GOOD}, ".x.yaml: (file name)"),
+    "name_with_dots": ({"a..b.yaml": GOOD}, "a..b.yaml: (file name)"),
+    "name_reserved": ({"activation.yaml": GOOD}, "activation.yaml: (file name): scenario name"),
+    "duplicate_name": ({"a.yaml": GOOD, "a.yml": GOOD}, "a.yml: (file name): scenario 'a'"),
+}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    import shutil
+
+    from conftest import COPY_IGNORE
+
+    target = tmp_path_factory.mktemp("bad") / "rnngrad"
+    shutil.copytree(ROOT, target, ignore=COPY_IGNORE)
+    return target
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_scenario_is_reported_before_anything_runs(project, tmp_path, case):
+    files, expected = CASES[case]
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "good.yaml").write_text(GOOD)  # a valid file beside does not hide the error
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    before = tree_bytes(project / "results")
+    process = snakemake(project, "--cores", "1", "--config", f"scenarios_dir={folder}", check=False)
+    assert process.returncode != 0
+    assert expected in process.stdout, process.stdout
+    assert "Traceback" not in process.stdout
+    assert "nothing was run" in process.stdout
+    assert tree_bytes(project / "results") == before
+    assert not (project / "pwned").exists()
+
+
+def test_all_problems_of_all_files_are_reported_together(project, tmp_path):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "one.yaml").write_text("seed: -1\nhidden_size: 0\n")
+    (folder / "two.yaml").write_text("w_hh: {eigenvalues: {values: [1, 2]}}\n")
+    process = snakemake(project, "--dry-run", "--config", f"scenarios_dir={folder}", check=False)
+    assert process.returncode != 0
+    assert "3 configuration problems" in process.stdout
+    for expected in ("one.yaml: seed:", "one.yaml: hidden_size:", "two.yaml: w_hh.eigenvalues"):
+        assert expected in process.stdout
+
+
+def test_bad_global_config_names_the_key():
+    with pytest.raises(ConfigError) as error:
+        check_config(
+            {"activation_figure": {"tangent_points": [10]}, "scenario_dir": "x"},
+            schema_path=ROOT / "config" / "config.schema.yaml",
+        )
+    text = str(error.value)
+    assert "config/config.yaml: activation_figure.tangent_points.0: found 10; allowed: ≤ 6" in text
+    assert "unknown key 'scenario_dir' (did you mean 'scenarios_dir'?)" in text
+
+
+def test_every_schema_key_has_a_description_and_a_default():
+    import yaml
+
+    def walk(schema, path):
+        for key, sub in schema.get("properties", {}).items():
+            assert "description" in sub, f"{path}{key}"
+            assert "default" in sub, f"{path}{key}"
+            walk(sub, f"{path}{key}.")
+
+    for name in ("config.schema.yaml", "scenario.schema.yaml"):
+        walk(yaml.safe_load((ROOT / "config" / name).read_text()), f"{name}: ")
+
+
+def test_readme_worked_example_is_a_valid_scenario(tmp_path):
+    text = (ROOT / "README.md").read_text()
+    example = text.split("`config/scenarios/mine.yaml`:")[1].split("```yaml\n")[1].split("```")[0]
+    (tmp_path / "mine.yaml").write_text(example)
+    settings = load_scenarios(tmp_path)["mine"]
+    assert settings["hidden_size"] == 3
