@@ -17,6 +17,10 @@ from rnngrad.config import (
 min_version("9.0")
 
 
+report: "report/workflow.rst"
+
+
+
 # ---- Config and validation --------------------------------------------------------------------
 
 configfile: "config/config.yaml"
@@ -37,6 +41,9 @@ except ConfigError as error:
     sys.exit(problem_report(error))
 
 ENVIRONMENT = "envs/rnngrad.yaml"
+COURSE_SCENARIOS = [
+    name for name, settings in SCENARIOS.items() if settings["contributions"]["method"] == "course"
+]
 ACTIVATIONS = sorted({settings["activation"] for settings in SCENARIOS.values()} | {"sigmoid"})
 
 
@@ -74,6 +81,11 @@ rule all:
             output=["checkpoint.npz", "w_hh.npz", "contributions.npz", "contributions.png"],
         ),
         expand("results/activation/{activation}.png", activation=ACTIVATIONS),
+        "results/comparison/summary.csv",
+        "results/comparison/summary.md",
+        "results/comparison/contributions.png",
+        "results/comparison/course_vs_exact.png",
+        "results/comparison/rules.png",
 
 
 # ---- Steps --------------------------------------------------------------------------------------
@@ -138,7 +150,11 @@ rule plot_contributions:
     input:
         contributions=ancient(rules.compute_contributions.output.contributions),
     output:
-        figure="results/{scenario}/contributions.png",
+        figure=report(
+            "results/{scenario}/contributions.png",
+            caption="report/contributions.rst",
+            category="{scenario}",
+        ),
     params:
         yscale=setting("plot", "yscale"),
         description=setting("description"),
@@ -154,7 +170,11 @@ rule plot_activation:
     input:
         config="config/config.yaml",
     output:
-        figure="results/activation/{activation}.png",
+        figure=report(
+            "results/activation/{activation}.png",
+            caption="report/activation.rst",
+            category="activation",
+        ),
     params:
         tangent_points=config["activation_figure"]["tangent_points"],
     conda:
@@ -163,3 +183,89 @@ rule plot_activation:
         "logs/activation/{activation}.log",
     script:
         "scripts/plot_activation.py"
+
+
+# ---- Comparison across scenarios ---------------------------------------------------------------
+# Inputs are ancient() for the same reason as above (results/comparison/ sorts before the scenario
+# folders in a fresh clone); a new or rerun scenario still reruns these through its jobs.
+
+CHECKPOINT, W_HH, CONTRIBUTIONS = (
+    "results/{scenario}/checkpoint.npz",
+    "results/{scenario}/w_hh.npz",
+    "results/{scenario}/contributions.npz",
+)
+
+
+rule summarize:
+    input:
+        contributions=ancient(expand(CONTRIBUTIONS, scenario=SCENARIOS)),
+    output:
+        csv=report(
+            "results/comparison/summary.csv", caption="report/summary.rst", category="comparison"
+        ),
+        markdown="results/comparison/summary.md",
+    params:
+        scenarios=SCENARIOS,
+    conda:
+        ENVIRONMENT
+    log:
+        "logs/comparison/summarize.log",
+    script:
+        "scripts/summarize.py"
+
+
+rule plot_comparison:
+    input:
+        contributions=ancient(expand(CONTRIBUTIONS, scenario=SCENARIOS)),
+    output:
+        figure=report(
+            "results/comparison/contributions.png",
+            caption="report/comparison.rst",
+            category="comparison",
+        ),
+    params:
+        scenarios=SCENARIOS,
+    conda:
+        ENVIRONMENT
+    log:
+        "logs/comparison/plot_comparison.log",
+    script:
+        "scripts/plot_comparison.py"
+
+
+rule plot_course_vs_exact:
+    input:
+        checkpoints=ancient(expand(CHECKPOINT, scenario=COURSE_SCENARIOS)),
+        w_hh=ancient(expand(W_HH, scenario=COURSE_SCENARIOS)),
+        contributions=ancient(expand(CONTRIBUTIONS, scenario=COURSE_SCENARIOS)),
+    output:
+        figure=report(
+            "results/comparison/course_vs_exact.png",
+            caption="report/course_vs_exact.rst",
+            category="comparison",
+        ),
+    params:
+        scenarios={name: SCENARIOS[name] for name in COURSE_SCENARIOS},
+    conda:
+        ENVIRONMENT
+    log:
+        "logs/comparison/plot_course_vs_exact.log",
+    script:
+        "scripts/plot_course_vs_exact.py"
+
+
+rule plot_rules:
+    input:
+        contributions=ancient(expand(CONTRIBUTIONS, scenario=SCENARIOS)),
+    output:
+        figure=report(
+            "results/comparison/rules.png", caption="report/rules.rst", category="comparison"
+        ),
+    params:
+        scenarios=SCENARIOS,
+    conda:
+        ENVIRONMENT
+    log:
+        "logs/comparison/plot_rules.log",
+    script:
+        "scripts/plot_rules.py"

@@ -2,10 +2,12 @@
 
 Another CPU can pick other BLAS kernels and change the last bits of W_hh and what follows from it,
 so regenerated results are compared with arrays at a relative tolerance (log10 quantities, which
-can be near 0, at that tolerance times max(1, |value|)) and figures pixel for pixel, where a pixel
-may differ by one intensity level (1/255): antialiasing of a line moved by 1e-14.
+can be near 0, at that tolerance times max(1, |value|)), numbers in summary tables likewise (in
+summary.md at its printed precision), and figures pixel for pixel, where a pixel may differ by one
+intensity level (1/255): antialiasing of a line moved by 1e-14.
 """
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +41,22 @@ def _npz_differences(expected, actual, *, rtol) -> list[str]:
         return found
 
 
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+# summary.md prints 4 significant digits: a last-bit change can move the last digit.
+TEXT_RTOL = {".csv": None, ".md": 1e-3}
+
+
+def _text_differences(expected, actual, *, rtol) -> list[str]:
+    """Same text apart from numbers, numbers within rtol × max(1, |value|)."""
+    want, got = expected.read_text(), actual.read_text()
+    if _NUMBER.split(want) != _NUMBER.split(got):
+        return ["text differs"]
+    for a, b in zip(_NUMBER.findall(want), _NUMBER.findall(got), strict=True):
+        if abs(float(a) - float(b)) > rtol * max(1.0, abs(float(a))):
+            return [f"number {a} became {b} (> {rtol:g} relative)"]
+    return []
+
+
 def _png_differences(expected, actual) -> list[str]:
     from matplotlib.image import imread
 
@@ -64,6 +82,10 @@ def compare_results(expected_dir, actual_dir, *, rtol: float = 1e-12) -> list[st
             found += [f"{name}: {line}" for line in _npz_differences(expected, actual, rtol=rtol)]
         elif name.endswith(".png"):
             found += [f"{name}: {line}" for line in _png_differences(expected, actual)]
+        elif expected.suffix in TEXT_RTOL:
+            tolerance = TEXT_RTOL[expected.suffix] or rtol
+            lines = _text_differences(expected, actual, rtol=tolerance)
+            found += [f"{name}: {line}" for line in lines]
         else:
             found.append(f"{name}: bytes differ")
     return found

@@ -116,3 +116,55 @@ def plot_contributions(*, contributions_arrays, yscale, description):
         description=description,
         theory=None if metric == "max_entry" else summary,
     )
+
+
+def summary_rows(*, scenarios, contributions_arrays) -> list[dict]:
+    """One summary row per scenario, in the given order."""
+    from rnngrad.comparison import summary_row
+
+    return [
+        summary_row(scenario=name, settings=settings, contributions=arrays)
+        for (name, settings), arrays in zip(scenarios.items(), contributions_arrays, strict=True)
+    ]
+
+
+def summarize(*, scenarios, contributions_arrays) -> tuple[str, str]:
+    """summary.csv (full precision) and summary.md (for reading) of every scenario."""
+    from rnngrad.comparison import summary_csv, summary_markdown
+
+    rows = summary_rows(scenarios=scenarios, contributions_arrays=contributions_arrays)
+    return summary_csv(rows), summary_markdown(rows)
+
+
+def plot_comparison(*, scenarios, contributions_arrays):
+    """Figure comparison/contributions.png: every scenario's log10 contribution by steps back."""
+    from rnngrad.comparison_plots import plot_comparison as _plot
+
+    curves = {
+        name: (len(arrays["k"]) - arrays["k"] + 1, arrays["log10_contribution"])
+        for name, arrays in zip(scenarios, contributions_arrays, strict=True)
+    }
+    return _plot(curves=curves)
+
+
+def plot_course_vs_exact(*, scenarios, checkpoint_arrays, w_hh_arrays, contributions_arrays):
+    """Figure comparison/course_vs_exact.png: the notebook's curve beside ‖P_k‖₂ of its draws."""
+    from rnngrad.comparison_plots import plot_course_vs_exact as _plot
+
+    panels = []
+    for name, point, weights, course in zip(
+        scenarios, checkpoint_arrays, w_hh_arrays, contributions_arrays, strict=True
+    ):
+        exact = jacobian_contributions(
+            weights["W_hh"], point["W_hx"], point["b_h"], point["h"], point["x"],
+            activation=scenarios[name]["activation"], metric="spectral_norm",
+        )  # fmt: skip
+        panels.append((name, course["k"], course["log10_contribution"], exact.log10_contribution))
+    return _plot(panels=panels)
+
+
+def plot_rules(*, scenarios, contributions_arrays):
+    """Figure comparison/rules.png: measured growth against both rules' factors."""
+    from rnngrad.comparison_plots import plot_rules as _plot
+
+    return _plot(rows=summary_rows(scenarios=scenarios, contributions_arrays=contributions_arrays))

@@ -1,0 +1,109 @@
+"""One row per scenario: settings, the theory's verdicts, the measurement, and whether they agree.
+
+>>> measured_behaviour(-0.3), measured_behaviour(0.0), measured_behaviour(0.2)
+('vanishing', 'neutral', 'exploding')
+>>> agreement("vanishing", "exploding"), agreement("exploding possible", "vanishing")
+('no', 'consistent')
+"""
+
+import csv
+import io
+
+import numpy as np
+
+from rnngrad import theory
+
+# |growth per step| below this (log10 per step) is neither vanishing nor exploding.
+NEUTRAL_GROWTH = 1e-3
+COLUMNS = (
+    "scenario", "description", "activation", "n", "t", "method", "metric",
+    "spectral_radius", "spectral_norm", "gamma", "gamma_rho", "gamma_norm",
+    "eigenvalue_rule", "singular_value_condition", "growth_per_step", "measured",
+    "log10_contribution_k1", "log10_contribution_kt",
+    "eigenvalue_rule_agrees", "singular_value_condition_agrees",
+)  # fmt: skip
+
+
+def measured_behaviour(growth_per_step: float) -> str:
+    """vanishing, exploding or neutral, from the measured mean log10 growth per step."""
+    if growth_per_step < -NEUTRAL_GROWTH:
+        return "vanishing"
+    if growth_per_step > NEUTRAL_GROWTH:
+        return "exploding"
+    return "neutral"
+
+
+def agreement(verdict: str, measured: str) -> str:
+    """yes: the prediction came true; no: it was contradicted; consistent: the rule allowed it.
+
+    "exploding possible" is only a necessary condition, so vanishing under it is consistent.
+    """
+    if verdict == theory.VANISHING:
+        return "yes" if measured == "vanishing" else "no"
+    if verdict == theory.EXPLODING_POSSIBLE and measured == "exploding":
+        return "yes"
+    return "consistent"
+
+
+def summary_row(*, scenario, settings, contributions) -> dict:
+    """The summary of one scenario from its resolved settings and its contributions.npz arrays."""
+    gamma = float(contributions["gamma"])
+    rho, norm = float(contributions["spectral_radius"]), float(contributions["spectral_norm"])
+    growth = float(contributions["growth_per_step"])
+    measured = measured_behaviour(growth)
+    eigenvalue_rule = str(contributions["eigenvalue_rule"])
+    singular_value_condition = str(contributions["singular_value_condition"])
+    return {
+        "scenario": scenario,
+        "description": settings["description"],
+        "activation": settings["activation"],
+        "n": settings["hidden_size"],
+        "t": settings["sequence_length"],
+        "method": settings["contributions"]["method"],
+        "metric": settings["contributions"]["metric"],
+        "spectral_radius": rho,
+        "spectral_norm": norm,
+        "gamma": gamma,
+        "gamma_rho": gamma * rho,
+        "gamma_norm": gamma * norm,
+        "eigenvalue_rule": eigenvalue_rule,
+        "singular_value_condition": singular_value_condition,
+        "growth_per_step": growth,
+        "measured": measured,
+        "log10_contribution_k1": float(contributions["log10_contribution"][0]),
+        "log10_contribution_kt": float(contributions["log10_contribution"][-1]),
+        "eigenvalue_rule_agrees": agreement(eigenvalue_rule, measured),
+        "singular_value_condition_agrees": agreement(singular_value_condition, measured),
+    }
+
+
+def summary_csv(rows) -> str:
+    """Rows as CSV, numbers at full precision (repr of the float)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(
+        {key: repr(v) if isinstance(v, float) else v for key, v in r.items()} for r in rows
+    )
+    return buffer.getvalue()
+
+
+def _readable(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}" if np.isfinite(value) else str(value)
+    return str(value).replace("|", "\\|")
+
+
+def summary_markdown(rows) -> str:
+    """Rows as a Markdown table, numbers to 4 significant digits."""
+    columns = [c for c in COLUMNS if c != "description"]
+    lines = [
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        *("| " + " | ".join(_readable(row[c]) for c in columns) + " |" for row in rows),
+        "",
+        "Descriptions:",
+        "",
+        *(f"- `{row['scenario']}`: {row['description']}" for row in rows),
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,13 @@
+"""Draw measured growth against the eigenvalue rule and the singular-value condition."""
+
+import sys
+
+from rnngrad import io, steps
+
+sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 (the log stays open for the whole job)
+
+figure = steps.plot_rules(
+    scenarios=snakemake.params.scenarios,
+    contributions_arrays=[io.load_npz(path) for path in snakemake.input.contributions],
+)
+io.save_figure(figure, snakemake.output.figure)
