@@ -1,0 +1,64 @@
+"""The regeneration check accepts last-bit noise and nothing more."""
+
+import shutil
+
+import numpy as np
+import pytest
+from conftest import ROOT
+
+from rnngrad import io
+from rnngrad.compare import compare_results
+
+
+@pytest.fixture
+def copies(tmp_path):
+    for name in ("expected", "actual"):
+        shutil.copytree(ROOT / "results" / "course_vanishing", tmp_path / name / "course_vanishing")
+        shutil.copytree(ROOT / "results" / "comparison", tmp_path / name / "comparison")
+    return tmp_path / "expected", tmp_path / "actual"
+
+
+def perturb(path, key, factor):
+    arrays = io.load_npz(path)
+    arrays[key] = arrays[key] * factor
+    io.save_npz(path, arrays)
+
+
+def test_identical_trees_agree(copies):
+    assert compare_results(*copies) == []
+
+
+def test_last_bit_changes_pass_and_real_changes_fail(copies):
+    expected, actual = copies
+    target = actual / "course_vanishing" / "w_hh.npz"
+    perturb(target, "W_hh", 1 + 4e-15)
+    assert compare_results(expected, actual) == []
+    perturb(target, "W_hh", 1 + 1e-9)
+    assert compare_results(expected, actual) == [
+        "course_vanishing/w_hh.npz: W_hh: max relative difference 1e-09 > 1e-12"
+    ]
+
+
+def test_changed_summary_number_and_missing_figure_are_reported(copies):
+    expected, actual = copies
+    summary = actual / "comparison" / "summary.csv"
+    row = summary.read_text().splitlines()[1].split(",")
+    index = next(i for i, cell in enumerate(row) if "." in cell and cell[0].isdigit())
+    summary.write_text(summary.read_text().replace(row[index], repr(float(row[index]) * 1.001), 1))
+    (actual / "comparison" / "rules.png").unlink()
+    found = compare_results(expected, actual)
+    assert "comparison/rules.png: missing" in found
+    assert any(line.startswith("comparison/summary.csv: number") for line in found)
+
+
+def test_pixels_beyond_one_level_fail(copies):
+    from matplotlib.image import imread, imsave
+
+    expected, actual = copies
+    figure = actual / "course_vanishing" / "contributions.png"
+    pixels = imread(figure)
+    pixels[10:12, 10:12, :3] = np.clip(pixels[10:12, 10:12, :3] - 0.2, 0, 1)
+    imsave(figure, pixels)
+    assert compare_results(expected, actual) == [
+        "course_vanishing/contributions.png: 4 pixels differ by more than one level"
+    ]

@@ -1,0 +1,62 @@
+"""The comparison table: one row per scenario, faithful to each scenario's own results."""
+
+import csv
+import io as stringio
+
+import pytest
+from conftest import ROOT, load_scenarios
+
+from rnngrad import io
+from rnngrad.comparison import COLUMNS, agreement, measured_behaviour
+
+SUMMARY = ROOT / "results" / "comparison" / "summary.csv"
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return {row["scenario"]: row for row in csv.DictReader(stringio.StringIO(SUMMARY.read_text()))}
+
+
+def test_one_row_per_scenario_with_every_column(rows):
+    assert set(rows) == set(load_scenarios())
+    assert all(list(row) == list(COLUMNS) for row in rows.values())
+
+
+def test_rows_carry_full_precision_values_of_the_results(rows):
+    for name, row in rows.items():
+        contributions = io.load_npz(ROOT / "results" / name / "contributions.npz")
+        assert float(row["spectral_norm"]) == float(contributions["spectral_norm"])
+        assert float(row["growth_per_step"]) == float(contributions["growth_per_step"])
+        assert float(row["log10_contribution_k1"]) == contributions["log10_contribution"][0]
+        assert float(row["log10_contribution_kt"]) == contributions["log10_contribution"][-1]
+        assert row["eigenvalue_rule"] == str(contributions["eigenvalue_rule"])
+        gamma, rho = float(row["gamma"]), float(row["spectral_radius"])
+        assert float(row["gamma_rho"]) == gamma * rho
+
+
+def test_counterexample_contradicts_the_eigenvalue_rule_only(rows):
+    row = rows["nonnormal_counterexample"]
+    assert row["measured"] == "exploding"
+    assert row["eigenvalue_rule_agrees"] == "no"
+    assert row["singular_value_condition_agrees"] == "yes"
+
+
+def test_markdown_lists_every_scenario_for_reading():
+    text = (ROOT / "results" / "comparison" / "summary.md").read_text()
+    for name in load_scenarios():
+        assert f"| {name} |" in text and f"- `{name}`:" in text
+
+
+@pytest.mark.parametrize(
+    ("verdict", "growth", "expected"),
+    [
+        ("vanishing", -0.5, "yes"),
+        ("vanishing", 0.5, "no"),
+        ("vanishing", 0.0, "no"),
+        ("exploding possible", 0.5, "yes"),
+        ("exploding possible", -0.5, "consistent"),
+        ("boundary", 0.0, "consistent"),
+    ],
+)
+def test_agreement_treats_exploding_as_a_necessary_condition(verdict, growth, expected):
+    assert agreement(verdict, measured_behaviour(growth)) == expected
