@@ -105,6 +105,8 @@ rule generate_checkpoint:
         ENVIRONMENT
     log:
         "logs/{scenario}/generate_checkpoint.log",
+    benchmark:
+        "logs/benchmarks/{scenario}/generate_checkpoint.tsv"
     script:
         "scripts/generate_checkpoint.py"
 
@@ -122,6 +124,8 @@ rule construct_w_hh:
         ENVIRONMENT
     log:
         "logs/{scenario}/construct_w_hh.log",
+    benchmark:
+        "logs/benchmarks/{scenario}/construct_w_hh.tsv"
     script:
         "scripts/construct_w_hh.py"
 
@@ -142,6 +146,8 @@ rule compute_contributions:
         ENVIRONMENT
     log:
         "logs/{scenario}/compute_contributions.log",
+    benchmark:
+        "logs/benchmarks/{scenario}/compute_contributions.tsv"
     script:
         "scripts/compute_contributions.py"
 
@@ -162,6 +168,8 @@ rule plot_contributions:
         ENVIRONMENT
     log:
         "logs/{scenario}/plot_contributions.log",
+    benchmark:
+        "logs/benchmarks/{scenario}/plot_contributions.tsv"
     script:
         "scripts/plot_contributions.py"
 
@@ -181,6 +189,8 @@ rule plot_activation:
         ENVIRONMENT
     log:
         "logs/activation/{activation}.log",
+    benchmark:
+        "logs/benchmarks/activation/{activation}.tsv"
     script:
         "scripts/plot_activation.py"
 
@@ -210,6 +220,8 @@ rule summarize:
         ENVIRONMENT
     log:
         "logs/comparison/summarize.log",
+    benchmark:
+        "logs/benchmarks/comparison/summarize.tsv"
     script:
         "scripts/summarize.py"
 
@@ -229,6 +241,8 @@ rule plot_comparison:
         ENVIRONMENT
     log:
         "logs/comparison/plot_comparison.log",
+    benchmark:
+        "logs/benchmarks/comparison/plot_comparison.tsv"
     script:
         "scripts/plot_comparison.py"
 
@@ -250,6 +264,8 @@ rule plot_course_vs_exact:
         ENVIRONMENT
     log:
         "logs/comparison/plot_course_vs_exact.log",
+    benchmark:
+        "logs/benchmarks/comparison/plot_course_vs_exact.tsv"
     script:
         "scripts/plot_course_vs_exact.py"
 
@@ -267,5 +283,7 @@ rule plot_rules:
         ENVIRONMENT
     log:
         "logs/comparison/plot_rules.log",
+    benchmark:
+        "logs/benchmarks/comparison/plot_rules.tsv"
     script:
         "scripts/plot_rules.py"
