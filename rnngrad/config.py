@@ -4,6 +4,7 @@ Every message names the file, the key path and the value found, and what is allo
 errors of all files are collected before anything is raised.
 """
 
+import copy
 import difflib
 import math
 import re
@@ -205,6 +206,7 @@ def _finite_problems(file, settings) -> list[str]:
         "w_hh.eigenvalues.uniform": w_hh["eigenvalues"].get("uniform"),
         "w_hh.eigenvectors.values": _values(w_hh["eigenvectors"]),
         "w_hh.matrix": w_hh["matrix"],
+        "w_hh.scale": list((w_hh["scale"] or {}).values()),
     }
     return [p for key, value in numeric.items() for p in _number_problems(file, key, value)]
 
@@ -328,6 +330,31 @@ def resolve(settings) -> dict:
     if settings["plot"]["yscale"] == "auto":
         settings["plot"]["yscale"] = "linear" if method == "course" else "log"
     return settings
+
+
+def default_filler(schema):
+    """fill(data): set every missing key that has a default in `schema`, recursively.
+
+    The same jsonschema recipe as snakemake.utils.validate, but with the schema parsed once:
+    a sweep fills hundreds of points, and validate re-reads the schema file for each.
+    """
+    base = jsonschema.Draft202012Validator
+    properties = base.VALIDATORS["properties"]
+
+    def set_defaults(validator, subschemas, instance, schema):
+        if isinstance(instance, dict):
+            for key, subschema in subschemas.items():
+                if "default" in subschema:
+                    instance.setdefault(key, copy.deepcopy(subschema["default"]))
+        yield from properties(validator, subschemas, instance, schema)
+
+    validator = jsonschema.validators.extend(base, {"properties": set_defaults})(schema)
+
+    def fill(data, _schema_path=None):
+        validator.validate(data)
+        return data
+
+    return fill
 
 
 def check_config(config, *, schema_path, file="config/config.yaml") -> None:

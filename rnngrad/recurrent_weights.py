@@ -42,6 +42,20 @@ def orthogonal_matrix(rng: np.random.RandomState, n: int) -> np.ndarray:
     return q * np.where(np.diag(r) < 0, -1.0, 1.0)
 
 
+def rescale(weights: RecurrentWeights, *, target: float, gamma: float, measure: str):
+    """W_hh scaled so that γ·measure(W_hh) = target (measure: spectral_norm | spectral_radius)."""
+    current = weights.spectral_norm if measure == "spectral_norm" else weights.spectral_radius
+    factor = target / (gamma * current)
+    w_hh = weights.w_hh * factor
+    return RecurrentWeights(
+        eigenvalues=weights.eigenvalues * factor,
+        q=weights.q,
+        w_hh=w_hh,
+        spectral_radius=spectral_radius(w_hh),
+        spectral_norm=spectral_norm(w_hh),
+    )
+
+
 def draw_eigenvalues(rng: np.random.RandomState, n: int, eigenvalues) -> np.ndarray:
     """{"uniform": [low, high]} → low + rand(n) * (high - low); {"values": [...]} → as given."""
     if "uniform" in eigenvalues:

@@ -11,6 +11,7 @@ from rnngrad.checkpoint import generate_checkpoint as _generate_checkpoint
 from rnngrad.contributions import course_contributions, jacobian_contributions, rollout
 from rnngrad.random_state import state_from_arrays
 from rnngrad.recurrent_weights import construct_w_hh as _construct_w_hh
+from rnngrad.recurrent_weights import rescale
 
 OVERFLOW_NOTE = (
     "contribution = 10**log10_contribution underflows to 0 below 1e-308 and overflows to inf "
@@ -53,6 +54,9 @@ def construct_w_hh(*, checkpoint_arrays, hidden_size, w_hh, activation) -> dict:
         matrix=w_hh.get("matrix"),
     )
     gamma = get_activation(activation).gamma
+    if w_hh.get("scale"):
+        [(measure, target)] = w_hh["scale"].items()
+        weights = rescale(weights, target=target, gamma=gamma, measure=measure)
     return weights.arrays() | _theory(
         gamma=gamma,
         spectral_radius=weights.spectral_radius,
@@ -168,3 +172,18 @@ def plot_rules(*, scenarios, contributions_arrays):
     from rnngrad.comparison_plots import plot_rules as _plot
 
     return _plot(rows=summary_rows(scenarios=scenarios, contributions_arrays=contributions_arrays))
+
+
+def summarize_sweep(*, points, contributions_arrays) -> str:
+    """results/sweeps/<sweep>/summary.csv: one row per grid point."""
+    from rnngrad.sweeps import summary_csv
+
+    return summary_csv(points=points, contributions_arrays=contributions_arrays)
+
+
+def plot_phase(*, summary_text, description):
+    """Figure results/sweeps/<sweep>/phase.png from the sweep's summary.csv."""
+    from rnngrad.comparison_plots import plot_phase as _plot
+    from rnngrad.sweeps import read_summary
+
+    return _plot(rows=read_summary(summary_text), description=description)
