@@ -1,5 +1,6 @@
 """rnngrad: regenerate, check and extend the figures of the course notebook on vanishing and
-exploding gradients in vanilla RNNs. One scenario file in config/scenarios/ → results/<scenario>/."""
+exploding gradients in vanilla RNNs. One scenario file in config/scenarios/ → results/<scenario>/;
+one sweep file in config/sweeps/ → results/sweeps/<sweep>/."""
 
 import sys
 
@@ -13,6 +14,7 @@ from rnngrad.config import (
     load_scenarios,
     problem_report,
 )
+from rnngrad.sweeps import load_sweeps
 
 min_version("9.0")
 
@@ -20,8 +22,8 @@ min_version("9.0")
 report: "report/workflow.rst"
 
 
-
 # ---- Config and validation --------------------------------------------------------------------
+
 
 configfile: "config/config.yaml"
 
@@ -35,28 +37,38 @@ try:
         schema_path=f"{workflow.basedir}/config/scenario.schema.yaml",
         fill_defaults=validate,
     )
-    # The file is an input too: an edit reruns its scenario even where no run has recorded params yet.
-    SCENARIO_FILES = find_scenarios(config["scenarios_dir"])
+    SWEEPS = load_sweeps(
+        config["sweeps_dir"],
+        sweep_schema_path=f"{workflow.basedir}/config/sweep.schema.yaml",
+        scenario_schema_path=f"{workflow.basedir}/config/scenario.schema.yaml",
+    )
 except ConfigError as error:
     sys.exit(problem_report(error))
 
-ENVIRONMENT = "envs/rnngrad.yaml"
+# A sweep's grid points are scenarios named sweeps/<sweep>/<index>, built by the same rules.
+SWEEP_POINTS = {name: point for sweep in SWEEPS.values() for name, point in sweep.points.items()}
+SETTINGS = SCENARIOS | {name: settings for name, (_, settings) in SWEEP_POINTS.items()}
+# Its file is an input too: an edit reruns a scenario even where no run has recorded params yet.
+SOURCE_FILES = find_scenarios(config["scenarios_dir"]) | {
+    name: f"{config['sweeps_dir']}/{name.split('/')[1]}.yaml" for name in SWEEP_POINTS
+}
 COURSE_SCENARIOS = [
     name for name, settings in SCENARIOS.items() if settings["contributions"]["method"] == "course"
 ]
-ACTIVATIONS = sorted({settings["activation"] for settings in SCENARIOS.values()} | {"sigmoid"})
-
-
-# Inputs within a scenario are ancient(): a fresh clone writes w_hh.npz after contributions.npz
-# (path order), which must not look like a change. An edited scenario file still reruns its first
-# rule, and every rule downstream of a rerun job reruns too.
+ACTIVATIONS = sorted({settings["activation"] for settings in SETTINGS.values()} | {"sigmoid"})
+ENVIRONMENT = "envs/rnngrad.yaml"
+CHECKPOINT, W_HH, CONTRIBUTIONS = (
+    "results/{scenario}/checkpoint.npz",
+    "results/{scenario}/w_hh.npz",
+    "results/{scenario}/contributions.npz",
+)
 
 
 def setting(*keys):
-    """A params function that reads SCENARIOS[scenario][key][subkey]...: edits rerun their rules."""
+    """A params function that reads SETTINGS[scenario][key][subkey]...: edits rerun their rules."""
 
     def get_setting(wildcards):
-        value = SCENARIOS[wildcards.scenario]
+        value = SETTINGS[wildcards.scenario]
         for key in keys:
             value = value[key]
         return value
@@ -65,7 +77,8 @@ def setting(*keys):
 
 
 wildcard_constraints:
-    scenario=SCENARIO_NAME,
+    scenario=f"(sweeps/{SCENARIO_NAME}/[0-9]+|{SCENARIO_NAME})",
+    sweep=SCENARIO_NAME,
     activation="|".join(ACTIVATIONS),
 
 
@@ -86,16 +99,21 @@ rule all:
         "results/comparison/contributions.png",
         "results/comparison/course_vs_exact.png",
         "results/comparison/rules.png",
+        # A sweep's points are not tracked (see .gitignore): only what sums them up is wanted.
+        expand("results/sweeps/{sweep}/{output}", sweep=SWEEPS, output=["summary.csv", "phase.png"]),
 
 
-# ---- Steps --------------------------------------------------------------------------------------
+# ---- Steps of one scenario ----------------------------------------------------------------------
+# Inputs within a scenario are ancient(): a fresh clone writes w_hh.npz after contributions.npz
+# (path order), which must not look like a change. An edited scenario file still reruns its first
+# rule, and every rule downstream of a rerun job reruns too.
 
 
 rule generate_checkpoint:
     input:
-        scenario=lambda wildcards: SCENARIO_FILES[wildcards.scenario],
+        scenario=lambda wildcards: SOURCE_FILES[wildcards.scenario],
     output:
-        checkpoint="results/{scenario}/checkpoint.npz",
+        checkpoint=CHECKPOINT,
     params:
         seed=setting("seed"),
         hidden_size=setting("hidden_size"),
@@ -113,9 +131,9 @@ rule generate_checkpoint:
 
 rule construct_w_hh:
     input:
-        checkpoint=ancient(rules.generate_checkpoint.output.checkpoint),
+        checkpoint=ancient(CHECKPOINT),
     output:
-        w_hh="results/{scenario}/w_hh.npz",
+        w_hh=W_HH,
     params:
         hidden_size=setting("hidden_size"),
         w_hh=setting("w_hh"),
@@ -132,10 +150,10 @@ rule construct_w_hh:
 
 rule compute_contributions:
     input:
-        checkpoint=ancient(rules.generate_checkpoint.output.checkpoint),
-        w_hh=ancient(rules.construct_w_hh.output.w_hh),
+        checkpoint=ancient(CHECKPOINT),
+        w_hh=ancient(W_HH),
     output:
-        contributions="results/{scenario}/contributions.npz",
+        contributions=CONTRIBUTIONS,
     params:
         activation=setting("activation"),
         states=setting("checkpoint", "states"),
@@ -154,7 +172,7 @@ rule compute_contributions:
 
 rule plot_contributions:
     input:
-        contributions=ancient(rules.compute_contributions.output.contributions),
+        contributions=ancient(CONTRIBUTIONS),
     output:
         figure=report(
             "results/{scenario}/contributions.png",
@@ -198,12 +216,6 @@ rule plot_activation:
 # ---- Comparison across scenarios ---------------------------------------------------------------
 # Inputs are ancient() for the same reason as above (results/comparison/ sorts before the scenario
 # folders in a fresh clone); a new or rerun scenario still reruns these through its jobs.
-
-CHECKPOINT, W_HH, CONTRIBUTIONS = (
-    "results/{scenario}/checkpoint.npz",
-    "results/{scenario}/w_hh.npz",
-    "results/{scenario}/contributions.npz",
-)
 
 
 rule summarize:
@@ -287,3 +299,44 @@ rule plot_rules:
         "logs/benchmarks/comparison/plot_rules.tsv"
     script:
         "scripts/plot_rules.py"
+
+
+# ---- Sweeps -------------------------------------------------------------------------------------
+
+
+rule summarize_sweep:
+    input:
+        contributions=lambda wildcards: ancient(
+            expand(CONTRIBUTIONS, scenario=SWEEPS[wildcards.sweep].points)
+        ),
+    output:
+        csv="results/sweeps/{sweep}/summary.csv",
+    params:
+        points=lambda wildcards: SWEEPS[wildcards.sweep].points,
+    conda:
+        ENVIRONMENT
+    log:
+        "logs/sweeps/{sweep}/summarize_sweep.log",
+    benchmark:
+        "logs/benchmarks/sweeps/{sweep}/summarize_sweep.tsv"
+    script:
+        "scripts/summarize_sweep.py"
+
+
+rule plot_phase:
+    input:
+        csv=rules.summarize_sweep.output.csv,
+    output:
+        figure=report(
+            "results/sweeps/{sweep}/phase.png", caption="report/phase.rst", category="sweeps"
+        ),
+    params:
+        description=lambda wildcards: SWEEPS[wildcards.sweep].description,
+    conda:
+        ENVIRONMENT
+    log:
+        "logs/sweeps/{sweep}/plot_phase.log",
+    benchmark:
+        "logs/benchmarks/sweeps/{sweep}/plot_phase.tsv"
+    script:
+        "scripts/plot_phase.py"

@@ -19,6 +19,12 @@ def thin(steps_back, values, *, max_points=MAX_POINTS):
     return steps_back[order][keep], values[order][keep]
 
 
+def _caption(figure, text, *, width):
+    """Grey caption under the axes, each paragraph wrapped to `width` characters."""
+    lines = [line for paragraph in text.split("\n") for line in textwrap.wrap(paragraph, width)]
+    figure.text(0.01, 0.02, "\n".join(lines), fontsize="small", color="dimgrey")
+
+
 def plot_comparison(*, curves) -> Figure:
     """log10 contribution of every scenario against steps back from the end, t - k + 1."""
     with style.context("default"):
@@ -61,8 +67,7 @@ def plot_course_vs_exact(*, panels) -> Figure:
             axes.legend(fontsize="small")
         if not panels:
             figure.text(0.5, 0.5, "no scenario uses method course", ha="center")
-        caption = "\n".join(textwrap.wrap(COURSE_VS_EXACT_CAPTION, 110))
-        figure.text(0.01, 0.02, caption, fontsize="small", color="dimgrey")
+        _caption(figure, COURSE_VS_EXACT_CAPTION, width=110)
     return figure
 
 
@@ -105,5 +110,65 @@ def plot_rules(*, rows) -> Figure:
             axes.set_xlabel(f"{label} (clipped to ±{X_CLIP:g})")
             axes.set_ylabel("measured growth per step (log10)")
             axes.legend(fontsize="small", loc="upper left")
-        figure.text(0.01, 0.02, RULES_CAPTION, fontsize="small", color="dimgrey")
+        _caption(figure, RULES_CAPTION, width=150)
     return figure
+
+
+def plot_phase(*, rows, description, spread_over="seed") -> Figure:
+    """Measured growth per step (mean ± std over `spread_over`) against γ‖W_hh‖₂ and γρ."""
+    grid_keys = [k for k in rows[0] if k != "point" and k != spread_over and k not in PHASE_FIELDS]
+    groups = {}
+    for row in rows:
+        groups.setdefault(tuple(row[k] for k in grid_keys), []).append(row)
+    series = {}
+    for key, members in groups.items():
+        label = ", ".join(
+            str(v) for k, v in zip(grid_keys, key, strict=True) if not _is_axis_key(k)
+        )
+        growth = np.array([m["growth_per_step"] for m in members])
+        series.setdefault(label, []).append(
+            (
+                np.mean([m["gamma_norm"] for m in members]),
+                np.mean([m["gamma_rho"] for m in members]),
+                growth.mean(),
+                growth.std(),
+            )
+        )
+    with style.context("default"):
+        figure = Figure(figsize=(12, 5.5))
+        figure.subplots_adjust(bottom=0.2, wspace=0.25)
+        for index, (column, label) in enumerate(
+            ((0, "γ‖W_hh‖₂ (singular-value condition)"), (1, "γρ (eigenvalue rule)")), start=1
+        ):
+            axes = figure.add_subplot(1, 2, index)
+            for name, points in sorted(series.items()):
+                points = np.array(sorted(points, key=lambda p: p[column]))
+                axes.errorbar(
+                    points[:, column], points[:, 2], yerr=points[:, 3], marker=".", capsize=2,
+                    label=name or "all",
+                )  # fmt: skip
+            axes.axvline(1, color="grey", linestyle="--", linewidth=1)
+            axes.axhline(0, color="grey", linewidth=0.5)
+            axes.set_xscale("log")
+            axes.set_xlabel(f"{label}, mean over {spread_over}")
+            axes.set_ylabel(f"growth per step (log10), mean ± std over {spread_over}")
+            axes.legend(fontsize="small", loc="upper left")
+        _caption(figure, description + PHASE_CAPTION, width=150)
+    return figure
+
+
+PHASE_CAPTION = (
+    ". A rule is right where the points cross growth 0 at the dashed line 1. The singular-value "
+    "condition never fails (growth > 0 only right of 1); the eigenvalue rule fails for non-normal "
+    "W_hh, which can grow left of 1."
+)
+PHASE_FIELDS = {
+    "spectral_radius", "spectral_norm", "gamma", "gamma_rho", "gamma_norm", "eigenvalue_rule",
+    "singular_value_condition", "growth_per_step", "measured", "eigenvalue_rule_agrees",
+    "singular_value_condition_agrees",
+}  # fmt: skip
+
+
+def _is_axis_key(key) -> bool:
+    """Grid keys that set the x position (the scale) rather than naming a series."""
+    return key.startswith("w_hh.scale")
