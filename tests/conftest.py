@@ -69,8 +69,17 @@ def project_copy(tmp_path):
     return target
 
 
-def snakemake(directory, *args, check=True):
-    """Run Snakemake in `directory`; return the finished process (stdout and stderr merged)."""
+def snakemake(directory, *args, check=True, sweeps=False):
+    """Run Snakemake in `directory`; return the finished process (stdout and stderr merged).
+
+    Without `sweeps`, the shipped sweep (768 jobs) is left out unless the test asks for it.
+    """
+    args = list(args)
+    if not sweeps:
+        if "--config" in args:
+            args.insert(args.index("--config") + 1, "sweeps_dir=no-sweeps")
+        else:
+            args += ["--config", "sweeps_dir=no-sweeps"]
     process = subprocess.run(
         [sys.executable, "-m", "snakemake", *args],
         cwd=directory,

@@ -1,0 +1,124 @@
+"""Sweeps: grid expansion, exact scaling, the shipped sweep's summary, and a cluster-like run."""
+
+import shutil
+import textwrap
+
+import numpy as np
+import pytest
+from conftest import COPY_IGNORE, ROOT, run_scenario, snakemake, tree_bytes
+
+from rnngrad import steps
+from rnngrad.config import ConfigError
+from rnngrad.sweeps import load_sweeps, summary_csv
+
+SCHEMAS = {
+    "sweep_schema_path": ROOT / "config" / "sweep.schema.yaml",
+    "scenario_schema_path": ROOT / "config" / "scenario.schema.yaml",
+}
+SMALL_SWEEP = """\
+description: "a small sweep"
+base:
+  activation: tanh
+  hidden_size: 3
+  sequence_length: 6
+  checkpoint: {states: rollout}
+  contributions: {method: jacobian}
+grid:
+  w_hh.scale.spectral_norm: [0.8, 1.25]
+  seed: [1, 2]
+"""
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_sweeps(ROOT / "config" / "sweeps", **SCHEMAS)
+
+
+def test_shipped_sweep_has_over_200_points_named_by_index(shipped):
+    points = shipped["phase"].points
+    assert len(points) == 16 * 2 * 8 >= 200
+    assert list(points)[:2] == ["sweeps/phase/0000", "sweeps/phase/0001"]
+    assignment, settings = points["sweeps/phase/0001"]
+    assert assignment == {
+        "w_hh.scale.spectral_radius": 0.5,
+        "w_hh.eigenvectors": "random",
+        "seed": 1,
+    }
+    assert settings["seed"] == 1 and settings["w_hh"]["scale"] == {"spectral_radius": 0.5}
+    assert settings["contributions"]["metric"] == "spectral_norm"  # defaults filled, auto resolved
+
+
+@pytest.mark.parametrize(
+    ("measure", "gamma_activation"), [("spectral_norm", "sigmoid"), ("spectral_radius", "tanh")]
+)
+def test_scale_sets_the_factor_exactly(measure, gamma_activation):
+    point = steps.generate_checkpoint(
+        seed=3, hidden_size=4, sequence_length=5,
+        checkpoint={"states": "random", "inputs": "random", "bias": "random"},
+    )  # fmt: skip
+    w_hh = steps.construct_w_hh(
+        checkpoint_arrays=point, hidden_size=4, activation=gamma_activation,
+        w_hh={"eigenvalues": {"uniform": [0, 4]}, "eigenvectors": "random", "matrix": None,
+              "scale": {measure: 1.3}},
+    )  # fmt: skip
+    assert float(w_hh["gamma"]) * float(w_hh[measure]) == pytest.approx(1.3, rel=1e-12)
+    np.testing.assert_allclose(
+        np.sort(np.abs(np.linalg.eigvals(w_hh["W_hh"]))), np.sort(np.abs(w_hh["eigenvalues"]))
+    )
+
+
+def test_committed_sweep_summary_is_what_the_code_computes(shipped):
+    points = shipped["phase"].points
+    contributions = [run_scenario(settings)[2] for _, settings in points.values()]
+    text = summary_csv(points=points, contributions_arrays=contributions)
+    assert text == (ROOT / "results" / "sweeps" / "phase" / "summary.csv").read_text()
+
+
+def test_normal_points_follow_the_eigenvalue_rule_and_non_normal_ones_break_it(shipped):
+    from rnngrad.sweeps import read_summary
+
+    rows = read_summary((ROOT / "results" / "sweeps" / "phase" / "summary.csv").read_text())
+    normal = [r for r in rows if r["w_hh.eigenvectors"] == "orthogonal"]
+    # J_i = W_hhᵀ exactly (tanh'(0) = 1), W_hh symmetric: growth per step = log10 ρ
+    for row in normal:
+        assert row["growth_per_step"] == pytest.approx(np.log10(row["gamma_rho"]), abs=1e-9)
+    broken = [r for r in rows if r["eigenvalue_rule_agrees"] == "no"]
+    assert broken and all(r["w_hh.eigenvectors"] == "random" for r in broken)
+    assert all(r["singular_value_condition_agrees"] != "no" for r in rows)
+
+
+def test_bad_grid_names_the_sweep_file_the_point_and_the_key(tmp_path):
+    (tmp_path / "bad.yaml").write_text(SMALL_SWEEP.replace("seed: [1, 2]", "sed: [1, 2]"))
+    with pytest.raises(ConfigError) as error:
+        load_sweeps(tmp_path, **SCHEMAS)
+    text = str(error.value)
+    assert "bad.yaml [grid point 0: w_hh.scale.spectral_norm=0.8, sed=1]: (top level): " in text
+    assert "unknown key 'sed' (did you mean 'seed'?)" in text
+    assert "grid: 4 of 4 points fail" in text
+
+
+@pytest.mark.slow
+def test_cluster_generic_run_gives_the_bytes_of_a_local_run(tmp_path):
+    pytest.importorskip("snakemake_executor_plugin_cluster_generic")
+    runs = {}
+    for mode in ("local", "cluster"):
+        project = tmp_path / mode / "rnngrad"
+        shutil.copytree(ROOT, project, ignore=COPY_IGNORE)
+        shutil.rmtree(project / "results")
+        for folder, name, text in (
+            ("small_scenarios", "tiny.yaml", "hidden_size: 2\nsequence_length: 4\n"),
+            ("small_sweeps", "small.yaml", SMALL_SWEEP),
+        ):
+            (project / folder).mkdir()
+            (project / folder / name).write_text(textwrap.dedent(text))
+        config = ["--config", "scenarios_dir=small_scenarios", "sweeps_dir=small_sweeps"]
+        profile = (
+            ["--profile", "profiles/cluster-generic"] if mode == "cluster" else ["--cores", "2"]
+        )
+        process = snakemake(project, *profile, *config, sweeps=True)
+        runs[mode] = tree_bytes(project / "results")
+        if mode == "cluster":  # jobs ran as separate submitted processes, grouped per scenario
+            assert process.stdout.count("with external jobid") >= 3, process.stdout
+            assert "Submitted group job" in process.stdout
+    assert "sweeps/small/0003/contributions.npz" in runs["local"]
+    assert runs["cluster"] == runs["local"]
