@@ -325,7 +325,7 @@ rule summarize_sweep:
 
 rule plot_phase:
     input:
-        csv=rules.summarize_sweep.output.csv,
+        csv=ancient(rules.summarize_sweep.output.csv),  # phase.png sorts before summary.csv
     output:
         figure=report(
             "results/sweeps/{sweep}/phase.png", caption="report/phase.rst", category="sweeps"
