@@ -147,7 +147,7 @@ def jacobian_contributions(
     `log10_contribution` stays finite where `contribution` itself under- or overflows.
     """
     measure = JACOBIAN_METRICS[metric]
-    n, t = h.shape
+    t = h.shape[1]
     log10_contribution = np.full(t, -np.inf)
     basis = None
     for i, product, log10_scale in backward_products(w_hh, w_hx, b_h, h, x, activation=activation):
