@@ -26,18 +26,31 @@ class Contributions:
     metric: str
 
 
-def _max_abs(matrix):
-    return np.max(np.abs(matrix))
+def _max_abs():
+    return lambda matrix: np.max(np.abs(matrix))
 
 
-def _frobenius(matrix):
-    return np.linalg.norm(matrix, "fro")
+def _frobenius():
+    return lambda matrix: np.linalg.norm(matrix, "fro")
 
 
-def _spectral_norm(matrix):
-    return np.linalg.norm(matrix, 2)
+def _spectral_norm():
+    """‖P_k‖₂ along one chain: the first product by SVD, then `top_singular_value`, warm-started."""
+    basis = None
+
+    def measure(product):
+        nonlocal basis
+        if basis is None:
+            _, singular_values, vt = np.linalg.svd(product)
+            basis = vt[:BLOCK].T
+            return singular_values[0]
+        value, basis = top_singular_value(product, basis)
+        return value
+
+    return measure
 
 
+# Each metric makes a fresh measure per chain (the spectral norm carries state from k to k-1).
 JACOBIAN_METRICS = {"spectral_norm": _spectral_norm, "frobenius": _frobenius, "max_abs": _max_abs}
 CHUNK = 1024  # steps whose slopes σ'(a_i) are computed together
 BLOCK = 4  # vectors of the warm-started block power iteration for ‖P_k‖₂
@@ -146,20 +159,11 @@ def jacobian_contributions(
     product is rescaled to max |entry| = 1 at every step and the scale kept as a log10, so
     `log10_contribution` stays finite where `contribution` itself under- or overflows.
     """
-    measure = JACOBIAN_METRICS[metric]
+    measure = JACOBIAN_METRICS[metric]()
     t = h.shape[1]
     log10_contribution = np.full(t, -np.inf)
-    basis = None
     for i, product, log10_scale in backward_products(w_hh, w_hx, b_h, h, x, activation=activation):
-        if metric == "spectral_norm" and basis is None:
-            # The first product starts the tracking from its exact top right singular vectors.
-            _, singular_values, vt = np.linalg.svd(product)
-            value, basis = singular_values[0], vt[:BLOCK].T
-        elif metric == "spectral_norm":
-            value, basis = top_singular_value(product, basis)
-        else:
-            value = measure(product)
-        log10_contribution[i] = log10_scale + np.log10(value)
+        log10_contribution[i] = log10_scale + np.log10(measure(product))
     with np.errstate(over="ignore"):
         contribution = 10.0**log10_contribution
     return Contributions(
