@@ -1,20 +1,15 @@
 """rnngrad: regenerate, check and extend the figures of the course notebook on vanishing and
 exploding gradients in vanilla RNNs. One scenario file in config/scenarios/ → results/<scenario>/;
-one sweep file in config/sweeps/ → results/sweeps/<sweep>/."""
+one sweep file in config/sweeps/ → results/sweeps/<sweep>/. What reruns is decided by the tracked
+provenance records in results/ (see README, "Freshness"), on a fresh clone as with run history."""
 
 import sys
 
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
-from rnngrad.config import (
-    SCENARIO_NAME,
-    ConfigError,
-    check_config,
-    find_scenarios,
-    load_scenarios,
-    problem_report,
-)
-from rnngrad.sweeps import load_sweeps
+from rnngrad import plan
+from rnngrad.config import NAME, ConfigError, load_project, problem_report
+from rnngrad.freshness import MARKER, Freshness
 
 min_version("9.0")
 
@@ -30,56 +25,71 @@ configfile: "config/config.yaml"
 
 # Every problem of every file is reported at once, before any job runs (also on --dry-run).
 try:
-    check_config(config, schema_path=f"{workflow.basedir}/config/config.schema.yaml")
-    validate(config, "config/config.schema.yaml")  # fills defaults
-    SCENARIOS = load_scenarios(
-        config["scenarios_dir"],
-        schema_path=f"{workflow.basedir}/config/scenario.schema.yaml",
-        fill_defaults=validate,
-    )
-    SWEEPS = load_sweeps(
-        config["sweeps_dir"],
-        sweep_schema_path=f"{workflow.basedir}/config/sweep.schema.yaml",
-        scenario_schema_path=f"{workflow.basedir}/config/scenario.schema.yaml",
-    )
+    PROJECT = load_project(config, root=workflow.basedir)
 except ConfigError as error:
     sys.exit(problem_report(error))
 
-# A sweep's grid points are scenarios named sweeps/<sweep>/<index>, built by the same rules.
-SWEEP_POINTS = {name: point for sweep in SWEEPS.values() for name, point in sweep.points.items()}
-SETTINGS = SCENARIOS | {name: settings for name, (_, settings) in SWEEP_POINTS.items()}
-# Its file is an input too: an edit reruns a scenario even where no run has recorded params yet.
-SOURCE_FILES = find_scenarios(config["scenarios_dir"]) | {
-    name: f"{config['sweeps_dir']}/{name.split('/')[1]}.yaml" for name in SWEEP_POINTS
+SCENARIOS, SWEEPS = PROJECT.scenarios, PROJECT.sweeps
+# A sweep's points are scenarios too (sweeps/<sweep>/<index>), built by the scenario rules on request.
+SETTINGS = SCENARIOS | {
+    name: settings for sweep in SWEEPS.values() for name, (_, settings) in sweep.points.items()
 }
-COURSE_SCENARIOS = [
-    name for name, settings in SCENARIOS.items() if settings["contributions"]["method"] == "course"
-]
-ACTIVATIONS = sorted({settings["activation"] for settings in SETTINGS.values()} | {"sigmoid"})
+POINTS_PER_JOB = config["sweep_points_per_job"]
+CHECKPOINT, W_HH, CONTRIBUTIONS, FIGURE = plan.SCENARIO_FILES.values()
 ENVIRONMENT = "envs/rnngrad.yaml"
-CHECKPOINT, W_HH, CONTRIBUTIONS = (
-    "results/{scenario}/checkpoint.npz",
-    "results/{scenario}/w_hh.npz",
-    "results/{scenario}/contributions.npz",
-)
 
 
-def setting(*keys):
-    """A params function that reads SETTINGS[scenario][key][subkey]...: edits rerun their rules."""
+# ---- Freshness ----------------------------------------------------------------------------------
+# Each job's provenance record (results/**/provenance/*.json) is compared with the current settings,
+# code, software and files; a job whose record disagrees reruns, with the reason printed here.
 
-    def get_setting(wildcards):
-        value = SETTINGS[wildcards.scenario]
-        for key in keys:
-            value = value[key]
-        return value
+FRESHNESS = Freshness(plan.plan(PROJECT))
+if workflow.is_main_process:
+    for line in FRESHNESS.summary():
+        print(f"rnngrad: reruns {line}", file=sys.stderr)
+    for path in FRESHNESS.orphans():
+        print(
+            f"rnngrad: orphaned (no config makes it; removed after a run): {path}", file=sys.stderr
+        )
 
-    return get_setting
+
+def record(kind, rule):
+    """The provenance record of a rule's job, as an output pattern."""
+    return plan.RECORD[kind].replace("{rule}", rule)
+
+
+def inputs(kind, rule, **paths):
+    """An input function: the job's named input files, steered by its freshness."""
+
+    def job_inputs(wildcards):
+        values = dict(wildcards.items())
+        named = {
+            name: expand(path(wildcards) if callable(path) else path, **values)
+            for name, path in paths.items()
+        }
+        named = {name: files[0] if len(files) == 1 else files for name, files in named.items()}
+        job = expand(record(kind, rule), **values)[0]
+        return FRESHNESS.inputs(job, named, ancient=ancient)
+
+    return job_inputs
+
+
+def step_params(rule):
+    """Params of a scenario step: the settings it reads (plan.SCENARIO_STEPS)."""
+    return {
+        name: (
+            lambda wildcards, name=name: plan.step_params(rule, SETTINGS[wildcards.scenario])[name]
+        )
+        for name in plan.SCENARIO_STEPS[rule]
+    }
 
 
 wildcard_constraints:
-    scenario=f"(sweeps/{SCENARIO_NAME}/[0-9]+|{SCENARIO_NAME})",
-    sweep=SCENARIO_NAME,
-    activation="|".join(ACTIVATIONS),
+    scenario=f"(sweeps/{NAME}/[0-9]+|{NAME})",
+    sweep=NAME,
+    chunk="[0-9]+",
+    activation="|".join(plan.activations(PROJECT)),
+    record=r"results/.+\.json",
 
 
 # ---- Targets ------------------------------------------------------------------------------------
@@ -87,256 +97,306 @@ wildcard_constraints:
 
 rule all:
     input:
-        # Every file, not only the figures: a missing intermediate .npz is rebuilt too.
-        expand(
-            "results/{scenario}/{output}",
-            scenario=SCENARIOS,
-            output=["checkpoint.npz", "w_hh.npz", "contributions.npz", "contributions.png"],
-        ),
-        expand("results/activation/{activation}.png", activation=ACTIVATIONS),
-        "results/comparison/summary.csv",
-        "results/comparison/summary.md",
-        "results/comparison/contributions.png",
-        "results/comparison/course_vs_exact.png",
-        "results/comparison/rules.png",
-        # A sweep's points are not tracked (see .gitignore): only what sums them up is wanted.
-        expand("results/sweeps/{sweep}/{output}", sweep=SWEEPS, output=["summary.csv", "phase.png"]),
+        [path for job in plan.plan(PROJECT) if job.tracked for path in (*job.outputs, job.record)],
+
+
+onsuccess:
+    removed, kept = FRESHNESS.remove_orphans()
+    for path in removed:
+        print(f"rnngrad: removed orphaned {path}", file=sys.stderr)
+    for path in kept:
+        print(
+            f"rnngrad: kept orphaned {path} (no record vouches for it; remove it by hand)",
+            file=sys.stderr,
+        )
+
+
+# ---- Why a job reruns ---------------------------------------------------------------------------
+
+
+rule explain_rerun:
+    output:
+        marker=temp(MARKER),
+    log:
+        "logs/rerun/{record}.log",
+    localrule: True
+    conda:
+        ENVIRONMENT
+    params:
+        reasons=lambda wildcards: FRESHNESS.reasons(wildcards.record),
+    script:
+        "scripts/explain_rerun.py"
 
 
 # ---- Steps of one scenario ----------------------------------------------------------------------
-# Inputs within a scenario are ancient(): a fresh clone writes w_hh.npz after contributions.npz
-# (path order), which must not look like a change. An edited scenario file still reruns its first
-# rule, and every rule downstream of a rerun job reruns too.
 
 
 rule generate_checkpoint:
     input:
-        scenario=lambda wildcards: SOURCE_FILES[wildcards.scenario],
+        unpack(inputs("scenario", "generate_checkpoint")),
     output:
         checkpoint=CHECKPOINT,
-    params:
-        seed=setting("seed"),
-        hidden_size=setting("hidden_size"),
-        sequence_length=setting("sequence_length"),
-        checkpoint=setting("checkpoint"),
-    conda:
-        ENVIRONMENT
+        provenance=record("scenario", "generate_checkpoint"),
     log:
         "logs/{scenario}/generate_checkpoint.log",
     benchmark:
         "logs/benchmarks/{scenario}/generate_checkpoint.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **step_params("generate_checkpoint"),
     script:
         "scripts/generate_checkpoint.py"
 
 
 rule construct_w_hh:
     input:
-        checkpoint=ancient(CHECKPOINT),
+        unpack(inputs("scenario", "construct_w_hh", checkpoint=CHECKPOINT)),
     output:
         w_hh=W_HH,
-    params:
-        hidden_size=setting("hidden_size"),
-        w_hh=setting("w_hh"),
-        activation=setting("activation"),
-    conda:
-        ENVIRONMENT
+        provenance=record("scenario", "construct_w_hh"),
     log:
         "logs/{scenario}/construct_w_hh.log",
     benchmark:
         "logs/benchmarks/{scenario}/construct_w_hh.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **step_params("construct_w_hh"),
     script:
         "scripts/construct_w_hh.py"
 
 
 rule compute_contributions:
     input:
-        checkpoint=ancient(CHECKPOINT),
-        w_hh=ancient(W_HH),
+        unpack(inputs("scenario", "compute_contributions", checkpoint=CHECKPOINT, w_hh=W_HH)),
     output:
         contributions=CONTRIBUTIONS,
-    params:
-        activation=setting("activation"),
-        states=setting("checkpoint", "states"),
-        initial_state=setting("checkpoint", "initial_state"),
-        method=setting("contributions", "method"),
-        metric=setting("contributions", "metric"),
-    conda:
-        ENVIRONMENT
+        provenance=record("scenario", "compute_contributions"),
     log:
         "logs/{scenario}/compute_contributions.log",
     benchmark:
         "logs/benchmarks/{scenario}/compute_contributions.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **step_params("compute_contributions"),
     script:
         "scripts/compute_contributions.py"
 
 
 rule plot_contributions:
     input:
-        contributions=ancient(CONTRIBUTIONS),
+        unpack(inputs("scenario", "plot_contributions", contributions=CONTRIBUTIONS)),
     output:
-        figure=report(
-            "results/{scenario}/contributions.png",
-            caption="report/contributions.rst",
-            category="{scenario}",
-        ),
-    params:
-        yscale=setting("plot", "yscale"),
-        description=setting("description"),
-    conda:
-        ENVIRONMENT
+        figure=report(FIGURE, caption="report/contributions.rst", category="{scenario}"),
+        provenance=record("scenario", "plot_contributions"),
     log:
         "logs/{scenario}/plot_contributions.log",
     benchmark:
         "logs/benchmarks/{scenario}/plot_contributions.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **step_params("plot_contributions"),
     script:
         "scripts/plot_contributions.py"
 
 
 rule plot_activation:
     input:
-        config="config/config.yaml",
+        unpack(inputs("activation", "plot_activation")),
     output:
         figure=report(
-            "results/activation/{activation}.png",
-            caption="report/activation.rst",
-            category="activation",
+            plan.ACTIVATION_FIGURE, caption="report/activation.rst", category="activation"
         ),
-    params:
-        tangent_points=config["activation_figure"]["tangent_points"],
-    conda:
-        ENVIRONMENT
+        provenance=plan.RECORD["activation"],
     log:
         "logs/activation/{activation}.log",
     benchmark:
         "logs/benchmarks/activation/{activation}.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        tangent_points=config["activation_figure"]["tangent_points"],
     script:
         "scripts/plot_activation.py"
 
 
 # ---- Comparison across scenarios ---------------------------------------------------------------
-# Inputs are ancient() for the same reason as above (results/comparison/ sorts before the scenario
-# folders in a fresh clone); a new or rerun scenario still reruns these through its jobs.
+
+COURSE_SCENARIOS = plan.course_scenarios(SCENARIOS)
+ALL_CONTRIBUTIONS = expand(CONTRIBUTIONS, scenario=SCENARIOS)
 
 
 rule summarize:
     input:
-        contributions=ancient(expand(CONTRIBUTIONS, scenario=SCENARIOS)),
+        unpack(inputs("comparison", "summarize", contributions=ALL_CONTRIBUTIONS)),
     output:
         csv=report(
-            "results/comparison/summary.csv", caption="report/summary.rst", category="comparison"
+            plan.COMPARISON_FILES["summarize"][0],
+            caption="report/summary.rst",
+            category="comparison",
         ),
-        markdown="results/comparison/summary.md",
-    params:
-        scenarios=SCENARIOS,
-    conda:
-        ENVIRONMENT
+        markdown=plan.COMPARISON_FILES["summarize"][1],
+        provenance=record("comparison", "summarize"),
     log:
         "logs/comparison/summarize.log",
     benchmark:
         "logs/benchmarks/comparison/summarize.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **plan.comparison_params("summarize", PROJECT),
     script:
         "scripts/summarize.py"
 
 
 rule plot_comparison:
     input:
-        contributions=ancient(expand(CONTRIBUTIONS, scenario=SCENARIOS)),
+        unpack(inputs("comparison", "plot_comparison", contributions=ALL_CONTRIBUTIONS)),
     output:
         figure=report(
-            "results/comparison/contributions.png",
+            plan.COMPARISON_FILES["plot_comparison"][0],
             caption="report/comparison.rst",
             category="comparison",
         ),
-    params:
-        scenarios=SCENARIOS,
-    conda:
-        ENVIRONMENT
+        provenance=record("comparison", "plot_comparison"),
     log:
         "logs/comparison/plot_comparison.log",
     benchmark:
         "logs/benchmarks/comparison/plot_comparison.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **plan.comparison_params("plot_comparison", PROJECT),
     script:
         "scripts/plot_comparison.py"
 
 
 rule plot_course_vs_exact:
     input:
-        checkpoints=ancient(expand(CHECKPOINT, scenario=COURSE_SCENARIOS)),
-        w_hh=ancient(expand(W_HH, scenario=COURSE_SCENARIOS)),
-        contributions=ancient(expand(CONTRIBUTIONS, scenario=COURSE_SCENARIOS)),
+        unpack(
+            inputs(
+                "comparison",
+                "plot_course_vs_exact",
+                checkpoints=expand(CHECKPOINT, scenario=COURSE_SCENARIOS),
+                w_hh=expand(W_HH, scenario=COURSE_SCENARIOS),
+                contributions=expand(CONTRIBUTIONS, scenario=COURSE_SCENARIOS),
+            )
+        ),
     output:
         figure=report(
-            "results/comparison/course_vs_exact.png",
+            plan.COMPARISON_FILES["plot_course_vs_exact"][0],
             caption="report/course_vs_exact.rst",
             category="comparison",
         ),
-    params:
-        scenarios={name: SCENARIOS[name] for name in COURSE_SCENARIOS},
-    conda:
-        ENVIRONMENT
+        provenance=record("comparison", "plot_course_vs_exact"),
     log:
         "logs/comparison/plot_course_vs_exact.log",
     benchmark:
         "logs/benchmarks/comparison/plot_course_vs_exact.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **plan.comparison_params("plot_course_vs_exact", PROJECT),
     script:
         "scripts/plot_course_vs_exact.py"
 
 
 rule plot_rules:
     input:
-        contributions=ancient(expand(CONTRIBUTIONS, scenario=SCENARIOS)),
+        unpack(inputs("comparison", "plot_rules", contributions=ALL_CONTRIBUTIONS)),
     output:
         figure=report(
-            "results/comparison/rules.png", caption="report/rules.rst", category="comparison"
+            plan.COMPARISON_FILES["plot_rules"][0],
+            caption="report/rules.rst",
+            category="comparison",
         ),
-    params:
-        scenarios=SCENARIOS,
-    conda:
-        ENVIRONMENT
+        provenance=record("comparison", "plot_rules"),
     log:
         "logs/comparison/plot_rules.log",
     benchmark:
         "logs/benchmarks/comparison/plot_rules.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **plan.comparison_params("plot_rules", PROJECT),
     script:
         "scripts/plot_rules.py"
 
 
-# ---- Sweeps -------------------------------------------------------------------------------------
+# ---- Sweeps: points computed POINTS_PER_JOB at a time, summed up in a tracked table -------------
+
+
+def sweep_chunks(pattern):
+    """Every chunk file (or record) of a sweep, for its wildcards."""
+    return lambda wildcards: expand(
+        pattern,
+        sweep=wildcards.sweep,
+        chunk=range(len(SWEEPS[wildcards.sweep].chunks(POINTS_PER_JOB))),
+    )
+
+
+rule compute_sweep:
+    input:
+        unpack(inputs("chunk", "compute_sweep")),
+    output:
+        csv=plan.SWEEP_CHUNK,
+        provenance=plan.RECORD["chunk"],
+    log:
+        "logs/sweeps/{sweep}/compute_sweep_{chunk}.log",
+    benchmark:
+        "logs/benchmarks/sweeps/{sweep}/compute_sweep_{chunk}.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        points=lambda wildcards: plan.chunk_points(
+            SWEEPS[wildcards.sweep], int(wildcards.chunk), POINTS_PER_JOB
+        ),
+    script:
+        "scripts/compute_sweep.py"
 
 
 rule summarize_sweep:
     input:
-        contributions=lambda wildcards: ancient(
-            expand(CONTRIBUTIONS, scenario=SWEEPS[wildcards.sweep].points)
+        unpack(
+            inputs(
+                "sweep",
+                "summarize_sweep",
+                chunks=sweep_chunks(plan.SWEEP_CHUNK),
+                provenance=sweep_chunks(plan.RECORD["chunk"]),
+            )
         ),
     output:
-        csv="results/sweeps/{sweep}/summary.csv",
-    params:
-        points=lambda wildcards: SWEEPS[wildcards.sweep].points,
-    conda:
-        ENVIRONMENT
+        csv=plan.SWEEP_SUMMARY,
+        provenance=record("sweep", "summarize_sweep"),
     log:
         "logs/sweeps/{sweep}/summarize_sweep.log",
     benchmark:
         "logs/benchmarks/sweeps/{sweep}/summarize_sweep.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        sweep=lambda wildcards: SWEEPS[wildcards.sweep].definition,
+        points_per_job=POINTS_PER_JOB,
     script:
         "scripts/summarize_sweep.py"
 
 
 rule plot_phase:
     input:
-        csv=ancient(rules.summarize_sweep.output.csv),  # phase.png sorts before summary.csv
+        unpack(inputs("sweep", "plot_phase", csv=plan.SWEEP_SUMMARY)),
     output:
-        figure=report(
-            "results/sweeps/{sweep}/phase.png", caption="report/phase.rst", category="sweeps"
-        ),
-    params:
-        description=lambda wildcards: SWEEPS[wildcards.sweep].description,
-    conda:
-        ENVIRONMENT
+        figure=report(plan.SWEEP_FIGURE, caption="report/phase.rst", category="sweeps"),
+        provenance=record("sweep", "plot_phase"),
     log:
         "logs/sweeps/{sweep}/plot_phase.log",
     benchmark:
         "logs/benchmarks/sweeps/{sweep}/plot_phase.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        description=lambda wildcards: SWEEPS[wildcards.sweep].description,
     script:
         "scripts/plot_phase.py"

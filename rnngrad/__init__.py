@@ -12,38 +12,34 @@
 (20,)
 """
 
-from rnngrad.activations import ACTIVATIONS, Activation, get_activation
-from rnngrad.checkpoint import Checkpoint, generate_checkpoint
-from rnngrad.contributions import (
-    Contributions,
-    course_contributions,
-    jacobian_contributions,
-    preactivations,
-    rollout,
-)
-from rnngrad.random_state import state_from_arrays, state_to_arrays
-from rnngrad.recurrent_weights import (
-    RecurrentWeights,
-    construct_w_hh,
-    spectral_norm,
-    spectral_radius,
-)
+import importlib
 
-__all__ = [
-    "ACTIVATIONS",
-    "Activation",
-    "Checkpoint",
-    "Contributions",
-    "RecurrentWeights",
-    "construct_w_hh",
-    "course_contributions",
-    "generate_checkpoint",
-    "get_activation",
-    "jacobian_contributions",
-    "preactivations",
-    "rollout",
-    "spectral_norm",
-    "spectral_radius",
-    "state_from_arrays",
-    "state_to_arrays",
-]
+# Imported on first use (PEP 562), so that a workflow job loads only the modules its step uses.
+_EXPORTS = {
+    "rnngrad.activations": ("ACTIVATIONS", "Activation", "get_activation"),
+    "rnngrad.checkpoint": ("Checkpoint", "generate_checkpoint"),
+    "rnngrad.contributions": (
+        "Contributions",
+        "course_contributions",
+        "jacobian_contributions",
+        "preactivations",
+        "rollout",
+    ),
+    "rnngrad.random_state": ("state_from_arrays", "state_to_arrays"),
+    "rnngrad.recurrent_weights": (
+        "RecurrentWeights",
+        "construct_w_hh",
+        "spectral_norm",
+        "spectral_radius",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name):
+    """Import the module that defines `name` when it is first asked for."""
+    if name not in _MODULE_OF:
+        msg = f"module 'rnngrad' has no attribute {name!r}"
+        raise AttributeError(msg)
+    return getattr(importlib.import_module(_MODULE_OF[name]), name)

@@ -4,6 +4,8 @@ The only module that touches the file system.
 """
 
 import contextlib
+import hashlib
+import json
 import os
 import zipfile
 from collections.abc import Mapping
@@ -56,3 +58,25 @@ def save_text(path, text: str) -> None:
     """Write a text file atomically."""
     with _atomic_path(path) as partial:
         partial.write_text(text, encoding="utf-8")
+
+
+def file_digest(path) -> str | None:
+    """SHA-256 of a file's bytes as hex, or None if there is no such file."""
+    try:
+        with open(path, "rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def save_json(path, data) -> None:
+    """Write `data` as JSON with sorted keys, so that equal data gives equal bytes."""
+    save_text(path, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def load_json(path):
+    """Read a JSON file; None if it is missing or not valid JSON (a record not to be trusted)."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

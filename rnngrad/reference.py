@@ -76,6 +76,18 @@ def render(root) -> str:
     return pattern.sub(lambda _: f"{BEGIN}\n{table}\n{END}", text)
 
 
-if __name__ == "__main__":
-    root = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
+def main(argv=None) -> int:
+    """Rewrite the config reference in README.md of the repository given (default: here)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m rnngrad reference", description="Regenerate README.md's config reference."
+    )
+    parser.add_argument("root", nargs="?", default=".", help="the repository (default: here)")
+    root = Path(parser.parse_args(argv).root)
     (root / "README.md").write_text(render(root))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

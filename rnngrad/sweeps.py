@@ -4,26 +4,33 @@
 {'seed': 0, 'w_hh.eigenvectors': 'orthogonal'}
 >>> with_assignment({"w_hh": {"eigenvalues": {"uniform": [0, 1]}}}, {"w_hh.scale.spectral_norm": 2})
 {'w_hh': {'eigenvalues': {'uniform': [0, 1]}, 'scale': {'spectral_norm': 2}}}
+>>> index_ranges([0, 1, 2, 5, 7, 8])
+'0-2, 5, 7-8'
 """
 
 import copy
 import csv
 import io
 import itertools
-import re
+import math
 from dataclasses import dataclass
-from pathlib import Path
 
-from rnngrad.config import (
-    SCENARIO_NAME,
-    SCENARIO_SUFFIXES,
-    ConfigError,
-    default_filler,
-    read_yaml,
-    resolve,
-    schema_problems,
-    semantic_problems,
-)
+MAX_POINTS = 20_000  # per sweep: each point is checked when the workflow starts (about 1 ms each)
+SHOWN_RANGES = 20  # failing points are listed as ranges of indices, at most this many
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A checked sweep: its definition (description, base, grid) and its points by name."""
+
+    description: str
+    definition: dict
+    points: dict  # {point name: (grid assignment, resolved settings)}
+
+    def chunks(self, size: int) -> list[list[str]]:
+        """Point names in consecutive chunks of `size` (the last may be shorter)."""
+        names = list(self.points)
+        return [names[start : start + size] for start in range(0, len(names), size)]
 
 
 def grid_points(grid) -> list[dict]:
@@ -32,14 +39,22 @@ def grid_points(grid) -> list[dict]:
     return [dict(zip(keys, values, strict=True)) for values in itertools.product(*grid.values())]
 
 
+class GridKeyError(ValueError):
+    """A dotted grid key passes through a value that is not a mapping."""
+
+
 def with_assignment(base, assignment) -> dict:
     """A copy of `base` with each dotted key path set to its value (missing mappings created)."""
     settings = copy.deepcopy(base)
     for path, value in assignment.items():
         *parents, last = path.split(".")
         node = settings
-        for key in parents:
+        for depth, key in enumerate(parents):
             node = node.setdefault(key, {})
+            if not isinstance(node, dict):
+                where = ".".join(parents[: depth + 1])
+                msg = f"{where} is {node!r} in base, not a mapping that {path} could go into"
+                raise GridKeyError(msg)
         node[last] = copy.deepcopy(value)
     return settings
 
@@ -49,70 +64,56 @@ def point_name(sweep: str, index: int) -> str:
     return f"sweeps/{sweep}/{index:04d}"
 
 
-@dataclass(frozen=True)
-class Sweep:
-    """A sweep's description and its points: {point name: (grid assignment, resolved settings)}."""
+def index_ranges(indices) -> str:
+    """Sorted point indices as compact ranges: 0-2, 5, 7-8."""
+    ranges = []
+    for _, group in itertools.groupby(enumerate(indices), key=lambda pair: pair[1] - pair[0]):
+        run = [index for _, index in group]
+        ranges.append(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}")
+    shown = ", ".join(ranges[:SHOWN_RANGES])
+    return shown + (
+        f", ... ({len(ranges) - SHOWN_RANGES} more ranges)" if len(ranges) > SHOWN_RANGES else ""
+    )
 
-    description: str
-    points: dict
 
+def expand_sweep(path, data, *, name, sweep_schema, check_point):
+    """(Sweep, []) for a valid sweep file's data, else (None, every problem).
 
-def load_sweeps(directory, *, sweep_schema_path, scenario_schema_path):
-    """{sweep name: Sweep}; one ConfigError for all problems of all sweep files.
-
-    A sweep whose points fail reports the first failing point in full and how many failed.
+    `check_point(file, settings)` returns (resolved settings or None, problems) for one point.
+    Every failing point is reported: each distinct problem once, with the indices it applies to.
     """
-    directory = Path(directory)
-    if not directory.is_dir():
-        return {}
-    sweep_schema, scenario_schema = read_yaml(sweep_schema_path), read_yaml(scenario_schema_path)
-    fill_defaults = default_filler(scenario_schema)
-    sweeps, problems = {}, []
-    for path in sorted(p for p in directory.iterdir() if p.suffix in SCENARIO_SUFFIXES):
-        found = _sweep_problems(path, sweep_schema)
-        if found:
-            problems += found
-            continue
-        data = read_yaml(path)
-        points, failed = {}, []
-        for index, assignment in enumerate(grid_points(data["grid"])):
-            where = (
-                f"{path} [grid point {index}: "
-                + ", ".join(f"{key}={value}" for key, value in assignment.items())
-                + "]"
-            )
-            settings = with_assignment(data.get("base", {}), assignment)
-            found = schema_problems(where, settings, scenario_schema)
-            if not found:
-                fill_defaults(settings, scenario_schema_path)
-                found = semantic_problems(where, settings)
-            if found:
-                failed.append(found)
-            else:
-                points[point_name(path.stem, index)] = (assignment, resolve(settings))
-        if failed:
-            problems += failed[0]
-            if len(failed) > 1:
-                problems.append(
-                    f"{path}: grid: {len(failed)} of {len(points) + len(failed)} points fail"
-                )
-        sweeps[path.stem] = Sweep(description=data.get("description", ""), points=points)
-    if problems:
-        raise ConfigError(problems)
-    return sweeps
-
-
-def _sweep_problems(path, sweep_schema) -> list[str]:
-    if not re.fullmatch(SCENARIO_NAME, path.stem):
-        text = "use letters, digits, '_' and '-', starting with a letter or digit"
-        return [f"{path}: (file name): sweep name {path.stem!r} is not allowed; {text}"]
-    try:
-        data = read_yaml(path)
-    except ConfigError as error:
-        return error.problems
     if not isinstance(data, dict):
-        return [f"{path}: (top level): expected a mapping with base and grid"]
-    return schema_problems(path, data, sweep_schema)
+        return None, [f"{path}: (top level): expected a mapping with base and grid"]
+    problems = sweep_schema.problems(path, data)
+    if problems:
+        return None, problems
+    sweep_schema.fill_defaults(data)
+    grid = data["grid"]
+    count = math.prod(len(values) for values in grid.values())
+    if count > MAX_POINTS:
+        sizes = " × ".join(str(len(values)) for values in grid.values())
+        text = f"{sizes} = {count:,} points; at most {MAX_POINTS:,} per sweep"
+        return None, [f"{path}: grid: {text}"]
+    points, failing = {}, {}
+    for index, assignment in enumerate(grid_points(grid)):
+        try:
+            settings = with_assignment(data["base"], assignment)
+        except GridKeyError as error:
+            key = next(k for k in assignment if str(error).endswith(f"that {k} could go into"))
+            failing.setdefault(f"{path}: grid.{key}: {error}", []).append(index)
+            continue
+        resolved, found = check_point(path, settings)
+        for line in found:
+            failing.setdefault(line, []).append(index)
+        if resolved is not None:
+            points[point_name(name, index)] = (assignment, resolved)
+    if failing:
+        return None, [
+            f"{line} (grid points {index_ranges(indices)}: {len(indices)} of {count})"
+            for line, indices in failing.items()
+        ]
+    definition = {key: data[key] for key in ("description", "base", "grid")}
+    return Sweep(description=data["description"], definition=definition, points=points), []
 
 
 SUMMARY_COLUMNS = (
@@ -122,16 +123,16 @@ SUMMARY_COLUMNS = (
 )  # fmt: skip
 
 
-def summary_csv(*, points, contributions_arrays) -> str:
-    """One row per grid point: its name, grid values, the theory and the measured growth."""
+def point_row(*, name, assignment, settings, contributions) -> dict:
+    """A grid point's summary row: its name, grid values, the theory and the measured growth."""
     from rnngrad.comparison import summary_row
 
-    rows = []
-    for (name, (assignment, settings)), arrays in zip(
-        points.items(), contributions_arrays, strict=True
-    ):
-        row = summary_row(scenario=name, settings=settings, contributions=arrays)
-        rows.append({"point": name, **assignment} | {key: row[key] for key in SUMMARY_COLUMNS})
+    row = summary_row(scenario=name, settings=settings, contributions=contributions)
+    return {"point": name, **assignment} | {key: row[key] for key in SUMMARY_COLUMNS}
+
+
+def rows_csv(rows) -> str:
+    """Rows as CSV with a header, floats at full precision (repr)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
@@ -139,6 +140,15 @@ def summary_csv(*, points, contributions_arrays) -> str:
         {k: repr(v) if isinstance(v, float) else v for k, v in r.items()} for r in rows
     )
     return buffer.getvalue()
+
+
+def join_csv(texts) -> str:
+    """CSV texts with one and the same header, joined under that header."""
+    headers = {text.split("\n", 1)[0] for text in texts}
+    if len(headers) != 1:
+        msg = f"chunks have {len(headers)} different headers; expected one"
+        raise ValueError(msg)
+    return texts[0] + "".join(text.split("\n", 1)[1] for text in texts[1:])
 
 
 def read_summary(text) -> list[dict]:

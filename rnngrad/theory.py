@@ -26,6 +26,17 @@ def singular_value_condition(*, gamma: float, spectral_norm: float) -> str:
     return _verdict(gamma * spectral_norm)
 
 
+def verdict_arrays(*, gamma: float, spectral_radius: float, spectral_norm: float) -> dict:
+    """γ and both rules' verdicts, as the arrays that w_hh.npz and contributions.npz hold."""
+    return {
+        "gamma": np.float64(gamma),
+        "eigenvalue_rule": np.str_(eigenvalue_rule(gamma=gamma, spectral_radius=spectral_radius)),
+        "singular_value_condition": np.str_(
+            singular_value_condition(gamma=gamma, spectral_norm=spectral_norm)
+        ),
+    }
+
+
 def log10_bound(*, gamma: float, spectral_norm: float, sequence_length: int) -> np.ndarray:
     """log10 of the bound ‖P_k‖₂ ≤ (γ‖W_hh‖₂)^(t-k+1), for k = 1..t."""
     factors = np.arange(sequence_length, 0, -1)

@@ -1,9 +1,8 @@
 """Draw the scenario's checkpoint into checkpoint.npz."""
 
-import sys
+from rnngrad import io
+from rnngrad.job import workflow_job
+from rnngrad.steps.generate_checkpoint import generate_checkpoint
 
-from rnngrad import io, steps
-
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 (the log stays open for the whole job)
-
-io.save_npz(snakemake.output.checkpoint, steps.generate_checkpoint(**snakemake.params))
+with workflow_job(snakemake):
+    io.save_npz(snakemake.output.checkpoint, generate_checkpoint(**snakemake.params))

@@ -1,13 +1,14 @@
 """Draw a sweep's phase diagram from its summary.csv."""
 
-import sys
 from pathlib import Path
 
-from rnngrad import io, steps
+from rnngrad import io
+from rnngrad.job import workflow_job
+from rnngrad.steps.plots import plot_phase
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 (the log stays open for the whole job)
-
-figure = steps.plot_phase(
-    summary_text=Path(snakemake.input.csv).read_text(), description=snakemake.params.description
-)
-io.save_figure(figure, snakemake.output.figure)
+with workflow_job(snakemake):
+    figure = plot_phase(
+        summary_text=Path(snakemake.input.csv).read_text(encoding="utf-8"),
+        description=snakemake.params.description,
+    )
+    io.save_figure(figure, snakemake.output.figure)

@@ -1,13 +1,11 @@
-"""Write a sweep's summary.csv: one row per grid point."""
+"""Write a sweep's summary.csv: its chunks' rows under one header."""
 
-import sys
+from pathlib import Path
 
-from rnngrad import io, steps
+from rnngrad import io
+from rnngrad.job import workflow_job
+from rnngrad.steps.summaries import summarize_sweep
 
-sys.stderr = open(snakemake.log[0], "w")  # noqa: SIM115 (the log stays open for the whole job)
-
-table = steps.summarize_sweep(
-    points=snakemake.params.points,
-    contributions_arrays=[io.load_npz(path) for path in snakemake.input.contributions],
-)
-io.save_text(snakemake.output.csv, table)
+with workflow_job(snakemake):
+    texts = [Path(path).read_text(encoding="utf-8") for path in snakemake.input.chunks]
+    io.save_text(snakemake.output.csv, summarize_sweep(chunk_texts=texts))

@@ -6,12 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
-from snakemake.utils import validate
 
-from rnngrad import config, steps
+from rnngrad.config import load_project
+from rnngrad.steps.scenario import run_scenario  # noqa: F401 (tests import it from here)
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA = ROOT / "config" / "scenario.schema.yaml"
 # What a copy of the project needs to run the workflow (not the venv, caches or logs).
 COPY_IGNORE = shutil.ignore_patterns(
     ".git",
@@ -26,34 +25,19 @@ COPY_IGNORE = shutil.ignore_patterns(
 )
 
 
+def load(scenarios_dir=ROOT / "config" / "scenarios", sweeps_dir="no-sweeps", **settings):
+    """The checked project for these folders (settings as in config/config.yaml)."""
+    return load_project(
+        {"scenarios_dir": str(scenarios_dir), "sweeps_dir": str(sweeps_dir), **settings}, root=ROOT
+    )
+
+
 def load_scenarios(directory=ROOT / "config" / "scenarios"):
-    return config.load_scenarios(directory, schema_path=SCHEMA, fill_defaults=validate)
+    return load(directory).scenarios
 
 
-def run_scenario(settings):
-    """Run the three computing steps in-process, as the workflow's scripts do."""
-    checkpoint = steps.generate_checkpoint(
-        seed=settings["seed"],
-        hidden_size=settings["hidden_size"],
-        sequence_length=settings["sequence_length"],
-        checkpoint=settings["checkpoint"],
-    )
-    w_hh = steps.construct_w_hh(
-        checkpoint_arrays=checkpoint,
-        hidden_size=settings["hidden_size"],
-        w_hh=settings["w_hh"],
-        activation=settings["activation"],
-    )
-    contributions = steps.compute_contributions(
-        checkpoint_arrays=checkpoint,
-        w_hh_arrays=w_hh,
-        activation=settings["activation"],
-        states=settings["checkpoint"]["states"],
-        initial_state=settings["checkpoint"]["initial_state"],
-        method=settings["contributions"]["method"],
-        metric=settings["contributions"]["metric"],
-    )
-    return checkpoint, w_hh, contributions
+def load_sweeps(directory=ROOT / "config" / "sweeps"):
+    return load(ROOT / "config" / "scenarios", directory).sweeps
 
 
 @pytest.fixture

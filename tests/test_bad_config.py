@@ -3,7 +3,7 @@
 import pytest
 from conftest import ROOT, load_scenarios, snakemake, tree_bytes
 
-from rnngrad.config import ConfigError, check_config
+from rnngrad.config import ConfigError, load_project
 
 pytestmark = pytest.mark.slow
 
@@ -150,9 +150,8 @@ def test_all_problems_of_all_files_are_reported_together(project, tmp_path):
 
 def test_bad_global_config_names_the_key():
     with pytest.raises(ConfigError) as error:
-        check_config(
-            {"activation_figure": {"tangent_points": [10]}, "scenario_dir": "x"},
-            schema_path=ROOT / "config" / "config.schema.yaml",
+        load_project(
+            {"activation_figure": {"tangent_points": [10]}, "scenario_dir": "x"}, root=ROOT
         )
     text = str(error.value)
     assert "config/config.yaml: activation_figure.tangent_points.0: found 10; allowed: ≤ 6" in text

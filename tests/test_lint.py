@@ -13,8 +13,9 @@ from conftest import ROOT
         ["ruff", "check", "."],
         ["ruff", "format", "--check", "."],
         ["snakemake", "--lint"],
+        ["snakefmt", "--line-length", "100", "--check", "Snakefile"],
     ],
-    ids=["ruff-check", "ruff-format", "snakemake-lint"],
+    ids=["ruff-check", "ruff-format", "snakemake-lint", "snakefmt"],
 )
 def test_lint_is_clean(command):
     process = subprocess.run(

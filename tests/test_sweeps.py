@@ -5,16 +5,14 @@ import textwrap
 
 import numpy as np
 import pytest
-from conftest import COPY_IGNORE, ROOT, run_scenario, snakemake, tree_bytes
+from conftest import COPY_IGNORE, ROOT, load_sweeps, run_scenario, snakemake, tree_bytes
 
-from rnngrad import steps
 from rnngrad.config import ConfigError
-from rnngrad.sweeps import load_sweeps, summary_csv
+from rnngrad.steps.compute_sweep import compute_sweep
+from rnngrad.steps.construct_w_hh import construct_w_hh
+from rnngrad.steps.generate_checkpoint import generate_checkpoint
+from rnngrad.sweeps import join_csv
 
-SCHEMAS = {
-    "sweep_schema_path": ROOT / "config" / "sweep.schema.yaml",
-    "scenario_schema_path": ROOT / "config" / "scenario.schema.yaml",
-}
 SMALL_SWEEP = """\
 description: "a small sweep"
 base:
@@ -31,7 +29,7 @@ grid:
 
 @pytest.fixture(scope="module")
 def shipped():
-    return load_sweeps(ROOT / "config" / "sweeps", **SCHEMAS)
+    return load_sweeps()
 
 
 def test_shipped_sweep_has_over_200_points_named_by_index(shipped):
@@ -52,11 +50,11 @@ def test_shipped_sweep_has_over_200_points_named_by_index(shipped):
     ("measure", "gamma_activation"), [("spectral_norm", "sigmoid"), ("spectral_radius", "tanh")]
 )
 def test_scale_sets_the_factor_exactly(measure, gamma_activation):
-    point = steps.generate_checkpoint(
+    point = generate_checkpoint(
         seed=3, hidden_size=4, sequence_length=5,
         checkpoint={"states": "random", "inputs": "random", "bias": "random"},
     )  # fmt: skip
-    w_hh = steps.construct_w_hh(
+    w_hh = construct_w_hh(
         checkpoint_arrays=point, hidden_size=4, activation=gamma_activation,
         w_hh={"eigenvalues": {"uniform": [0, 4]}, "eigenvectors": "random", "matrix": None,
               "scale": {measure: 1.3}},
@@ -68,10 +66,23 @@ def test_scale_sets_the_factor_exactly(measure, gamma_activation):
 
 
 def test_committed_sweep_summary_is_what_the_code_computes(shipped):
-    points = shipped["phase"].points
-    contributions = [run_scenario(settings)[2] for _, settings in points.values()]
-    text = summary_csv(points=points, contributions_arrays=contributions)
-    assert text == (ROOT / "results" / "sweeps" / "phase" / "summary.csv").read_text()
+    sweep = shipped["phase"]
+    chunks = [
+        compute_sweep(points={name: sweep.points[name] for name in names})
+        for names in sweep.chunks(100)
+    ]
+    assert join_csv(chunks) == (ROOT / "results" / "sweeps" / "phase" / "summary.csv").read_text()
+
+
+def test_a_point_computed_in_a_chunk_equals_the_point_built_as_a_scenario(shipped):
+    sweep = shipped["phase"]
+    names = list(sweep.points)[:3]
+    rows = compute_sweep(points={name: sweep.points[name] for name in names}).splitlines()
+    for name, row in zip(names, rows[1:], strict=True):
+        alone = compute_sweep(points={name: sweep.points[name]}).splitlines()[1]
+        assert row == alone
+        *_, contributions = run_scenario(sweep.points[name][1])
+        assert repr(float(contributions["growth_per_step"])) in row
 
 
 def test_normal_points_follow_the_eigenvalue_rule_and_non_normal_ones_break_it(shipped):
@@ -90,11 +101,33 @@ def test_normal_points_follow_the_eigenvalue_rule_and_non_normal_ones_break_it(s
 def test_bad_grid_names_the_sweep_file_the_point_and_the_key(tmp_path):
     (tmp_path / "bad.yaml").write_text(SMALL_SWEEP.replace("seed: [1, 2]", "sed: [1, 2]"))
     with pytest.raises(ConfigError) as error:
-        load_sweeps(tmp_path, **SCHEMAS)
+        load_sweeps(tmp_path)
     text = str(error.value)
-    assert "bad.yaml [grid point 0: w_hh.scale.spectral_norm=0.8, sed=1]: (top level): " in text
-    assert "unknown key 'sed' (did you mean 'seed'?)" in text
-    assert "grid: 4 of 4 points fail" in text
+    assert "bad.yaml: (top level): unknown key 'sed' (did you mean 'seed'?)" in text
+    assert "(grid points 0-3: 4 of 4)" in text
+
+
+def test_every_failing_point_is_reported_once_per_problem(tmp_path):
+    bad = SMALL_SWEEP.replace("seed: [1, 2]", "hidden_size: [3, 0, 3, 2000]")
+    (tmp_path / "bad.yaml").write_text(bad)
+    with pytest.raises(ConfigError) as error:
+        load_sweeps(tmp_path)
+    lines = error.value.problems
+    assert any(
+        "hidden_size: found 0" in line and "grid points 1, 5: 2 of 8" in line for line in lines
+    )
+    assert any("found 2000" in line and "grid points 3, 7: 2 of 8" in line for line in lines)
+
+
+def test_a_grid_key_through_a_number_is_a_clear_error(tmp_path):
+    (tmp_path / "bad.yaml").write_text(SMALL_SWEEP.replace("seed: [1, 2]", "seed.value: [1, 2]"))
+    (tmp_path / "base.yaml").write_text(
+        SMALL_SWEEP.replace("seed: [1, 2]", "seed.value: [1]").replace("base:", "base:\n  seed: 3")
+    )
+    with pytest.raises(ConfigError) as error:
+        load_sweeps(tmp_path)
+    assert "base.yaml: grid.seed.value: seed is 3 in base, not a mapping" in str(error.value)
+    assert "bad.yaml: (top level): unknown key 'seed'" not in str(error.value)
 
 
 @pytest.mark.slow
@@ -120,5 +153,5 @@ def test_cluster_generic_run_gives_the_bytes_of_a_local_run(tmp_path):
         if mode == "cluster":  # jobs ran as separate submitted processes, grouped per scenario
             assert process.stdout.count("with external jobid") >= 3, process.stdout
             assert "Submitted group job" in process.stdout
-    assert "sweeps/small/0003/contributions.npz" in runs["local"]
+    assert "sweeps/small/summary.csv" in runs["local"]
     assert runs["cluster"] == runs["local"]

@@ -1,0 +1,12 @@
+"""Read one config file into plain data, or say in one line why it cannot be read."""
+
+from rnngrad.config.messages import ConfigError, problem
+from rnngrad.safe_yaml import YamlProblem, load_yaml
+
+
+def read_config_file(path):
+    """The file's data (YAML 1.2, bounded in size and work); a ConfigError names file and key."""
+    try:
+        return load_yaml(path)
+    except YamlProblem as error:
+        raise ConfigError([problem(path, error.key, error.text)]) from None

@@ -1,0 +1,230 @@
+"""The workflow's jobs as data: which rule makes which files from which settings.
+
+The Snakefile takes its paths and params from here, and `python -m rnngrad status` checks the same
+jobs against their provenance records, so the two cannot disagree about what a job is.
+"""
+
+from dataclasses import dataclass
+
+from rnngrad import provenance
+
+RESULTS = "results"
+SCENARIO_FILES = {
+    "checkpoint": "results/{scenario}/checkpoint.npz",
+    "w_hh": "results/{scenario}/w_hh.npz",
+    "contributions": "results/{scenario}/contributions.npz",
+    "figure": "results/{scenario}/contributions.png",
+}
+RECORD = {
+    "scenario": "results/{scenario}/provenance/{rule}.json",
+    "activation": "results/activation/provenance/{activation}.json",
+    "comparison": "results/comparison/provenance/{rule}.json",
+    "sweep": "results/sweeps/{sweep}/provenance/{rule}.json",
+    "chunk": "results/sweeps/{sweep}/chunks/provenance/{chunk}.json",
+}
+ACTIVATION_FIGURE = "results/activation/{activation}.png"
+COMPARISON_FILES = {
+    "summarize": ("results/comparison/summary.csv", "results/comparison/summary.md"),
+    "plot_comparison": ("results/comparison/contributions.png",),
+    "plot_course_vs_exact": ("results/comparison/course_vs_exact.png",),
+    "plot_rules": ("results/comparison/rules.png",),
+}
+SWEEP_CHUNK = "results/sweeps/{sweep}/chunks/{chunk}.csv"
+SWEEP_SUMMARY = "results/sweeps/{sweep}/summary.csv"
+SWEEP_FIGURE = "results/sweeps/{sweep}/phase.png"
+
+# The settings each step of a scenario reads: its params, so that an edit reruns what it touches.
+SCENARIO_STEPS = {
+    "generate_checkpoint": {
+        "seed": ("seed",),
+        "hidden_size": ("hidden_size",),
+        "sequence_length": ("sequence_length",),
+        "checkpoint": ("checkpoint",),
+    },
+    "construct_w_hh": {
+        "hidden_size": ("hidden_size",),
+        "w_hh": ("w_hh",),
+        "activation": ("activation",),
+    },
+    "compute_contributions": {
+        "activation": ("activation",),
+        "states": ("checkpoint", "states"),
+        "initial_state": ("checkpoint", "initial_state"),
+        "method": ("contributions", "method"),
+        "metric": ("contributions", "metric"),
+    },
+    "plot_contributions": {
+        "yscale": ("plot", "yscale"),
+        "description": ("description",),
+    },
+}
+STEP_INPUTS = {
+    "generate_checkpoint": (),
+    "construct_w_hh": ("checkpoint",),
+    "compute_contributions": ("checkpoint", "w_hh"),
+    "plot_contributions": ("contributions",),
+}
+STEP_OUTPUTS = {
+    "generate_checkpoint": "checkpoint",
+    "construct_w_hh": "w_hh",
+    "compute_contributions": "contributions",
+    "plot_contributions": "figure",
+}
+
+
+def step_params(rule, settings) -> dict:
+    """The params of one scenario step, read from the scenario's resolved settings."""
+    params = {}
+    for name, keys in SCENARIO_STEPS[rule].items():
+        value = settings
+        for key in keys:
+            value = value[key]
+        params[name] = value
+    return params
+
+
+def course_scenarios(scenarios) -> list[str]:
+    """Scenarios computed by the notebook's method, drawn beside their exact product."""
+    return [name for name, s in scenarios.items() if s["contributions"]["method"] == "course"]
+
+
+def activations(project) -> list[str]:
+    """Every activation used by a scenario or sweep point, and the notebook's sigmoid."""
+    used = {s["activation"] for s in project.scenarios.values()}
+    for sweep in project.sweeps.values():
+        used |= {settings["activation"] for _, settings in sweep.points.values()}
+    return sorted(used | {"sigmoid"})
+
+
+def chunk_points(sweep, chunk: int, size: int) -> dict:
+    """{point name: (assignment, settings)} of one chunk of a sweep."""
+    return {name: sweep.points[name] for name in sweep.chunks(size)[chunk]}
+
+
+def comparison_params(rule, project) -> dict:
+    """Params of the comparison rules: the settings of every scenario they read."""
+    if rule == "plot_course_vs_exact":
+        names = course_scenarios(project.scenarios)
+        return {"scenarios": {name: project.scenarios[name] for name in names}}
+    return {"scenarios": project.scenarios}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One job of the workflow: rule, params, input and output files, and its record file."""
+
+    rule: str
+    params: dict
+    inputs: tuple
+    outputs: tuple
+    record: str
+    tracked: bool = True  # whether its outputs are committed (a sweep's chunks are not)
+
+
+def plan(project) -> list[Job]:
+    """Every job that `snakemake` (rule all) may run for this config, upstream before downstream."""
+    jobs = []
+    for scenario, settings in project.scenarios.items():
+        files = {key: path.format(scenario=scenario) for key, path in SCENARIO_FILES.items()}
+        for rule in SCENARIO_STEPS:
+            jobs.append(
+                Job(
+                    rule=rule,
+                    params=step_params(rule, settings),
+                    inputs=tuple(files[key] for key in STEP_INPUTS[rule]),
+                    outputs=(files[STEP_OUTPUTS[rule]],),
+                    record=RECORD["scenario"].format(scenario=scenario, rule=rule),
+                )
+            )
+    for activation in activations(project):
+        jobs.append(
+            Job(
+                rule="plot_activation",
+                params={"tangent_points": project.settings["activation_figure"]["tangent_points"]},
+                inputs=(),
+                outputs=(ACTIVATION_FIGURE.format(activation=activation),),
+                record=RECORD["activation"].format(activation=activation),
+            )
+        )
+    for rule, outputs in COMPARISON_FILES.items():
+        params = comparison_params(rule, project)
+        names = list(params["scenarios"])
+        inputs = [SCENARIO_FILES["contributions"].format(scenario=name) for name in names]
+        if rule == "plot_course_vs_exact":
+            inputs = [
+                SCENARIO_FILES[key].format(scenario=name)
+                for key in ("checkpoint", "w_hh", "contributions")
+                for name in names
+            ]
+        record = RECORD["comparison"].format(rule=rule)
+        jobs.append(Job(rule, params, tuple(inputs), outputs, record))
+    size = project.settings["sweep_points_per_job"]
+    for sweep_name, sweep in project.sweeps.items():
+        chunk_files, chunk_records = [], []
+        for chunk in range(len(sweep.chunks(size))):
+            output = SWEEP_CHUNK.format(sweep=sweep_name, chunk=chunk)
+            record = RECORD["chunk"].format(sweep=sweep_name, chunk=chunk)
+            params = {"points": chunk_points(sweep, chunk, size)}
+            jobs.append(Job("compute_sweep", params, (), (output,), record, tracked=False))
+            chunk_files.append(output)
+            chunk_records.append(record)
+        summary = SWEEP_SUMMARY.format(sweep=sweep_name)
+        jobs.append(
+            Job(
+                rule="summarize_sweep",
+                params={"sweep": sweep.definition, "points_per_job": size},
+                inputs=(*chunk_files, *chunk_records),
+                outputs=(summary,),
+                record=RECORD["sweep"].format(sweep=sweep_name, rule="summarize_sweep"),
+            )
+        )
+        jobs.append(
+            Job(
+                rule="plot_phase",
+                params={"description": sweep.description},
+                inputs=(summary,),
+                outputs=(SWEEP_FIGURE.format(sweep=sweep_name),),
+                record=RECORD["sweep"].format(sweep=sweep_name, rule="plot_phase"),
+            )
+        )
+    return jobs
+
+
+def freshness(jobs, *, digest, load_record, software) -> dict:
+    """{job record path: JobState} for every job; a job downstream of a rerun is stale too."""
+    producer = {path: job for job in jobs for path in (*job.outputs, job.record)}
+    states = {}
+    for job in jobs:  # plan() lists upstream jobs first
+        state = provenance.check_job(
+            job=job, record=load_record(job.record), digest=digest, software=software
+        )
+        if state.state in (provenance.CURRENT, provenance.ABSENT):
+            reruns = sorted(
+                {
+                    producer[path].rule
+                    for path in job.inputs
+                    if path in producer
+                    and states[producer[path].record].state
+                    not in (provenance.CURRENT, provenance.ABSENT)
+                }
+            )
+            if reruns:
+                state = provenance.JobState(
+                    provenance.STALE, [f"upstream job reruns: {', '.join(reruns)}"]
+                )
+        states[job.record] = state
+    return states
+
+
+def orphans(jobs, *, files) -> list[str]:
+    """Files below results/ that no planned job makes: left by a removed scenario or sweep."""
+    planned = {path for job in jobs for path in (*job.outputs, job.record)}
+    sweep_folders = {
+        job.outputs[0].rsplit("/", 2)[0] + "/" for job in jobs if job.rule == "compute_sweep"
+    }
+    return sorted(
+        path
+        for path in files
+        if path not in planned
+        and not any(path.startswith(folder) for folder in sweep_folders)  # chunks, points
+    )

@@ -1,0 +1,76 @@
+"""`python -m rnngrad status`: is each scenario and sweep current, and if not, why.
+
+Every scenario and sweep is listed as current, stale, corrupt, missing or orphaned, from the
+tracked provenance records and without running anything.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from rnngrad import plan, provenance
+from rnngrad.config import ConfigError, load_project, problem_report
+from rnngrad.config.reading import read_config_file
+from rnngrad.freshness import Freshness
+
+ORDER = (
+    provenance.CURRENT,
+    provenance.ABSENT,
+    provenance.STALE,
+    provenance.MISSING,
+    provenance.CORRUPT,
+)
+
+
+def unit_of(job) -> str:
+    """What a job belongs to, as the status lists it: a scenario, a sweep, or a shared figure."""
+    parts = job.record.split("/")
+    if parts[1] == "sweeps":
+        return f"sweeps/{parts[2]}"
+    return parts[1]
+
+
+def status_lines(freshness: Freshness) -> tuple[list[str], bool]:
+    """Lines of the status table, and whether everything is current."""
+    units = {}
+    for record, job in freshness.jobs.items():
+        units.setdefault(unit_of(job), []).append((job, freshness.states[record]))
+    width = max([len(name) for name in units] + [20])
+    lines, clean = [], True
+    for name, jobs in units.items():
+        worst = max((state.state for _, state in jobs), key=ORDER.index)
+        shown = "current" if worst == provenance.ABSENT else worst
+        clean &= shown == provenance.CURRENT
+        lines.append(f"{name:<{width}}  {shown}")
+        for job, state in jobs:
+            if state.state not in (provenance.CURRENT, provenance.ABSENT):
+                for reason in state.reasons:
+                    lines.append(f"{'':<{width}}    {job.rule}: {reason}")
+    for path in freshness.orphans():
+        clean = False
+        lines.append(f"{path:<{width}}  orphaned (no scenario or sweep makes it)")
+    return lines, clean
+
+
+def main(argv=None) -> int:
+    """Print the status table; exit 0 if everything is current, 1 if not, 2 on a config error."""
+    parser = argparse.ArgumentParser(prog="python -m rnngrad status", description=__doc__)
+    parser.add_argument("--root", default=".", help="the repository (default: here)")
+    parser.add_argument(
+        "--config",
+        default="config/config.yaml",
+        help="the global config file (default: %(default)s)",
+    )
+    arguments = parser.parse_args(argv)
+    root = Path(arguments.root)
+    try:
+        settings = read_config_file(root / arguments.config)
+        if not isinstance(settings, dict):
+            settings = {} if settings is None else settings
+        project = load_project(settings, root=root)
+    except ConfigError as error:
+        print(problem_report(error), file=sys.stderr)
+        return 2
+    lines, clean = status_lines(Freshness(plan.plan(project), root=root))
+    print("\n".join(lines))
+    return 0 if clean else 1
