@@ -25,7 +25,9 @@ configfile: "config/config.yaml"
 
 # Every problem of every file is reported at once, before any job runs (also on --dry-run).
 try:
-    PROJECT = load_project(config, root=workflow.basedir)
+    PROJECT = load_project(
+        config, root=workflow.basedir, cache=".snakemake/rnngrad/checked-config.json"
+    )
 except ConfigError as error:
     sys.exit(problem_report(error))
 

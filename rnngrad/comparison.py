@@ -1,13 +1,20 @@
-"""One row per scenario: settings, the theory's verdicts, the measurement, and whether they agree.
+r"""One row per scenario: settings, the theory's verdicts, the measurement, and whether they agree.
 
 >>> measured_behaviour(-0.3), measured_behaviour(0.0), measured_behaviour(0.2)
 ('vanishing', 'neutral', 'exploding')
+>>> measured_behaviour(float("nan")), agreement("vanishing", "undefined")
+('undefined', 'n/a')
+>>> print(markdown_text("a|b *c* <i>"))
+a\|b \*c\* &lt;i&gt;
+
 >>> agreement("vanishing", "exploding"), agreement("exploding possible", "vanishing")
 ('no', 'consistent')
 """
 
 import csv
 import io
+import math
+import re
 
 import numpy as np
 
@@ -24,8 +31,13 @@ COLUMNS = (
 )  # fmt: skip
 
 
+UNDEFINED = "undefined"  # the product is not a number (an overflow met a zero slope): no verdict
+
+
 def measured_behaviour(growth_per_step: float) -> str:
-    """vanishing, exploding or neutral, from the measured mean log10 growth per step."""
+    """vanishing, exploding, neutral or undefined, from the measured mean log10 growth per step."""
+    if math.isnan(growth_per_step):
+        return UNDEFINED
     if growth_per_step < -NEUTRAL_GROWTH:
         return "vanishing"
     if growth_per_step > NEUTRAL_GROWTH:
@@ -36,8 +48,11 @@ def measured_behaviour(growth_per_step: float) -> str:
 def agreement(verdict: str, measured: str) -> str:
     """yes: the prediction came true; no: it was contradicted; consistent: the rule allowed it.
 
-    "exploding possible" is only a necessary condition, so vanishing under it is consistent.
+    "exploding possible" is only a necessary condition, so vanishing under it is consistent;
+    an undefined measurement agrees with nothing (n/a).
     """
+    if measured == UNDEFINED:
+        return "n/a"
     if verdict == theory.VANISHING:
         return "yes" if measured == "vanishing" else "no"
     if verdict == theory.EXPLODING_POSSIBLE and measured == "exploding":
@@ -88,10 +103,17 @@ def summary_csv(rows) -> str:
     return buffer.getvalue()
 
 
+def markdown_text(text) -> str:
+    """`text` on one line, shown literally in Markdown: its markup and HTML escaped."""
+    text = " ".join(str(text).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"([\\`*_{}\[\]()#+!|$~])", r"\\\1", text)
+
+
 def _readable(value) -> str:
     if isinstance(value, float):
         return f"{value:.4g}" if np.isfinite(value) else str(value)
-    return str(value).replace("|", "\\|")
+    return markdown_text(value)
 
 
 def summary_markdown(rows) -> str:
@@ -104,6 +126,6 @@ def summary_markdown(rows) -> str:
         "",
         "Descriptions:",
         "",
-        *(f"- `{row['scenario']}`: {row['description']}" for row in rows),
+        *(f"- `{row['scenario']}`: {markdown_text(row['description'])}" for row in rows),
     ]
     return "\n".join(lines) + "\n"

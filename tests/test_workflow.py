@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, snakemake, tree_bytes
 
 from rnngrad import io
-from rnngrad.compare import compare_results
+from rnngrad.results_diff import compare_results
 
 pytestmark = pytest.mark.slow
 

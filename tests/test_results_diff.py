@@ -7,7 +7,7 @@ import pytest
 from conftest import ROOT
 
 from rnngrad import io
-from rnngrad.compare import compare_results
+from rnngrad.results_diff import compare_results
 
 
 @pytest.fixture
@@ -61,4 +61,34 @@ def test_pixels_beyond_one_level_fail(copies):
     imsave(figure, pixels)
     assert compare_results(expected, actual) == [
         "course_vanishing/contributions.png: 4 pixels differ by more than one level"
+    ]
+
+
+@pytest.mark.parametrize(("levels", "reported"), [(1, False), (2, True)])
+def test_two_intensity_levels_are_a_difference_one_is_not(copies, levels, reported):
+    from matplotlib.image import imread, imsave
+
+    expected, actual = copies
+    figure = actual / "course_vanishing" / "contributions.png"
+    pixels = imread(figure)
+    pixels[5, 5, :3] = np.where(pixels[5, 5, :3] > 0.5, -1, 1) * levels / 255 + pixels[5, 5, :3]
+    imsave(figure, pixels)
+    found = compare_results(expected, actual)
+    assert found == (
+        ["course_vanishing/contributions.png: 1 pixels differ by more than one level"]
+        if reported
+        else []
+    )
+
+
+def test_nan_where_a_number_was_is_a_difference(copies):
+    expected, actual = copies
+    target = actual / "course_vanishing" / "contributions.npz"
+    arrays = io.load_npz(target)
+    arrays["log10_contribution"] = arrays["log10_contribution"].copy()
+    arrays["log10_contribution"][3] = np.nan
+    io.save_npz(target, arrays)
+    assert compare_results(expected, actual) == [
+        "course_vanishing/contributions.npz: log10_contribution: NaN in one tree where the other "
+        "has a number"
     ]

@@ -34,7 +34,9 @@ def _npz_differences(expected, actual, *, rtol) -> list[str]:
                 with np.errstate(invalid="ignore"):  # inf - inf where both overflowed
                     difference = np.where(a == b, 0.0, np.abs(b - a) / scale)
                 worst = float(np.nanmax(difference, initial=0.0))
-                if worst > rtol or np.any(np.isnan(a) != np.isnan(b)):
+                if np.any(np.isnan(a) != np.isnan(b)):
+                    found.append(f"{key}: NaN in one tree where the other has a number")
+                elif worst > rtol:
                     found.append(f"{key}: max relative difference {worst:.3g} > {rtol:g}")
             elif not np.array_equal(a, b):
                 found.append(f"{key}: values differ")
