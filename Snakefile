@@ -9,7 +9,7 @@ from snakemake.utils import min_version
 
 from rnngrad import plan
 from rnngrad.config import NAME, ConfigError, load_project, problem_report
-from rnngrad.freshness import MARKER, Freshness
+from rnngrad.freshness import Freshness
 
 min_version("9.0")
 
@@ -43,9 +43,11 @@ ENVIRONMENT = "envs/rnngrad.yaml"
 
 # ---- Freshness ----------------------------------------------------------------------------------
 # Each job's provenance record (results/**/provenance/*.json) is compared with the current settings,
-# code, software and files; a job whose record disagrees reruns, with the reason printed here.
+# code, software and files; a job whose record disagrees reruns, with the reason printed here and
+# kept in its extra input .snakemake/rnngrad/rerun/<record>.why until it succeeds. Where the records
+# vouch for a job's outputs, their times are set after their inputs' (a fresh clone's are not).
 
-FRESHNESS = Freshness(plan.plan(PROJECT))
+FRESHNESS = Freshness(plan.plan(PROJECT), steer=workflow.is_main_process)
 if workflow.is_main_process:
     for line in FRESHNESS.summary():
         print(f"rnngrad: reruns {line}", file=sys.stderr)
@@ -65,13 +67,12 @@ def inputs(kind, rule, **paths):
 
     def job_inputs(wildcards):
         values = dict(wildcards.items())
-        named = {
-            name: expand(path(wildcards) if callable(path) else path, **values)
-            for name, path in paths.items()
-        }
-        named = {name: files[0] if len(files) == 1 else files for name, files in named.items()}
+        named = {}
+        for name, path in paths.items():
+            files = expand(path(wildcards) if callable(path) else path, **values)
+            named[name] = files[0] if isinstance(path, str) else files
         job = expand(record(kind, rule), **values)[0]
-        return FRESHNESS.inputs(job, named, ancient=ancient)
+        return FRESHNESS.inputs(job, named)
 
     return job_inputs
 
@@ -91,7 +92,6 @@ wildcard_constraints:
     sweep=NAME,
     chunk="[0-9]+",
     activation="|".join(plan.activations(PROJECT)),
-    record=r"results/.+\.json",
 
 
 # ---- Targets ------------------------------------------------------------------------------------
@@ -111,23 +111,6 @@ onsuccess:
             f"rnngrad: kept orphaned {path} (no record vouches for it; remove it by hand)",
             file=sys.stderr,
         )
-
-
-# ---- Why a job reruns ---------------------------------------------------------------------------
-
-
-rule explain_rerun:
-    output:
-        marker=temp(MARKER),
-    log:
-        "logs/rerun/{record}.log",
-    localrule: True
-    conda:
-        ENVIRONMENT
-    params:
-        reasons=lambda wildcards: FRESHNESS.reasons(wildcards.record),
-    script:
-        "scripts/explain_rerun.py"
 
 
 # ---- Steps of one scenario ----------------------------------------------------------------------

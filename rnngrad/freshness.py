@@ -3,8 +3,11 @@
 Snakemake alone decides by modification times and by metadata in .snakemake/, which a fresh clone
 does not have. rnngrad decides by the tracked provenance records instead (rnngrad.provenance): a job
 reruns when its record disagrees with the current settings, code, software, inputs or outputs, and
-only then. Snakemake is steered with what it offers: a job to rerun gets a temporary marker input
-made by a tiny job, and a current job's inputs are ancient() where their times would mislead.
+only then. Snakemake is steered with what it offers: a job to rerun gets an extra input, a stamp
+file written now that holds the reasons (so Snakemake sees an updated input, and a reader can open
+it); and where a current job's outputs are older than its inputs (git checks files out in path
+order), their modification times are moved forward, since the records vouch for their content.
+Snakemake's own rules (a forced job redraws what follows it) then hold as on any clone.
 """
 
 import os
@@ -12,13 +15,13 @@ from pathlib import Path
 
 from rnngrad import io, plan, provenance
 
-MARKER = ".snakemake/rnngrad/rerun/{record}"
+STAMP = ".snakemake/rnngrad/rerun/{record}.why"
 
 
 class Freshness:
     """The planned jobs of one config, each checked against its record once."""
 
-    def __init__(self, jobs, *, root="."):
+    def __init__(self, jobs, *, root=".", steer=False):
         self.root = Path(root)
         self.jobs = {job.record: job for job in jobs}
         self._digests = {}
@@ -26,6 +29,15 @@ class Freshness:
         self.states = plan.freshness(
             jobs, digest=self.digest, load_record=self._record, software=self.software
         )
+        if steer:
+            for record, job in self.jobs.items():  # upstream before downstream
+                if self.reruns(record):
+                    io.save_text(self.root / STAMP.format(record=record), self._why(record))
+                elif self.states[record].state == provenance.CURRENT:
+                    self._outputs_after_inputs(job)
+
+    def _why(self, record) -> str:
+        return "".join(f"{reason}\n" for reason in self.states[record].reasons)
 
     def digest(self, path):
         """SHA-256 of a file below the root, computed once per run."""
@@ -45,23 +57,18 @@ class Freshness:
         """Why a job reruns (empty when it does not)."""
         return self.states[record].reasons if self.reruns(record) else []
 
-    def inputs(self, record, paths: dict, *, ancient) -> dict:
-        """Named inputs of a job: ancient() where times mislead a current job, and its marker."""
+    def inputs(self, record, paths: dict) -> dict:
+        """Named inputs of a job, and the stamp that says why it reruns when it does."""
         if self.reruns(record):
-            return paths | {"rerun": MARKER.format(record=record)}
-        job = self.jobs.get(record)
-        if job is None:  # not a planned job (a sweep point built on request): Snakemake decides
-            return paths
-        times = [self._mtime(path) for path in job.outputs]
-        oldest_output = min(times) if None not in times else None
+            return paths | {"rerun": STAMP.format(record=record)}
+        return paths
 
-        def steered(path):
-            if isinstance(path, list):
-                return [steered(item) for item in path]
-            newer = oldest_output is not None and (self._mtime(path) or 0) > oldest_output
-            return ancient(path) if newer else path
-
-        return {name: steered(path) for name, path in paths.items()}
+    def _outputs_after_inputs(self, job):
+        """Give a current job's outputs a time after its inputs', if they have an earlier one."""
+        newest_input = max((self._mtime(path) or 0 for path in job.inputs), default=0)
+        for path in (*job.outputs, job.record):
+            if (self._mtime(path) or newest_input) < newest_input:
+                os.utime(self.root / path, ns=(newest_input + 1000, newest_input + 1000))
 
     def _mtime(self, path):
         try:

@@ -62,3 +62,7 @@ def workflow_job(snakemake):
         outputs={path: io.file_digest(path) for path in outputs},
     )
     io.save_json(snakemake.output.provenance, record)
+    # The stamp that made this job rerun has done its work.
+    rerun = snakemake.input.get("rerun")
+    if rerun:
+        Path(rerun).unlink(missing_ok=True)
