@@ -21,11 +21,22 @@ def test_sigmoid_figure_is_the_notebooks_first_figure():
     assert tangent.get_linestyle() == "--"
 
 
-def test_several_tangent_points_are_drawn_on_one_figure():
+def test_several_tangent_points_are_told_apart_by_colour_in_a_key():
     axes = plot_activation(activation="sigmoid", tangent_points=[-2, 0, 3]).axes[0]
-    labels = [text.get_text() for text in axes.texts]
-    assert len(labels) == 3 and labels[1] == "Gradient: 0.2500"
-    assert len(axes.lines) == 1 + 2 * 3
+    labels = [text.get_text() for text in axes.get_legend().texts]
+    assert labels == ["x = -2: gradient 0.1050", "x = 0: gradient 0.2500", "x = 3: gradient 0.0452"]
+    tangents = axes.lines[2::2]
+    assert len(axes.lines) == 1 + 2 * 3 and len({line.get_color() for line in tangents}) == 3
+
+
+def test_relu_has_its_name_and_no_tangent_at_its_kink():
+    axes = plot_activation(activation="relu", tangent_points=[0]).axes[0]
+    assert axes.get_title() == "ReLU Function and Gradient"
+    assert len(axes.lines) == 2  # the curve and the point: no tangent line
+    assert "undefined" in axes.texts[0].get_text()
+    # away from the kink the tangent is drawn with relu's slope 1
+    tangent = plot_activation(activation="relu", tangent_points=[2]).axes[0].lines[2]
+    np.testing.assert_allclose(tangent.get_ydata(), 2 + (tangent.get_xdata() - 2))
 
 
 @pytest.mark.parametrize("t", [5, 20])
