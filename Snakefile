@@ -177,7 +177,17 @@ rule plot_contributions:
         figure=report(
             "results/{scenario}/contributions.png",
             caption="report/contributions.rst",
-            category="{scenario}",
+            category=lambda w: "sweep points" if w.scenario in SWEEP_POINTS else "scenarios",
+            subcategory=lambda w: SETTINGS[w.scenario]["contributions"]["method"] + " method",
+            labels=lambda w: {
+                "scenario": w.scenario,
+                "activation": SETTINGS[w.scenario]["activation"],
+                "n": SETTINGS[w.scenario]["hidden_size"],
+                "t": SETTINGS[w.scenario]["sequence_length"],
+                "states": SETTINGS[w.scenario]["checkpoint"]["states"],
+                "metric": SETTINGS[w.scenario]["contributions"]["metric"],
+                "seed": SETTINGS[w.scenario]["seed"],
+            },
         ),
     params:
         yscale=setting("plot", "yscale"),
@@ -200,6 +210,7 @@ rule plot_activation:
             "results/activation/{activation}.png",
             caption="report/activation.rst",
             category="activation",
+            labels={"activation": "{activation}"},
         ),
     params:
         tangent_points=config["activation_figure"]["tangent_points"],
