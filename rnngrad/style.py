@@ -32,6 +32,11 @@ DPI = 200
 FONT_SIZE = 10  # points at the final size: >= 9 pt on a page and on a slide
 SMALL_FONT_SIZE = 9
 WIDTHS = {"slide": 10.0, "page": 6.5}  # inches: a 16:9 slide at full width, a page's text width
+# The user's session, not a figure's look: left alone, as matplotlib's own styles do.
+SESSION_SETTINGS = {
+    "backend", "backend_fallback", "date.epoch", "docstring.hardcopy", "figure.max_open_warning",
+    "figure.raise_window", "interactive", "savefig.directory", "timezone", "toolbar",
+}  # fmt: skip
 DEFAULT_SIZE = 7.0  # the notebook's rcParams['figure.figsize'] = [7, 5]
 
 
@@ -75,7 +80,11 @@ def output(*, dpi: int = DPI) -> dict:
 
 def figure(*, venue: str = "slide", aspect: float = 0.6) -> dict:
     """Everything a figure needs: matplotlib's defaults, then fonts, size and resolution."""
-    defaults = {key: value for key, value in rcParamsDefault.items() if key != "backend"}
+    defaults = {
+        key: value
+        for key, value in rcParamsDefault.items()
+        if key not in SESSION_SETTINGS and not key.startswith(("webagg.", "tk."))
+    }
     return defaults | fonts() | size(venue=venue, aspect=aspect) | output()
 
 

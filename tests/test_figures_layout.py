@@ -2,6 +2,7 @@
 
 import itertools
 
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.text import Text
@@ -246,3 +247,28 @@ def test_activation_figures_are_readable_with_several_tangents(activation):
     tangents = [line for line in figure.axes[0].get_lines() if line.get_linestyle() == "--"]
     colours = [line.get_color() for line in tangents]
     assert len(set(colours)) == len(colours)
+
+
+def test_a_users_settings_do_not_reach_the_figures():
+    k = np.arange(1, 21)
+    with matplotlib.rc_context({"font.size": 4, "lines.linewidth": 7, "figure.figsize": (2, 2)}):
+        figure = plot_activation(activation="tanh", tangent_points=[0])
+        comparison = plot_comparison(curves={"a": (k, -0.1 * k)})
+    assert figure.get_size_inches().tolist() == [7, 5]
+    assert figure.axes[0].lines[0].get_linewidth() == matplotlib.rcParamsDefault["lines.linewidth"]
+    assert_readable(figure)
+    assert_readable(comparison)
+
+
+@pytest.mark.parametrize(
+    ("function", "arguments", "message"),
+    [
+        (style.size, {"venue": "poster"}, "venue is 'poster'; allowed: slide, page, notebook"),
+        (style.output, {"dpi": 100}, "dpi is 100; allowed: at least 150"),
+        (style.fonts, {"base_size": 6}, "base_size is 6 pt; allowed: at least 9 pt"),
+        (style.series_styles, {"count": 1000}, "count is 1000; allowed: 0 to 180"),
+    ],
+)
+def test_style_refuses_what_would_be_unreadable(function, arguments, message):
+    with pytest.raises(ValueError, match=message):
+        function(**arguments)
