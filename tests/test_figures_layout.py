@@ -109,11 +109,17 @@ def test_comparison_shows_and_explains_curves_it_cannot_draw():
     assert any(label.startswith("overflowed") and "NaN" in label for label in labels)
 
 
-def test_comparison_never_draws_nan_or_infinity():
+def test_comparison_leaves_gaps_where_values_are_not_numbers():
     figure = plot_comparison(curves=curves(3))
+    lines = figure.axes[0].get_lines()
+    overflowed = next(line for line in lines if line.get_label().startswith("overflowed"))
+    drawn = np.asarray(overflowed.get_ydata(), dtype=float)
+    steps = np.asarray(overflowed.get_xdata())
+    assert np.sum(steps > 10) == 10  # the gap is kept, so no line bridges it
+    assert np.all(np.isnan(drawn[steps > 10])) and np.all(np.isfinite(drawn[steps <= 10]))
     for axes in figure.axes:
         for line in axes.get_lines():
-            assert np.all(np.isfinite(np.asarray(line.get_ydata(), dtype=float)))
+            assert not np.any(np.isinf(np.asarray(line.get_ydata(), dtype=float)))
 
 
 @pytest.mark.parametrize("count", [3, 10, 25])
