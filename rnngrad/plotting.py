@@ -5,6 +5,7 @@ and resolution), so a user's matplotlibrc cannot change the bytes, and touches n
 Text that comes from a config (descriptions) is drawn literally: `$...$` is never parsed as maths.
 """
 
+import json
 import warnings
 
 import matplotlib
@@ -265,3 +266,73 @@ def plot_contributions(
         _notes_below(figure, columns=columns, width_inches=width)
         figure.subplots_adjust(left=0.11 if course else 0.09, right=0.97)
     return figure
+
+
+SLIDER_TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Activation and tangent</title>
+<style>body{font:16px sans-serif;max-width:44rem;margin:1rem auto}svg{width:100%;height:auto}
+.curve{fill:none;stroke:#0072B2;stroke-width:2.5}.tangent{stroke:#E69F00;stroke-width:2;
+stroke-dasharray:6 4}.axis{stroke:#999}label{margin-right:1rem}</style></head><body>
+<h1>Activation and its tangent</h1>
+<p><label>activation <select id="activation"></select></label>
+<label>x = <input id="x" type="range" min="0" max="__LAST__" step="1" value="__MIDDLE__">
+<output id="where"></output></label></p>
+<svg id="plot" viewBox="0 0 600 400" role="img" aria-label="activation and tangent">
+<line class="axis" x1="0" x2="600" id="xaxis"/>
+<line class="axis" y1="0" y2="400" x1="300" x2="300"/>
+<path class="curve" id="curve"/><line class="tangent" id="tangent"/>
+<circle r="6" fill="#E69F00" id="point"/></svg>
+<p id="gradient" aria-live="polite"></p>
+<script>
+const data = __DATA__;
+const select = document.getElementById("activation"), slider = document.getElementById("x");
+for (const name of Object.keys(data.activations)) select.add(new Option(data.titles[name], name));
+function draw() {
+  const act = data.activations[select.value], [low, high] = act.ylim, x = data.x;
+  const sx = v => (v + 6) * 50, sy = v => 400 - (v - low) / (high - low) * 400;
+  document.getElementById("curve").setAttribute("d",
+    x.map((v, i) => (i ? "L" : "M") + sx(v) + " " + sy(act.f[i])).join(""));
+  const axis = document.getElementById("xaxis");
+  axis.setAttribute("y1", sy(0)); axis.setAttribute("y2", sy(0));
+  const i = Number(slider.value), x0 = x[i], y0 = act.f[i], slope = act.df[i];
+  document.getElementById("where").textContent = x0.toFixed(2);
+  const point = document.getElementById("point");
+  point.setAttribute("cx", sx(x0)); point.setAttribute("cy", sy(y0));
+  const tangent = document.getElementById("tangent"), text = document.getElementById("gradient");
+  tangent.style.display = slope === null ? "none" : "";
+  if (slope === null) {
+    text.textContent = "Gradient at " + x0.toFixed(2)
+      + ": undefined (a kink: slope 0 on the left, 1 on the right)";
+  } else {
+    tangent.setAttribute("x1", sx(x0 - 4)); tangent.setAttribute("y1", sy(y0 - 4 * slope));
+    tangent.setAttribute("x2", sx(x0 + 4)); tangent.setAttribute("y2", sy(y0 + 4 * slope));
+    text.textContent = "Gradient: " + slope.toFixed(4);
+  }
+}
+select.addEventListener("change", draw); slider.addEventListener("input", draw); draw();
+</script></body></html>
+"""
+
+
+def tangent_slider_html(*, activations=("sigmoid", "tanh", "relu"), points: int = 241) -> str:
+    """A self-contained page: the notebook's tangent slider over precomputed values, no server."""
+    if points < 3 or points % 2 == 0:
+        msg = f"points is {points}; allowed: an odd number of at least 3 (so 0 is a point)"
+        raise ValueError(msg)
+    x = np.linspace(-6, 6, points)
+    data = {"x": np.round(x, 6).tolist(), "activations": {}, "titles": {}}
+    for name in activations:
+        act = get_activation(name)
+        slope = [None if value in KINKS.get(name, ()) else float(d) for value, d in
+                 zip(x, act.derivative(x), strict=True)]  # fmt: skip
+        data["activations"][name] = {
+            "f": [float(value) for value in act.function(x)],
+            "df": slope,
+            "ylim": list(ACTIVATION_YLIM[name]),
+        }
+        data["titles"][name] = ACTIVATION_TITLES[name]
+    return (
+        SLIDER_TEMPLATE.replace("__DATA__", json.dumps(data))
+        .replace("__LAST__", str(points - 1))
+        .replace("__MIDDLE__", str(points // 2))
+    )

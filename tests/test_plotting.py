@@ -1,9 +1,12 @@
 """The figures keep the notebook's look: titles, labels, limits, ticks and the tangent line."""
 
+import json
+import re
+
 import numpy as np
 import pytest
 
-from rnngrad.plotting import plot_activation, plot_contributions
+from rnngrad.plotting import plot_activation, plot_contributions, tangent_slider_html
 
 
 def test_sigmoid_figure_is_the_notebooks_first_figure():
@@ -58,3 +61,25 @@ def test_course_contribution_figure_keeps_the_notebooks_axes(t):
     np.testing.assert_array_equal(axes.lines[0].get_ydata(), values)
     caption = " ".join(text.get_text().replace("\n", " ") for text in figure.texts)
     assert "not the Jacobian product" in caption
+
+
+def slider_data(html):
+    return json.loads(re.search(r"const data = (\{.*?\});\n", html).group(1))
+
+
+def test_tangent_slider_page_holds_the_notebooks_values_and_loads_nothing():
+    html = tangent_slider_html(points=241)
+    data = slider_data(html)
+    x = np.array(data["x"])
+    np.testing.assert_allclose(x, np.linspace(-6, 6, 241))
+    sigmoid = data["activations"]["sigmoid"]
+    np.testing.assert_allclose(sigmoid["f"], 1 / (1 + np.exp(-x)), rtol=1e-12)
+    np.testing.assert_allclose(sigmoid["df"], np.exp(-x) / (1 + np.exp(-x)) ** 2, rtol=1e-12)
+    relu = data["activations"]["relu"]["df"]
+    assert relu[120] is None and relu[119] == 0 and relu[121] == 1  # undefined only at the kink
+    assert not re.search(r'(src|href)="(?!data:)', html)
+
+
+def test_tangent_slider_refuses_a_grid_without_zero():
+    with pytest.raises(ValueError, match="points is 240; allowed: an odd number"):
+        tangent_slider_html(points=240)

@@ -136,3 +136,24 @@ def test_report_opens_in_headless_chromium_and_shows_the_figures(report):
         browser.close()
     assert errors == []
     assert shown == set(FIGURES)
+
+
+def test_tangent_slider_page_moves_its_tangent_in_chromium(tmp_path):
+    from rnngrad.plotting import tangent_slider_html
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    page_path = tmp_path / "slider.html"
+    page_path.write_text(tangent_slider_html(points=241))
+    with sync_api.sync_playwright() as playwright:
+        browser, page, errors = open_report(playwright, page_path)
+        at_zero = page.locator("#gradient").inner_text()
+        page.locator("#x").fill("160")  # x = 2
+        at_two = page.locator("#gradient").inner_text()
+        page.locator("#activation").select_option("relu")
+        page.locator("#x").fill("120")  # x = 0, relu's kink
+        kink = page.locator("#gradient").inner_text()
+        hidden = page.locator("#tangent").evaluate("line => line.style.display")
+        browser.close()
+    assert errors == []
+    assert at_zero == "Gradient: 0.2500" and at_two == "Gradient: 0.1050"
+    assert "undefined" in kink and hidden == "none"
