@@ -63,8 +63,10 @@ def plot_activation(*, activation: str, tangent_points) -> Figure:
         for index, x_tan in enumerate(tangent_points):
             colour = TANGENT_COLOURS[index % len(TANGENT_COLOURS)]
             y_tan = act.function(np.float64(x_tan))
-            axes.plot(x_tan, y_tan, marker="o", color=colour)
-            if float(x_tan) in KINKS.get(activation, ()):
+            kink = float(x_tan) in KINKS.get(activation, ())
+            point_label = f"x = {x_tan:g}: gradient undefined (kink)" if several and kink else None
+            axes.plot(x_tan, y_tan, marker="o", color=colour, label=point_label)
+            if kink:
                 label = f"Gradient at {x_tan:g}: undefined (kink; slope 0 left, 1 right)"
             else:
                 gradient_tan = act.derivative(np.float64(x_tan))
@@ -86,9 +88,7 @@ def plot_activation(*, activation: str, tangent_points) -> Figure:
                               ha="right")  # fmt: skip
         if several:
             # Several labels would crowd at their points: a key in the empty upper left instead.
-            kinks = [x for x in tangent_points if float(x) in KINKS.get(activation, ())]
-            title = f"undefined at {', '.join(f'{x:g}' for x in kinks)} (kink)" if kinks else None
-            axes.legend(loc="upper left", title=title)
+            axes.legend(loc="upper left")
         axes.set_xlim((-6, 6))
         axes.set_ylim(ACTIVATION_YLIM[activation])
         figure.subplots_adjust(left=0.12, right=0.95)

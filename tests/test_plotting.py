@@ -37,6 +37,9 @@ def test_relu_has_its_name_and_no_tangent_at_its_kink():
     assert axes.get_title() == "ReLU Function and Gradient"
     assert len(axes.lines) == 2  # the curve and the point: no tangent line
     assert "undefined" in axes.texts[0].get_text()
+    several = plot_activation(activation="relu", tangent_points=[-2, 0]).axes[0]
+    labels = [text.get_text() for text in several.get_legend().texts]
+    assert labels == ["x = -2: gradient 0.0000", "x = 0: gradient undefined (kink)"]
     # away from the kink the tangent is drawn with relu's slope 1
     tangent = plot_activation(activation="relu", tangent_points=[2]).axes[0].lines[2]
     np.testing.assert_allclose(tangent.get_ydata(), 2 + (tangent.get_xdata() - 2))
