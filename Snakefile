@@ -77,6 +77,19 @@ def inputs(kind, rule, **paths):
     return job_inputs
 
 
+def report_labels(settings, *, scenario):
+    """The short table of a scenario's settings that the report shows beside its figure."""
+    return {
+        "scenario": scenario,
+        "activation": settings["activation"],
+        "n": settings["hidden_size"],
+        "t": settings["sequence_length"],
+        "states": settings["checkpoint"]["states"],
+        "metric": settings["contributions"]["metric"],
+        "seed": settings["seed"],
+    }
+
+
 def step_params(rule):
     """Params of a scenario step: the settings it reads (plan.SCENARIO_STEPS)."""
     return {
@@ -174,7 +187,13 @@ rule plot_contributions:
     input:
         unpack(inputs("scenario", "plot_contributions", contributions=CONTRIBUTIONS)),
     output:
-        figure=report(FIGURE, caption="report/contributions.rst", category="{scenario}"),
+        figure=report(
+            FIGURE,
+            caption="report/contributions.rst",
+            category=lambda w: "scenarios" if w.scenario in SCENARIOS else "sweep points",
+            subcategory=lambda w: SETTINGS[w.scenario]["contributions"]["method"] + " method",
+            labels=lambda w: report_labels(SETTINGS[w.scenario], scenario=w.scenario),
+        ),
         provenance=record("scenario", "plot_contributions"),
     log:
         "logs/{scenario}/plot_contributions.log",
@@ -193,7 +212,10 @@ rule plot_activation:
         unpack(inputs("activation", "plot_activation")),
     output:
         figure=report(
-            plan.ACTIVATION_FIGURE, caption="report/activation.rst", category="activation"
+            plan.ACTIVATION_FIGURE,
+            caption="report/activation.rst",
+            category="activation",
+            labels={"activation": "{activation}"},
         ),
         provenance=plan.RECORD["activation"],
     log:

@@ -1,13 +1,16 @@
 """Figures across scenarios: every curve on one axis, course against exact, and the two rules."""
 
-import textwrap
-
+import matplotlib
 import numpy as np
-from matplotlib import style
+from matplotlib import ticker
 from matplotlib.figure import Figure
+
+from rnngrad import style
+from rnngrad.plotting import LINE_HEIGHT, missing_values_note, new_figure
 
 MAX_POINTS = 2000  # per curve; a t = 100000 line is thinned geometrically, keeping both ends
 X_CLIP = 4.0  # log10 factors beyond ±4 are drawn at the edge of the rules figure
+ZOOM_STEPS = 200  # the left panel of the comparison: the last steps, where short scenarios live
 
 
 def thin(steps_back, values, *, max_points=MAX_POINTS):
@@ -19,29 +22,73 @@ def thin(steps_back, values, *, max_points=MAX_POINTS):
     return steps_back[order][keep], values[order][keep]
 
 
-def _caption(figure, text, *, width):
-    """Grey caption under the axes, each paragraph wrapped to `width` characters."""
-    lines = [line for paragraph in text.split("\n") for line in textwrap.wrap(paragraph, width)]
-    figure.text(0.01, 0.02, "\n".join(lines), fontsize="small", color="dimgrey")
+def _caption(figure, text) -> None:
+    """Caption under the axes, 9 pt, wrapped to the figure's width, drawn literally."""
+    wrapped = style.wrap(text, width_inches=figure.get_figwidth() - 0.3)
+    lines = wrapped.count("\n") + 1
+    height = figure.get_figheight()
+    figure.subplots_adjust(bottom=(lines * LINE_HEIGHT + 0.75) / height)
+    figure.text(
+        0.01, 0.08 / height, wrapped, fontsize=style.SMALL_FONT_SIZE, color=style.NOTE_COLOUR,
+        va="bottom", parse_math=False, linespacing=1.3,
+    )  # fmt: skip
+
+
+def curve_label(name, log10_contribution) -> str:
+    """The scenario's name and what of it cannot be drawn (zeros, NaN): nothing is dropped."""
+    note = missing_values_note(log10_contribution)
+    return f"{name} ({note})" if note else name
 
 
 def plot_comparison(*, curves) -> Figure:
-    """log10 contribution of every scenario against steps back from the end, t - k + 1."""
-    with style.context("default"):
-        figure = Figure(figsize=(10, 6))
-        figure.subplots_adjust(left=0.08, right=0.68, bottom=0.1)
-        axes = figure.add_subplot()
-        for name, (steps_back, log10_contribution) in curves.items():
-            finite = np.isfinite(log10_contribution)
-            axes.plot(*thin(steps_back[finite], log10_contribution[finite]), label=name)
-        axes.set_xscale("log")
-        # symlog keeps |log10| < 10 linear and compresses the ±10⁴ of long sequences.
-        axes.set_yscale("symlog", linthresh=10)
-        axes.axhline(0, color="grey", linewidth=0.5)
-        axes.set_xlabel("steps back from the end, t − k + 1")
-        axes.set_ylabel("log10 contribution (symlog axis)")
-        axes.set_title("Contribution to the gradient, every scenario")
-        axes.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
+    """log10 contribution of every scenario against steps back from the end, t - k + 1.
+
+    Left: the first steps back on linear axes, where short scenarios differ; right: every step,
+    log x, where long sequences reach ±10⁴. The y axis is plain log10 on both.
+    """
+    styles = style.series_styles(len(curves))
+    lengths = [len(steps) for steps, _ in curves.values()]
+    zoom = min(max(lengths, default=1), ZOOM_STEPS)
+    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.62)):
+        figure = new_figure()
+        left = figure.add_subplot(1, 2, 1)
+        right = figure.add_subplot(1, 2, 2)
+        handles = []
+        for (name, (steps_back, log10_contribution)), line_style in zip(
+            curves.items(), styles, strict=True
+        ):
+            # Zeros (−∞) and NaN become gaps: no line may bridge them as if they were data.
+            drawable = np.where(np.isfinite(log10_contribution), log10_contribution, np.nan)
+            steps, values = thin(steps_back, drawable)
+            every = max(len(steps) // 8, 1)
+            options = line_style | {"markevery": every, "markersize": 4, "linewidth": 1.4}
+            near = steps <= zoom
+            (handle,) = left.plot(steps[near], values[near], **options)
+            right.plot(steps, values, **options)
+            handle.set_label(curve_label(name, log10_contribution))
+            handles.append(handle)
+        right.set_xscale("log")
+        for axes in (left, right):
+            axes.axhline(0, color="grey", linewidth=0.5)
+            axes.set_ylabel("log10 contribution")
+        left.set_xlabel("steps back from the end, t − k + 1")
+        right.set_xlabel("steps back, t − k + 1 (log axis)")
+        left.set_title(f"(a) the last {zoom} steps")
+        right.set_title("(b) every step")
+        figure.suptitle("Contribution to the gradient, every scenario")
+        # The key sits below the axes, never on the data.
+        columns = 3 if len(handles) > 8 else 2
+        rows = -(-len(handles) // columns)
+        height = figure.get_figheight()
+        legend_height = rows * LINE_HEIGHT * 1.25 + 0.2
+        figure.subplots_adjust(
+            left=0.07, right=0.98, wspace=0.22, top=1 - 0.7 / height,
+            bottom=(legend_height + 0.6) / height,
+        )  # fmt: skip
+        figure.legend(handles=handles, loc="lower center", ncols=columns,
+                      bbox_to_anchor=(0.5, 0.01), frameon=False)  # fmt: skip
+        if not handles:
+            figure.text(0.5, 0.5, "no scenario", ha="center")
     return figure
 
 
@@ -54,27 +101,46 @@ COURSE_VS_EXACT_CAPTION = (
 
 def plot_course_vs_exact(*, panels) -> Figure:
     """Per course scenario: log10 |notebook value| and log10 ‖P_k‖₂ against k."""
-    with style.context("default"):
-        figure = Figure(figsize=(5 * max(len(panels), 1), 5))
-        figure.subplots_adjust(bottom=0.22, wspace=0.3)
+    count = max(len(panels), 1)
+    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.55)):
+        figure = new_figure()
+        handles = []
         for index, (name, k, course, exact) in enumerate(panels, start=1):
-            axes = figure.add_subplot(1, len(panels), index)
-            axes.plot(k, course, marker=".", label="course: log10 |max entry|")
-            axes.plot(k, exact, marker=".", label="exact: log10 ‖P_k‖₂")
+            axes = figure.add_subplot(1, count, index)
+            handles = [
+                *axes.plot(k, course, marker="o", markersize=4, color=style.PALETTE[0],
+                           label="course: log10 |max entry| (notebook)"),
+                *axes.plot(k, exact, marker="s", markersize=4, linestyle="--",
+                           color=style.PALETTE[3], label="exact: log10 ‖P_k‖₂"),
+            ]  # fmt: skip
             axes.set_title(name)
             axes.set_xlabel("k")
             axes.set_ylabel("log10 contribution")
-            axes.legend(fontsize="small")
+            axes.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
         if not panels:
             figure.text(0.5, 0.5, "no scenario uses method course", ha="center")
-        _caption(figure, COURSE_VS_EXACT_CAPTION, width=110)
+        _caption(figure, COURSE_VS_EXACT_CAPTION)
+        height = figure.get_figheight()
+        figure.subplots_adjust(top=1 - 0.75 / height, wspace=0.3, left=0.08, right=0.98)
+        if handles:
+            figure.legend(handles=handles, loc="upper center", ncols=2, frameon=False)
     return figure
 
 
 RULES_CAPTION = (
     "Left of the dashed line a rule predicts vanishing (growth < 0); right of it, exploding is "
-    "possible.\nRed: the prediction was contradicted; green: it came true; blue: allowed, since "
-    "a necessary condition does not force exploding."
+    "possible. Green circle: the prediction came true; orange square: allowed, since a necessary "
+    "condition does not force exploding; vermillion cross: the prediction was contradicted. "
+    "Numbers name the scenarios (key on the right); factors beyond 10^±4 are drawn at the edge."
+)
+VERDICT_STYLES = {
+    "yes": {"color": style.PALETTE[2], "marker": "o"},
+    "consistent": {"color": style.PALETTE[1], "marker": "s"},
+    "no": {"color": style.PALETTE[3], "marker": "X"},
+}
+RULE_PANELS = (  # the same order in rules.png and phase.png: the notebook's rule first
+    ("gamma_rho", "eigenvalue_rule_agrees", "eigenvalue rule: log10(γρ)"),
+    ("gamma_norm", "singular_value_condition_agrees", "singular values: log10(γ‖W_hh‖₂)"),
 )
 
 
@@ -83,39 +149,80 @@ def _log10_clipped(values):
         return np.clip(np.log10(values), -X_CLIP, X_CLIP)
 
 
+def place_labels(axes, labels, points, *, renderer) -> list:
+    """Annotate each point with its label where it overlaps no label placed before (greedy)."""
+    offsets = [(dx * r, dy * r) for r in (5, 12, 20, 30) for dx, dy in
+               ((1, 1), (1, -1), (-1, 1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1))]  # fmt: skip
+    placed, texts = [], []
+    inside = axes.get_window_extent(renderer)
+    for label, (x, y) in zip(labels, points, strict=True):
+        for dx, dy in offsets:
+            text = axes.annotate(
+                label, (x, y), xytext=(dx, dy), textcoords="offset points",
+                ha="left" if dx >= 0 else "right", va="bottom" if dy >= 0 else "top",
+                fontsize=style.SMALL_FONT_SIZE, parse_math=False,
+            )  # fmt: skip
+            box = text.get_window_extent(renderer)
+            fits = inside.contains(box.x0, box.y0) and inside.contains(box.x1, box.y1)
+            if fits and not any(box.overlaps(other) for other in placed):
+                break
+            text.remove()
+        else:
+            text = axes.annotate(label, (x, y), xytext=offsets[0], textcoords="offset points",
+                                 fontsize=style.SMALL_FONT_SIZE, parse_math=False)  # fmt: skip
+            box = text.get_window_extent(renderer)
+        placed.append(box)
+        texts.append(text)
+    return texts
+
+
 def plot_rules(*, rows) -> Figure:
     """Measured growth per step against log10(γρ) and log10(γ‖W_hh‖₂), one point per scenario."""
-    growth = np.array([row["growth_per_step"] for row in rows])
+    growth = np.array([row["growth_per_step"] for row in rows], dtype=float)
     names = [row["scenario"] for row in rows]
-    panels = (
-        ("gamma_rho", "eigenvalue_rule_agrees", "eigenvalue rule: log10(γρ)"),
-        ("gamma_norm", "singular_value_condition_agrees", "singular values: log10(γ‖W_hh‖₂)"),
-    )
-    colours = {"yes": "tab:green", "consistent": "tab:blue", "no": "tab:red"}
-    with style.context("default"):
-        figure = Figure(figsize=(12, 5.5))
-        figure.subplots_adjust(bottom=0.2, wspace=0.25)
-        for index, (factor, agrees, label) in enumerate(panels, start=1):
+    numbers = [str(index) for index in range(1, len(rows) + 1)]
+    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.6)):
+        figure = new_figure()
+        key = "\n".join(f"{number}  {name}" for number, name in zip(numbers, names, strict=True))
+        key_lines = max(len(rows), 1)
+        key_width = min(max((len(line) for line in key.split("\n")), default=10), 40) * 0.075 + 0.3
+        key_columns = 1 if key_lines * LINE_HEIGHT < figure.get_figheight() - 1.2 else 2
+        right = 1 - (key_width * key_columns + 0.2) / figure.get_figwidth()
+        _caption(figure, RULES_CAPTION)
+        figure.subplots_adjust(left=0.07, right=right, wspace=0.28, top=0.9)
+        renderer = figure.canvas.get_renderer()
+        for index, (factor, agrees, label) in enumerate(RULE_PANELS, start=1):
             axes = figure.add_subplot(1, 2, index)
-            x = _log10_clipped(np.array([row[factor] for row in rows]))
-            for verdict, colour in colours.items():
+            x = _log10_clipped(np.array([row[factor] for row in rows], dtype=float))
+            for verdict, options in VERDICT_STYLES.items():
                 chosen = np.array([row[agrees] == verdict for row in rows], dtype=bool)
-                axes.scatter(
-                    x[chosen], growth[chosen], color=colour, label=f"prediction: {verdict}"
-                )
-            for name, xi, yi in zip(names, x, growth, strict=True):
-                axes.annotate(name, (xi, yi), fontsize=6, xytext=(3, 3), textcoords="offset points")
+                axes.scatter(x[chosen], growth[chosen], label=f"prediction: {verdict}",
+                             s=36, zorder=3, **options)  # fmt: skip
             axes.axvline(0, color="grey", linestyle="--", linewidth=1)
             axes.axhline(0, color="grey", linewidth=0.5)
-            axes.set_xlabel(f"{label} (clipped to ±{X_CLIP:g})")
+            axes.set_xlabel(label)
             axes.set_ylabel("measured growth per step (log10)")
-            axes.legend(fontsize="small", loc="upper left")
-        _caption(figure, RULES_CAPTION, width=150)
+            axes.margins(0.12)
+            place_labels(axes, numbers, list(zip(x, growth, strict=True)), renderer=renderer)
+        figure.legend(*axes.get_legend_handles_labels(), loc="upper center", ncols=3,
+                      frameon=False)  # fmt: skip
+        lines = key.split("\n")
+        per_column = -(-len(lines) // key_columns)
+        for column in range(key_columns):
+            figure.text(
+                right + 0.01 + column * key_width / figure.get_figwidth(), 0.9,
+                "\n".join(lines[column * per_column : (column + 1) * per_column]),
+                va="top", fontsize=style.SMALL_FONT_SIZE, parse_math=False, linespacing=1.3,
+            )  # fmt: skip
     return figure
 
 
+def _plain_number(value, _position):
+    return f"{value:g}"
+
+
 def plot_phase(*, rows, description, spread_over="seed") -> Figure:
-    """Measured growth per step (mean ± std over `spread_over`) against γ‖W_hh‖₂ and γρ."""
+    """Measured growth per step (mean ± std over `spread_over`) against γρ and γ‖W_hh‖₂."""
     grid_keys = [k for k in rows[0] if k != "point" and k != spread_over and k not in PHASE_FIELDS]
     groups = {}
     for row in rows:
@@ -128,32 +235,37 @@ def plot_phase(*, rows, description, spread_over="seed") -> Figure:
         growth = np.array([m["growth_per_step"] for m in members])
         series.setdefault(label, []).append(
             (
-                np.mean([m["gamma_norm"] for m in members]),
                 np.mean([m["gamma_rho"] for m in members]),
+                np.mean([m["gamma_norm"] for m in members]),
                 growth.mean(),
                 growth.std(),
             )
         )
-    with style.context("default"):
-        figure = Figure(figsize=(12, 5.5))
-        figure.subplots_adjust(bottom=0.2, wspace=0.25)
+    styles = style.series_styles(len(series))
+    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.6)):
+        figure = new_figure()
+        _caption(figure, description + PHASE_CAPTION)
+        figure.subplots_adjust(wspace=0.25, left=0.08, right=0.98, top=0.86)
         for index, (column, label) in enumerate(
-            ((0, "γ‖W_hh‖₂ (singular-value condition)"), (1, "γρ (eigenvalue rule)")), start=1
+            ((0, "γρ (eigenvalue rule)"), (1, "γ‖W_hh‖₂ (singular-value condition)")), start=1
         ):
             axes = figure.add_subplot(1, 2, index)
-            for name, points in sorted(series.items()):
+            for (name, points), line_style in zip(sorted(series.items()), styles, strict=True):
                 points = np.array(sorted(points, key=lambda p: p[column]))
                 axes.errorbar(
-                    points[:, column], points[:, 2], yerr=points[:, 3], marker=".", capsize=2,
-                    label=name or "all",
+                    points[:, column], points[:, 2], yerr=points[:, 3], capsize=2,
+                    markersize=4, label=name or "all", **line_style,
                 )  # fmt: skip
             axes.axvline(1, color="grey", linestyle="--", linewidth=1)
             axes.axhline(0, color="grey", linewidth=0.5)
             axes.set_xscale("log")
-            axes.set_xlabel(f"{label}, mean over {spread_over}")
-            axes.set_ylabel(f"growth per step (log10), mean ± std over {spread_over}")
-            axes.legend(fontsize="small", loc="upper left")
-        _caption(figure, description + PHASE_CAPTION, width=150)
+            axes.xaxis.set_major_locator(ticker.LogLocator(subs=(1, 2, 5)))
+            axes.xaxis.set_major_formatter(ticker.FuncFormatter(_plain_number))
+            axes.xaxis.set_minor_formatter(ticker.NullFormatter())
+            axes.set_xlabel(f"{label}, mean over {spread_over}s")
+            axes.set_ylabel(f"growth per step (log10)\nmean ± std over {spread_over}s")
+        figure.legend(*axes.get_legend_handles_labels(), loc="upper center",
+                      ncols=min(len(series), 4), frameon=False)  # fmt: skip
     return figure
 
 

@@ -48,7 +48,7 @@ def load_npz(path) -> dict[str, np.ndarray]:
         return {key: data[key] for key in data.files}
 
 
-def save_figure(figure, path, *, dpi: int = 100) -> None:
+def save_figure(figure, path, *, dpi: int = 200) -> None:
     """Save a matplotlib figure as PNG without the version-dependent Software tag."""
     with _atomic_path(path) as partial:
         figure.savefig(partial, format="png", dpi=dpi, metadata={"Software": None})

@@ -1,0 +1,280 @@
+"""Every figure is readable: distinct series, no text overlapping or cut off, theory in view."""
+
+import itertools
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.text import Text
+
+from rnngrad import style
+from rnngrad.comparison_plots import plot_comparison, plot_course_vs_exact, plot_phase, plot_rules
+from rnngrad.plotting import log_frame, plot_activation, plot_contributions
+
+HOSTILE = r"A $x^2$ \frac{a}{b} {braces} $unclosed description, long enough to wrap " * 3
+
+
+def shown_texts(figure):
+    """Every non-empty Text that is drawn, with its extent in pixels."""
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    ticks = {
+        label
+        for axes in figure.axes
+        for axis in (axes.xaxis, axes.yaxis)
+        for tick in axis._update_ticks()  # the ticks in view: those the axis draws
+        for label in (tick.label1, tick.label2)
+    }
+    all_ticks = {
+        label
+        for axes in figure.axes
+        for axis in (axes.xaxis, axes.yaxis)
+        for tick in (*axis.majorTicks, *axis.minorTicks)
+        for label in (tick.label1, tick.label2)
+    }
+    return [
+        (text.get_text(), text.get_window_extent(renderer))
+        for text in figure.findobj(Text)
+        if text.get_visible()
+        and text.get_text().strip()
+        and (text in ticks or text not in all_ticks)
+    ]
+
+
+def assert_readable(figure):
+    """No two texts overlap and every text lies inside the figure."""
+    whole = figure.bbox
+    boxes = shown_texts(figure)
+    for label, box in boxes:
+        assert whole.x0 - 1 <= box.x0 and box.x1 <= whole.x1 + 1, f"{label!r} leaves the figure"
+        assert whole.y0 - 1 <= box.y0 and box.y1 <= whole.y1 + 1, f"{label!r} leaves the figure"
+    for (first, box1), (second, box2) in itertools.combinations(boxes, 2):
+        assert not box1.overlaps(box2), f"{first!r} overlaps {second!r}"
+    for _, box in boxes:
+        assert box.height >= 9 / 72 * figure.dpi * 0.9  # at least 9 pt
+
+
+def rows(count, *, seed=0):
+    """Summary rows with clusters of nearly equal points, as same-draw scenarios give."""
+    rng = np.random.default_rng(seed)
+    verdicts = ("yes", "consistent", "no")
+    result = []
+    for index in range(count):
+        cluster = index % 4
+        result.append(
+            {
+                "scenario": f"scenario_with_a_long_name_{index}",
+                "gamma_rho": 10 ** (cluster * 0.3 - 0.5 + 1e-3 * rng.standard_normal()),
+                "gamma_norm": 10 ** (cluster * 0.2 + 1e-3 * rng.standard_normal()),
+                "growth_per_step": cluster * 0.2 - 0.3 + 1e-3 * rng.standard_normal(),
+                "eigenvalue_rule_agrees": verdicts[index % 3],
+                "singular_value_condition_agrees": verdicts[(index + 1) % 3],
+            }
+        )
+    return result
+
+
+def curves(count):
+    """`count` curves of lengths 20 to 100000, one of them all zero and one with NaN."""
+    result = {}
+    for index in range(count):
+        t = (20, 200, 100_000)[index % 3]
+        steps = np.arange(1, t + 1)
+        result[f"scenario_{index}"] = (steps, (index % 7 - 3) * 0.1 * steps.astype(float))
+    steps = np.arange(1, 21)
+    result["relu_all_off"] = (steps, np.full(20, -np.inf))
+    result["overflowed"] = (steps, np.where(steps > 10, np.nan, 0.1 * steps))
+    return result
+
+
+def test_series_styles_stay_distinct_for_many_scenarios():
+    styles = style.series_styles(40)
+    pairs = {(s["color"], s["linestyle"]) for s in styles}
+    assert len(pairs) == 30  # colour × line style, then markers tell the rest apart
+    assert len({(s["color"], str(s["linestyle"]), s["marker"]) for s in styles}) == 40
+
+
+def test_comparison_gives_every_scenario_its_own_colour_and_line_style():
+    figure = plot_comparison(curves=curves(25))
+    lines = figure.legends[0].get_lines()
+    assert len(lines) == 27
+    # the dash pattern, since get_linestyle() names every custom dash "--"
+    pairs = [(line.get_color(), str(line._unscaled_dash_pattern)) for line in lines]
+    assert len(set(pairs)) == len(pairs)
+
+
+def test_comparison_shows_and_explains_curves_it_cannot_draw():
+    labels = [text.get_text() for text in plot_comparison(curves=curves(3)).legends[0].texts]
+    assert any(label.startswith("relu_all_off") and "exactly 0" in label for label in labels)
+    assert any(label.startswith("overflowed") and "NaN" in label for label in labels)
+
+
+def test_comparison_leaves_gaps_where_values_are_not_numbers():
+    figure = plot_comparison(curves=curves(3))
+    lines = figure.axes[0].get_lines()
+    overflowed = next(line for line in lines if line.get_label().startswith("overflowed"))
+    drawn = np.asarray(overflowed.get_ydata(), dtype=float)
+    steps = np.asarray(overflowed.get_xdata())
+    assert np.sum(steps > 10) == 10  # the gap is kept, so no line bridges it
+    assert np.all(np.isnan(drawn[steps > 10])) and np.all(np.isfinite(drawn[steps <= 10]))
+    for axes in figure.axes:
+        for line in axes.get_lines():
+            assert not np.any(np.isinf(np.asarray(line.get_ydata(), dtype=float)))
+
+
+@pytest.mark.parametrize("count", [3, 10, 25])
+def test_comparison_text_is_readable(count):
+    assert_readable(plot_comparison(curves=curves(count)))
+
+
+@pytest.mark.parametrize("count", [3, 12, 25])
+def test_rules_labels_never_overlap_and_legend_covers_no_point(count):
+    figure = plot_rules(rows=rows(count))
+    assert_readable(figure)
+    renderer = figure.canvas.get_renderer()
+    legend = figure.legends[0].get_window_extent(renderer)
+    for axes in figure.axes:
+        assert not legend.overlaps(axes.get_window_extent(renderer))
+
+
+def test_rules_and_phase_panels_come_in_the_same_order():
+    phase_rows = [
+        {"point": index, "w_hh.scale.spectral_radius": scale, "w_hh.eigenvectors": "random",
+         "seed": seed, "gamma_rho": scale, "gamma_norm": 50 * scale,
+         "growth_per_step": np.log10(scale)}
+        for index, (scale, seed) in enumerate(itertools.product([0.5, 1, 2], [0, 1]))
+    ]  # fmt: skip
+    phase = plot_phase(rows=phase_rows, description=HOSTILE)
+    rules = plot_rules(rows=rows(4))
+    for phase_axes, rules_axes, word in zip(
+        phase.axes, rules.axes, ("γρ", "γ‖W_hh‖₂"), strict=True
+    ):
+        assert word in phase_axes.get_xlabel() and word in rules_axes.get_xlabel()
+    assert_readable(phase)
+    # Plain numbers on the log axis, never "6×10⁻¹"
+    phase.draw_without_rendering()
+    labels = [text.get_text() for axes in phase.axes for text in axes.get_xticklabels()]
+    assert "1" in labels and not any("10^" in label or "times" in label for label in labels)
+
+
+def test_course_vs_exact_is_readable():
+    k = np.arange(1, 21)
+    panels = [(name, k, -0.5 * k, -0.6 * k) for name in ("course_vanishing", "course_exploding")]
+    assert_readable(plot_course_vs_exact(panels=panels))
+
+
+THEORY = {
+    "spectral_radius": 2.73, "spectral_norm": 26.07, "gamma": 0.25, "growth_per_step": -0.66,
+    "eigenvalue_rule": "vanishing", "singular_value_condition": "exploding possible",
+}  # fmt: skip
+
+
+def contributions_figure(log10_values, log10_bound, *, yscale="log", description="test"):
+    t = len(log10_values)
+    with np.errstate(over="ignore"):
+        contribution = 10.0**log10_values
+    return plot_contributions(
+        k=np.arange(1, t + 1), contribution=contribution, log10_contribution=log10_values,
+        metric="spectral_norm", yscale=yscale, description=description,
+        theory=THEORY | {"log10_bound": log10_bound},
+    )  # fmt: skip
+
+
+CASES = {
+    "vanishing under a loose bound": (np.linspace(-13, 0, 20), np.linspace(16, 0.8, 20)),
+    "bound far above": (np.linspace(-3, 0, 20), np.linspace(500, 1, 20)),
+    "bound equal to the data": (np.linspace(-9, 0, 200), np.linspace(-9, 0, 200)),
+    "flat line at 10^0": (np.full(200, 1e-12), np.zeros(200)),
+    "huge range": (np.linspace(-67453, 0, 1000), np.linspace(18100, 0.2, 1000)),
+    "all zero": (np.full(20, -np.inf), np.linspace(3, 0.1, 20)),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_theory_line_is_in_view_and_text_readable(case):
+    values, bound = CASES[case]
+    figure = contributions_figure(values, bound, description=HOSTILE)
+    axes = figure.axes[0]
+    low, high = axes.get_ylim()
+    bound_line = [line for line in axes.get_lines() if line.get_linestyle() == "--"][0]
+    drawn = np.asarray(bound_line.get_ydata())
+    assert np.any((drawn >= low) & (drawn <= high)), "the bound is entirely outside the axes"
+    finite = values[np.isfinite(values)]
+    if finite.size:
+        assert low <= finite.min() and finite.max() <= high
+        # fitted: the data fill at least a third of the frame, or the frame is a few decades
+        assert (finite.max() - finite.min()) >= (high - low) / 3 or high - low <= 4
+    assert_readable(figure)
+
+
+def test_flat_line_gets_whole_decades_as_ticks():
+    figure = contributions_figure(np.linspace(0, 0.6, 200), np.full(200, 0.6))
+    figure.draw_without_rendering()
+    axes = figure.axes[0]
+    ticks = [tick for tick in axes.get_yticks() if axes.get_ylim()[0] <= tick <= axes.get_ylim()[1]]
+    assert ticks and all(float(tick).is_integer() for tick in ticks)
+
+
+def test_a_clipped_bound_is_said_so():
+    (low, high), note = log_frame(np.linspace(-3, 0, 20), log10_bound=np.linspace(500, 1, 20))
+    assert high < 500 and "clipped" in note and "10^500" in note
+
+
+def test_all_zero_contributions_are_explained_on_the_figure():
+    figure = contributions_figure(np.full(20, -np.inf), np.linspace(3, 0.1, 20))
+    assert any("exactly 0" in text.get_text() for text in figure.texts)
+
+
+def test_linear_scale_on_a_jacobian_scenario_warns_in_log_and_on_figure():
+    with pytest.warns(UserWarning, match="linear y axis"):
+        figure = contributions_figure(np.linspace(-5, 0, 20), np.linspace(3, 0.1, 20),
+                                      yscale="linear")  # fmt: skip
+    assert any("plot.yscale: log" in text.get_text() for text in figure.texts)
+
+
+def test_labels_are_words_and_maths_not_code_names():
+    figure = contributions_figure(np.linspace(-5, 0, 20), np.linspace(3, 0.1, 20))
+    label = figure.axes[0].get_ylabel()
+    assert "spectral_norm" not in label and r"\|P_k\|_2" in label
+
+
+def test_description_is_drawn_literally():
+    figure = contributions_figure(np.linspace(-5, 0, 20), np.linspace(3, 0.1, 20),
+                                  description=HOSTILE)  # fmt: skip
+    caption = [text for text in figure.texts if "frac" in text.get_text()]
+    assert caption and not caption[0].get_parse_math()
+    figure.canvas.print_png(__import__("io").BytesIO())  # draws without a mathtext error
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "linear"])
+def test_activation_figures_are_readable_with_several_tangents(activation):
+    figure = plot_activation(activation=activation, tangent_points=[-3, -1, 0, 2])
+    assert_readable(figure)
+    tangents = [line for line in figure.axes[0].get_lines() if line.get_linestyle() == "--"]
+    colours = [line.get_color() for line in tangents]
+    assert len(set(colours)) == len(colours)
+
+
+def test_a_users_settings_do_not_reach_the_figures():
+    k = np.arange(1, 21)
+    with matplotlib.rc_context({"font.size": 4, "lines.linewidth": 7, "figure.figsize": (2, 2)}):
+        figure = plot_activation(activation="tanh", tangent_points=[0])
+        comparison = plot_comparison(curves={"a": (k, -0.1 * k)})
+    assert figure.get_size_inches().tolist() == [7, 5]
+    assert figure.axes[0].lines[0].get_linewidth() == matplotlib.rcParamsDefault["lines.linewidth"]
+    assert_readable(figure)
+    assert_readable(comparison)
+
+
+@pytest.mark.parametrize(
+    ("function", "arguments", "message"),
+    [
+        (style.size, {"venue": "poster"}, "venue is 'poster'; allowed: slide, page, notebook"),
+        (style.output, {"dpi": 100}, "dpi is 100; allowed: at least 150"),
+        (style.fonts, {"base_size": 6}, "base_size is 6 pt; allowed: at least 9 pt"),
+        (style.series_styles, {"count": 1000}, "count is 1000; allowed: 0 to 180"),
+    ],
+)
+def test_style_refuses_what_would_be_unreadable(function, arguments, message):
+    with pytest.raises(ValueError, match=message):
+        function(**arguments)
