@@ -68,6 +68,14 @@ def _check_columns(*, n, m, x, states) -> int:
     return t
 
 
+def _check_vectors(*, n, m, x, states) -> None:
+    """Check that x is (m,) and every state vector is (n,)."""
+    for name, vector, size in [("x", x, m)] + [(name, state, n) for name, state in states.items()]:
+        if np.shape(vector) != (size,):
+            msg = f"{name} has shape {np.shape(vector)}; expected ({size},)"
+            raise ValueError(msg)
+
+
 def _initial_state(initial_state, size) -> np.ndarray:
     if initial_state is None:
         return np.zeros(size)
@@ -137,7 +145,7 @@ def _lstm_jacobians(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> np.nd
 def lstm_step(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> tuple[np.ndarray, np.ndarray]:
     """One LSTM step (h, c, x) → (h', c') for vectors h, c (n,) and x (m,)."""
     layer, n, m = _layer(4, weight_ih, weight_hh, bias_ih, bias_hh)
-    _check_columns(n=n, m=m, x=np.reshape(x, (-1, 1)), states={"h": h, "c": c})
+    _check_vectors(n=n, m=m, x=x, states={"h": h, "c": c})
     *_, c_next, h_next = _lstm_gates(
         np.reshape(h, (n, 1)), np.reshape(c, (n, 1)), np.reshape(x, (m, 1)), **layer
     )
@@ -147,7 +155,7 @@ def lstm_step(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> tuple[np.nd
 def lstm_step_jacobian(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> np.ndarray:
     """J = (∂z'/∂z)ᵀ of one LSTM step at z = [h; c] (vectors), a 2n × 2n matrix."""
     layer, n, m = _layer(4, weight_ih, weight_hh, bias_ih, bias_hh)
-    _check_columns(n=n, m=m, x=np.reshape(x, (-1, 1)), states={"h": h, "c": c})
+    _check_vectors(n=n, m=m, x=x, states={"h": h, "c": c})
     return _lstm_jacobians(
         np.reshape(h, (n, 1)), np.reshape(c, (n, 1)), np.reshape(x, (m, 1)), **layer
     )[0]
@@ -222,14 +230,14 @@ def _gru_jacobians(h, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> np.ndarra
 def gru_step(h, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> np.ndarray:
     """One GRU step (h, x) → h' for vectors h (n,) and x (m,)."""
     layer, n, m = _layer(3, weight_ih, weight_hh, bias_ih, bias_hh)
-    _check_columns(n=n, m=m, x=np.reshape(x, (-1, 1)), states={"h": h})
+    _check_vectors(n=n, m=m, x=x, states={"h": h})
     return _gru_gates(np.reshape(h, (n, 1)), np.reshape(x, (m, 1)), **layer)[-1][:, 0]
 
 
 def gru_step_jacobian(h, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> np.ndarray:
     """J = (∂h'/∂h)ᵀ of one GRU step at h (vector), an n × n matrix."""
     layer, n, m = _layer(3, weight_ih, weight_hh, bias_ih, bias_hh)
-    _check_columns(n=n, m=m, x=np.reshape(x, (-1, 1)), states={"h": h})
+    _check_vectors(n=n, m=m, x=x, states={"h": h})
     return _gru_jacobians(np.reshape(h, (n, 1)), np.reshape(x, (m, 1)), **layer)[0]
 
 
