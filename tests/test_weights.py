@@ -175,7 +175,8 @@ def test_forget_bias_sets_the_forget_gate_and_nothing_else():
     arrays = draw("lstm", "pytorch")
     biased = with_forget_bias(arrays, value=1.0)
     forget = slice(N, 2 * N)
-    np.testing.assert_array_equal(biased["bias_ih_l0"][forget] + biased["bias_hh_l0"][forget], 1.0)
+    np.testing.assert_array_equal(biased["bias_ih_l0"][forget], 1.0)  # b_if = value, b_hf = 0
+    np.testing.assert_array_equal(biased["bias_hh_l0"][forget], 0.0)
     for name in LAYER_NAMES:
         keep = np.ones(len(arrays[name]), bool)
         if name.startswith("bias"):
