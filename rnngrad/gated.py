@@ -23,8 +23,6 @@ import numpy as np
 
 from rnngrad.activations import sigmoid
 
-LSTM_GATES = ("input", "forget", "cell", "output")  # PyTorch's i, f, g, o
-GRU_GATES = ("reset", "update", "new")  # PyTorch's r, z, n
 BLOCK_BYTES = 2**21  # a factor block holds at most 2 MiB (it stays in cache) unless block_size says
 
 
@@ -76,12 +74,12 @@ def _check_vectors(*, n, m, x, states) -> None:
             raise ValueError(msg)
 
 
-def _initial_state(initial_state, size) -> np.ndarray:
+def _initial_state(initial_state, size, layout) -> np.ndarray:
     if initial_state is None:
         return np.zeros(size)
     state = np.asarray(initial_state, dtype=float)
     if state.shape != (size,):
-        msg = f"initial_state has shape {state.shape}; expected ({size},)"
+        msg = f"initial_state has shape {state.shape}; expected ({size},), {layout}"
         raise ValueError(msg)
     return state
 
@@ -175,7 +173,7 @@ def lstm_rollout(
     layer, n, m = _layer(4, weight_ih, weight_hh, bias_ih, bias_hh)
     x = np.asarray(x, dtype=float)
     t = _check_columns(n=n, m=m, x=x, states={})
-    start = _initial_state(initial_state, 2 * n)
+    start = _initial_state(initial_state, 2 * n, "[h_0; c_0]")
     h, c = np.empty((n, t)), np.empty((n, t))
     h[:, :1], c[:, :1] = start[:n, None], start[n:, None]
     for i in range(t - 1):
@@ -255,7 +253,7 @@ def gru_rollout(x, *, weight_ih, weight_hh, bias_ih, bias_hh, initial_state=None
     x = np.asarray(x, dtype=float)
     t = _check_columns(n=n, m=m, x=x, states={})
     h = np.empty((n, t))
-    h[:, 0] = _initial_state(initial_state, n)
+    h[:, 0] = _initial_state(initial_state, n, "h_0")
     for i in range(t - 1):
         h[:, i + 1] = _gru_gates(h[:, i : i + 1], x[:, i : i + 1], **layer)[-1][:, 0]
     return h

@@ -35,6 +35,7 @@ the edge of chaos for a tanh network. `with_forget_bias` adds the LSTM forget-ga
 """
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -91,14 +92,16 @@ def _npz_headers(path) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
         for info in archive.infolist():
             name = info.filename.removesuffix(".npy")
             with archive.open(info) as member:
-                version = np.lib.format.read_magic(member)
-                if version == (1, 0):
-                    shape, _, dtype = np.lib.format.read_array_header_1_0(member)
-                elif version == (2, 0):
-                    shape, _, dtype = np.lib.format.read_array_header_2_0(member)
-                else:
-                    msg = f"{path}: array {name!r} uses .npy format {version}; expected 1.0 or 2.0"
-                    raise ValueError(msg)
+                try:
+                    version = np.lib.format.read_magic(member)
+                    read_header = {
+                        (1, 0): np.lib.format.read_array_header_1_0,
+                        (2, 0): np.lib.format.read_array_header_2_0,
+                    }[version]
+                    shape, _, dtype = read_header(member)
+                except (ValueError, KeyError) as error:
+                    msg = f"{path}: member {info.filename!r} is not a .npy array: {error}"
+                    raise ValueError(msg) from None
             headers[name] = (shape, dtype)
     return headers
 
@@ -118,17 +121,19 @@ def _npz_dtype(path, name, dtype) -> str:
     return dtype.name
 
 
-def _read_npz(path, limit) -> tuple[dict, dict]:
+def _read_npz(path, limit) -> tuple[dict, Callable]:
     """(headers, loader) of an .npz; the loader reads the arrays without ever unpickling."""
     try:
         unpacked = _unpacked_size(path)
+        if unpacked > limit:
+            msg = (
+                f"{path}: unpacks to {unpacked} bytes; the limit for these shapes is {limit} bytes"
+            )
+            raise ValueError(msg)
         headers = _npz_headers(path)
     except (zipfile.BadZipFile, OSError, EOFError) as error:
         msg = f"{path}: not a readable .npz (zip) archive of .npy arrays ({error})"
         raise ValueError(msg) from None
-    if unpacked > limit:
-        msg = f"{path}: unpacks to {unpacked} bytes; the limit for these shapes is {limit} bytes"
-        raise ValueError(msg)
     described = {
         name: (shape, _npz_dtype(path, name, dtype)) for name, (shape, dtype) in headers.items()
     }
@@ -140,7 +145,7 @@ def _read_npz(path, limit) -> tuple[dict, dict]:
     return described, load
 
 
-def _read_safetensors(path) -> tuple[dict, dict]:
+def _read_safetensors(path) -> tuple[dict, Callable]:
     """(headers, loader) of a .safetensors file; shapes and dtypes come from its JSON header."""
     try:
         with safe_open(path, framework="numpy") as handle:

@@ -320,7 +320,9 @@ def test_bad_shapes_are_clear_errors():
         gated.lstm_rollout(np.zeros((4, 5)), **weights)
     with pytest.raises(ValueError, match=r"c has shape \(4, 4\); expected .* = \(4, 5\)"):
         next(gated.lstm_factor_blocks(h, c[:, :4], x, **weights))
-    with pytest.raises(ValueError, match=r"initial_state has shape \(4,\); expected \(8,\)"):
+    with pytest.raises(
+        ValueError, match=r"initial_state has shape \(4,\); expected \(8,\), \[h_0; c_0\]"
+    ):
         gated.lstm_rollout(x, initial_state=np.zeros(N), **weights)
     with pytest.raises(ValueError, match="block_size is 0; expected a positive integer"):
         next(gated.lstm_factor_blocks(h, c, x, block_size=0, **weights))

@@ -4,6 +4,7 @@ import json
 import os
 import pickle
 import struct
+import zipfile
 
 import numpy as np
 import pytest
@@ -250,6 +251,12 @@ def test_round_trip(tmp_path, architecture, write, dtype):
         np.testing.assert_array_equal(got[name], arrays[name].astype(np.float64))
 
 
+def write_text_zip(path):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("weight_ih_l0.npy", "not an array")
+    return path
+
+
 def write_raw_safetensors(path, tensors):
     """The safetensors format by hand (8-byte header length, JSON header, data), for any dtype."""
     header, data, offset = {}, b"", 0
@@ -391,6 +398,11 @@ BAD_FILES = {
         "weights.npz",
         lambda p, _: write_npz(p, good(padding=np.zeros(2**17)), compressed=True),
         r"weights.npz: unpacks to \d+ bytes; the limit for these shapes is 1049728 bytes",
+    ),
+    "not_an_npy_member": (
+        "weights.npz",
+        lambda p, _: write_text_zip(p),
+        r"weights.npz: member 'weight_ih_l0.npy' is not a .npy array",
     ),
     "unknown_type": (
         "weights.pt",
