@@ -1,0 +1,437 @@
+"""Weights in PyTorch's layout: the inits' shapes, order and distributions, files and bad files."""
+
+import json
+import os
+import pickle
+import struct
+import zipfile
+
+import numpy as np
+import pytest
+from safetensors.numpy import save_file
+
+from rnngrad import rollout
+from rnngrad.weights import (
+    INITS,
+    LAYER_NAMES,
+    gated_from_pytorch,
+    initial_weights,
+    read_weights,
+    size_limit,
+    vanilla_from_pytorch,
+    with_forget_bias,
+)
+
+GATES = {"vanilla": 1, "lstm": 4, "gru": 3}
+N, M = 4, 3
+
+
+def draw(architecture="lstm", init="pytorch", *, seed=0, n=N, m=M, gain=1.0):
+    return initial_weights(
+        np.random.RandomState(seed),
+        architecture=architecture,
+        hidden_size=n,
+        input_size=m,
+        init=init,
+        gain=gain,
+    )
+
+
+# --- initializations
+
+
+@pytest.mark.parametrize("init", INITS)
+@pytest.mark.parametrize("architecture", GATES)
+def test_every_init_gives_pytorch_names_and_shapes(architecture, init):
+    arrays = draw(architecture, init)
+    rows = GATES[architecture] * N
+    assert list(arrays) == list(LAYER_NAMES)
+    assert [a.shape for a in arrays.values()] == [(rows, M), (rows, N), (rows,), (rows,)]
+    assert all(a.dtype == np.float64 and np.all(np.isfinite(a)) for a in arrays.values())
+
+
+def documented_draws(init, rng, *, rows, n=N, m=M, gain):
+    """The module's table, drawn in its documented order, written out longhand."""
+    zeros = np.zeros(rows)
+    if init == "pytorch":
+        b = 1 / np.sqrt(n)
+        return [
+            rng.uniform(-b, b, (rows, m)),
+            rng.uniform(-gain * b, gain * b, (rows, n)),
+            rng.uniform(-b, b, rows),
+            rng.uniform(-b, b, rows),
+        ]
+    if init == "normal":
+        return [
+            rng.normal(0, 1 / np.sqrt(m), (rows, m)),
+            rng.normal(0, gain / np.sqrt(n), (rows, n)),
+        ] + [
+            zeros,
+            zeros,
+        ]
+    if init == "xavier_normal":
+        return [
+            rng.normal(0, np.sqrt(2 / (m + rows)), (rows, m)),
+            rng.normal(0, gain * np.sqrt(2 / (n + rows)), (rows, n)),
+            zeros,
+            zeros,
+        ]
+    weight_ih = rng.uniform(-np.sqrt(6 / (m + rows)), np.sqrt(6 / (m + rows)), (rows, m))
+    if init == "xavier_uniform":
+        bound = gain * np.sqrt(6 / (n + rows))
+        weight_hh = rng.uniform(-bound, bound, (rows, n))
+    elif init == "orthogonal":
+        q, r = np.linalg.qr(rng.randn(rows, n))
+        weight_hh = gain * q * np.sign(np.diag(r))
+    else:
+        weight_hh = gain * np.vstack([np.eye(n)] * (rows // n))
+    return [weight_ih, weight_hh, zeros, zeros]
+
+
+@pytest.mark.parametrize("init", INITS)
+@pytest.mark.parametrize("architecture", GATES)
+def test_draws_follow_the_documented_order(architecture, init):
+    arrays = draw(architecture, init, seed=3, gain=1.7)
+    want = documented_draws(init, np.random.RandomState(3), rows=GATES[architecture] * N, gain=1.7)
+    for got, expected in zip(arrays.values(), want, strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_pytorch_init_fills_its_bounds():
+    n = 64
+    arrays = draw("lstm", "pytorch", n=n, m=10, gain=2.0)
+    bound = 1 / np.sqrt(n)
+    for name, array in arrays.items():
+        limit = 2 * bound if name == "weight_hh_l0" else bound
+        assert np.max(np.abs(array)) <= limit
+        # 256 to 16384 uniform draws: the largest |w| reaches 95% of the bound (P(miss) < 1e-5).
+        assert np.max(np.abs(array)) >= 0.95 * limit
+
+
+# Each: (init, array, variance, kurtosis E[w⁴]/E[w²]² (normal 3, uniform 9/5)), at n = 128, m = 32.
+DISTRIBUTIONS = [
+    ("normal", "weight_hh_l0", 1.5**2 / 128, 3.0),
+    ("normal", "weight_ih_l0", 1 / 32, 3.0),
+    ("xavier_normal", "weight_hh_l0", 1.5**2 * 2 / (128 + 512), 3.0),
+    ("pytorch", "weight_hh_l0", (1.5 / np.sqrt(128)) ** 2 / 3, 1.8),
+    ("xavier_uniform", "weight_hh_l0", (1.5 * np.sqrt(6 / (128 + 512))) ** 2 / 3, 1.8),
+]
+
+
+@pytest.mark.parametrize(("init", "name", "variance", "kurtosis"), DISTRIBUTIONS)
+def test_entries_have_the_documented_distribution(init, name, variance, kurtosis):
+    # A statistical test on a fixed seed (so it cannot flake): with N draws the sample variance
+    # has relative standard error sqrt((κ - 1)/N) and the kurtosis about sqrt(24/N) (normal);
+    # we allow 5 standard errors: 2.8% and 0.1 for N = 65536 (weight_hh), 3.9% and 0.2 for 16384.
+    sample = draw("lstm", init, n=128, m=32, gain=1.5)[name].ravel()
+    count = sample.size
+    assert abs(np.mean(sample)) <= 5 * np.sqrt(variance / count)
+    assert abs(np.var(sample) / variance - 1) <= 5 * np.sqrt((kurtosis - 1) / count)
+    measured_kurtosis = np.mean(sample**4) / np.mean(sample**2) ** 2
+    assert abs(measured_kurtosis - kurtosis) <= 5 * np.sqrt(24 / count)
+
+
+@pytest.mark.parametrize("architecture", GATES)
+def test_orthogonal_has_orthonormal_columns_times_the_gain(architecture):
+    weight_hh = draw(architecture, "orthogonal", gain=0.8)["weight_hh_l0"]
+    np.testing.assert_allclose(weight_hh.T @ weight_hh, 0.64 * np.eye(N), atol=1e-14)
+    if architecture == "vanilla":  # square: also orthogonal rows, the textbook picture
+        np.testing.assert_allclose(np.abs(np.linalg.eigvals(weight_hh)), 0.8, rtol=1e-12)
+
+
+@pytest.mark.parametrize("architecture", GATES)
+def test_identity_puts_the_gain_times_identity_in_every_gate(architecture):
+    arrays = draw(architecture, "identity", gain=0.9)
+    for block in np.split(arrays["weight_hh_l0"], GATES[architecture]):
+        np.testing.assert_array_equal(block, 0.9 * np.eye(N))
+    np.testing.assert_array_equal(arrays["bias_ih_l0"], 0.0)
+
+
+@pytest.mark.parametrize("init", INITS)
+def test_gain_scales_the_recurrent_weights_only(init):
+    plain, scaled = draw("gru", init, gain=1.0), draw("gru", init, gain=3.0)
+    np.testing.assert_allclose(scaled["weight_hh_l0"], 3 * plain["weight_hh_l0"], rtol=1e-14)
+    for name in ("weight_ih_l0", "bias_ih_l0", "bias_hh_l0"):
+        np.testing.assert_array_equal(scaled[name], plain[name])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"architecture": "rnn"}, "unknown architecture 'rnn'; allowed: vanilla, lstm, gru"),
+        ({"init": "kaiming"}, "unknown init 'kaiming'; allowed: pytorch, xavier_uniform"),
+        ({"gain": 0.0}, r"gain is 0.0; expected a finite positive number"),
+        ({"gain": float("nan")}, r"gain is nan"),
+        ({"hidden_size": 0}, "hidden_size is 0; expected a positive integer"),
+        ({"input_size": 2.5}, "input_size is 2.5; expected a positive integer"),
+    ],
+)
+def test_bad_init_arguments_are_clear_errors(kwargs, message):
+    arguments = {"architecture": "lstm", "hidden_size": N, "input_size": M, "init": "pytorch"}
+    with pytest.raises(ValueError, match=message):
+        initial_weights(np.random.RandomState(0), **(arguments | kwargs))
+
+
+def test_forget_bias_sets_the_forget_gate_and_nothing_else():
+    arrays = draw("lstm", "pytorch")
+    biased = with_forget_bias(arrays, value=1.0)
+    forget = slice(N, 2 * N)
+    np.testing.assert_array_equal(biased["bias_ih_l0"][forget], 1.0)  # b_if = value, b_hf = 0
+    np.testing.assert_array_equal(biased["bias_hh_l0"][forget], 0.0)
+    for name in LAYER_NAMES:
+        keep = np.ones(len(arrays[name]), bool)
+        if name.startswith("bias"):
+            keep[forget] = False
+        np.testing.assert_array_equal(biased[name][keep], arrays[name][keep])
+    assert not np.any(arrays["bias_ih_l0"][forget] == 1.0)  # the input is not modified
+    with pytest.raises(ValueError, match=r"weight_hh_l0 has shape \(12, 4\); expected \(4 n, n\)"):
+        with_forget_bias(draw("gru", "pytorch"))
+
+
+def test_vanilla_from_pytorch_runs_nn_rnn():
+    # nn.RNN: h' = tanh(W_ih x + b_ih + W_hh h + b_hh); rnngrad's rollout on the converted arrays.
+    n = m = 5
+    arrays = draw("vanilla", "pytorch", n=n, m=m, seed=4)
+    x = np.random.RandomState(5).randn(m, 6)
+    vanilla = vanilla_from_pytorch(arrays)
+    assert vanilla["b_h"].shape == (n, 1)
+    h = rollout(vanilla["w_hh"], vanilla["w_hx"], vanilla["b_h"], x, activation="tanh")
+    state = np.zeros(n)
+    for i in range(5):
+        state = np.tanh(
+            arrays["weight_ih_l0"] @ x[:, i]
+            + arrays["bias_ih_l0"]
+            + arrays["weight_hh_l0"] @ state
+            + arrays["bias_hh_l0"]
+        )
+        np.testing.assert_allclose(h[:, i + 1], state, rtol=1e-14)
+    with pytest.raises(ValueError, match=r"weight_hh_l0 has shape \(16, 4\); expected \(1 n, n\)"):
+        vanilla_from_pytorch(draw("lstm"))
+
+
+def test_gated_from_pytorch_names_the_gated_functions_arguments():
+    arrays = draw("lstm")
+    layer = gated_from_pytorch(arrays)
+    assert list(layer) == ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]
+    for name, array in layer.items():
+        np.testing.assert_array_equal(array, arrays[f"{name}_l0"])
+
+
+# --- files
+
+
+def write_npz(path, arrays, *, compressed=False):
+    (np.savez_compressed if compressed else np.savez)(path, **arrays)
+    return path
+
+
+def write_safetensors(path, arrays):
+    save_file({name: np.ascontiguousarray(a) for name, a in arrays.items()}, str(path))
+    return path
+
+
+def read(path, architecture="lstm"):
+    return read_weights(path, architecture=architecture, hidden_size=N, input_size=M)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize(
+    "write",
+    [write_npz, lambda p, a: write_npz(p, a, compressed=True), write_safetensors],
+    ids=["npz", "npz_compressed", "safetensors"],
+)
+@pytest.mark.parametrize("architecture", GATES)
+def test_round_trip(tmp_path, architecture, write, dtype):
+    arrays = {k: v.astype(dtype) for k, v in draw(architecture, "pytorch").items()}
+    suffix = ".safetensors" if write is write_safetensors else ".npz"
+    got = read(write(tmp_path / f"weights{suffix}", arrays), architecture)
+    assert list(got) == list(LAYER_NAMES)
+    for name in LAYER_NAMES:
+        assert got[name].dtype == np.float64
+        np.testing.assert_array_equal(got[name], arrays[name].astype(np.float64))
+
+
+def write_text_zip(path):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("weight_ih_l0.npy", "not an array")
+    return path
+
+
+def write_raw_safetensors(path, tensors):
+    """The safetensors format by hand (8-byte header length, JSON header, data), for any dtype."""
+    header, data, offset = {}, b"", 0
+    for name, (dtype, shape, payload) in tensors.items():
+        header[name] = {
+            "dtype": dtype,
+            "shape": list(shape),
+            "data_offsets": [offset, offset + len(payload)],
+        }
+        data, offset = data + payload, offset + len(payload)
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    path.write_bytes(struct.pack("<Q", len(text)) + text + data)
+    return path
+
+
+class Payload:
+    """Unpickling this creates a directory: proof that a pickle was (or was not) loaded."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (os.mkdir, (self.marker,))
+
+
+def good(**changes):
+    arrays = draw("lstm", "pytorch")
+    for name, value in changes.items():
+        if value is None:
+            del arrays[name]
+        else:
+            arrays[name] = value
+    return arrays
+
+
+def object_array(marker):
+    array = np.empty(3, dtype=object)
+    array[:] = [Payload(marker), 1, 2]
+    return array
+
+
+# Each: (file name, writer(path, marker), message); `marker` is a directory no reader may create.
+BAD_FILES = {
+    "missing": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good(bias_hh_l0=None)),
+        r"weights.npz: missing array\(s\) 'bias_hh_l0'; "
+        r"lstm expects exactly weight_ih_l0 \(16, 3\)",
+    ),
+    "missing_safetensors": (
+        "weights.safetensors",
+        lambda p, _: write_safetensors(p, good(weight_ih_l0=None)),
+        r"weights.safetensors: missing array\(s\) 'weight_ih_l0'",
+    ),
+    "extra": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good(weight_ih_l1=np.zeros((16, 3)))),
+        r"unexpected array\(s\) 'weight_ih_l1'",
+    ),
+    "wrong_shape": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good(weight_hh_l0=np.zeros((16, 5)))),
+        r"weights.npz: array 'weight_hh_l0' has shape \(16, 5\); expected \(16, 4\)",
+    ),
+    "wrong_shape_safetensors": (
+        "weights.safetensors",
+        lambda p, _: write_safetensors(p, good(bias_ih_l0=np.zeros((16, 1)))),
+        r"array 'bias_ih_l0' has shape \(16, 1\); expected \(16,\)",
+    ),
+    "transposed": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good(weight_ih_l0=np.zeros((3, 16)))),
+        r"array 'weight_ih_l0' has shape \(3, 16\); expected \(16, 3\)",
+    ),
+    "integer": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good(bias_hh_l0=np.zeros(16, dtype=np.int64))),
+        r"array 'bias_hh_l0' has dtype int64; expected one of float16, float32, float64",
+    ),
+    "complex": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good(bias_hh_l0=np.zeros(16, dtype=complex))),
+        r"array 'bias_hh_l0' has dtype complex128",
+    ),
+    "integer_safetensors": (
+        "weights.safetensors",
+        lambda p, _: write_safetensors(p, good(bias_hh_l0=np.zeros(16, dtype=np.int32))),
+        r"array 'bias_hh_l0' has dtype I32",
+    ),
+    "bfloat16_safetensors": (
+        "weights.safetensors",
+        lambda p, _: write_raw_safetensors(
+            p,
+            {
+                name: ("BF16" if name == "weight_hh_l0" else "F32", shape, bytes(size * width))
+                for name, shape, size, width in [
+                    ("weight_ih_l0", (16, 3), 48, 4),
+                    ("weight_hh_l0", (16, 4), 64, 2),
+                    ("bias_ih_l0", (16,), 16, 4),
+                    ("bias_hh_l0", (16,), 16, 4),
+                ]
+            },
+        ),
+        r"array 'weight_hh_l0' has dtype BF16 \(save with .float\(\) first\)",
+    ),
+    "nan": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good(weight_hh_l0=np.where(np.eye(16, 4) > 0, np.nan, 0.0))),
+        r"array 'weight_hh_l0' has 4 non-finite entries \(the first, nan, at index \(0, 0\)\)",
+    ),
+    "inf_safetensors": (
+        "weights.safetensors",
+        lambda p, _: write_safetensors(p, good(bias_ih_l0=np.r_[np.zeros(15), -np.inf])),
+        r"array 'bias_ih_l0' has 1 non-finite entries \(the first, -inf, at index \(15,\)\)",
+    ),
+    "object_array": (
+        "weights.npz",
+        lambda p, marker: write_npz(p, good(bias_hh_l0=object_array(marker))),
+        r"array 'bias_hh_l0' holds Python objects \(a pickle\); rnngrad never loads pickles",
+    ),
+    "pickle_named_npz": (
+        "weights.npz",
+        lambda p, marker: p.write_bytes(pickle.dumps(Payload(marker))),
+        r"weights.npz: not a readable .npz \(zip\) archive",
+    ),
+    "garbage_safetensors": (
+        "weights.safetensors",
+        lambda p, _: p.write_bytes(b"\xff" * 64),
+        r"weights.safetensors: not a readable .safetensors file",
+    ),
+    "too_large": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good(padding=np.zeros(2**17))),
+        r"weights.npz: \d+ bytes; the limit for architecture lstm, hidden_size 4, input_size 3 is "
+        r"1049728 bytes",
+    ),
+    "unpacks_too_large": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good(padding=np.zeros(2**17)), compressed=True),
+        r"weights.npz: unpacks to \d+ bytes; the limit for these shapes is 1049728 bytes",
+    ),
+    "not_an_npy_member": (
+        "weights.npz",
+        lambda p, _: write_text_zip(p),
+        r"weights.npz: member 'weight_ih_l0.npy' is not a .npy array",
+    ),
+    "unknown_type": (
+        "weights.pt",
+        lambda p, marker: p.write_bytes(pickle.dumps(Payload(marker))),
+        r"weights.pt: unknown weights file type '.pt'; allowed: .npz, .safetensors",
+    ),
+    "not_found": ("weights.npz", lambda p, _: None, r"weights.npz: weights file not found"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_bad_files_are_clear_errors_and_never_unpickled(tmp_path, case):
+    name, write, message = BAD_FILES[case]
+    marker = tmp_path / "unpickled"
+    write(tmp_path / name, marker)
+    with pytest.raises(ValueError, match=message):
+        read(tmp_path / name)
+    assert not marker.exists()
+
+
+def test_the_pickle_payload_is_live(tmp_path):
+    # What the bad-file test guards against really happens when a reader allows pickles.
+    marker = tmp_path / "unpickled"
+    path = write_npz(tmp_path / "weights.npz", good(bias_hh_l0=object_array(marker)))
+    with np.load(path, allow_pickle=True) as data:
+        data["bias_hh_l0"]
+    assert marker.is_dir()
+
+
+def test_size_limit_is_the_float64_arrays_plus_the_header_allowance():
+    entries = 16 * 3 + 16 * 4 + 16 + 16
+    assert size_limit(architecture="lstm", hidden_size=N, input_size=M) == 8 * entries + 2**20
