@@ -34,12 +34,19 @@ STEP = 0.075  # quadrature step in u, where z = a sinh(u); relative error below 
 Z_RANGE = 10.0  # nodes cover |z| ≤ 10: the Gaussian mass beyond is 1.5e-23
 TOLERANCE = 1e-12  # relative change of q at which the fixed-point iteration stops
 MAX_ITERATIONS = 200  # Newton converges in < 10, bisection steps alone in < 110 for q* > 1e-15
-# √q is clipped to [TINY, HUGE]: σ' then takes its one-sided limits at q* = 0 and q* = inf.
+# At q = 0 and q = inf an expectation is its limit, from f at ±TINY and ±HUGE: relu' has
+# σ'(0) = 0 by convention, but its states approach 0 from both sides, so E[σ'²] → ½.
 TINY, HUGE = np.finfo(float).tiny, 1e150
 
 
 def gaussian_expectation(function, *, variance: float) -> float:
-    """E[function(√variance · z)], z ~ N(0, 1), for the four activations to 1e-15 relative."""
+    """E[f(√q z)], z ~ N(0, 1), to 1e-15 relative for the activations; at q = 0 or inf its limit.
+
+    The limits are (f(0⁺) + f(0⁻))/2 and (f(+∞) + f(−∞))/2, for f with one-sided limits there.
+    """
+    if variance == 0 or variance == math.inf:
+        point = TINY if variance == 0 else HUGE
+        return float(function(np.array([point, -point])).mean())
     sqrt_q, nodes, weights = _rule(variance)
     return float(weights @ function(sqrt_q * nodes))
 
@@ -47,11 +54,11 @@ def gaussian_expectation(function, *, variance: float) -> float:
 def _rule(variance):
     # Gauss–Hermite needs O(q) nodes: σ(√q z) has poles (tanh: at z = ±iπ/(2√q)) that approach
     # the real axis as q grows (64 nodes: 6e-3 error at q = 9; hermegauss fails beyond ~300).
-    # The substitution z = a sinh(u), a = min(1, 1/√q), keeps nodes a/√q apart near z = 0 and
-    # spreads them out geometrically, so the midpoint rule in u (spectrally accurate for an
-    # integrand analytic in a strip) needs O(log q) nodes: 250-9000 from q = 1e-300 to 1e300.
-    # The node count is even and symmetric, with no node at 0: relu's kink then costs nothing.
-    sqrt_q = min(max(math.sqrt(variance), TINY), HUGE)
+    # The substitution z = a sinh(u), a = min(1, 1/√q), keeps nodes STEP apart in x = √q z near
+    # 0 and spreads them out geometrically, so the midpoint rule in u (spectrally accurate for an
+    # integrand analytic in a strip) needs O(log q) nodes: 80 for q ≤ 1, 330 at q = 1e8, 9400 at
+    # 1e300. The nodes are symmetric with none at 0: relu's kink then costs nothing.
+    sqrt_q = math.sqrt(variance)
     scale = 1 / max(1.0, sqrt_q)
     half_count = math.ceil(math.asinh(Z_RANGE / scale) / STEP)
     u = (np.arange(-half_count, half_count) + 0.5) * STEP
@@ -65,7 +72,8 @@ def fixed_point_variance(
 ) -> float:
     """The attracting fixed point q* of q ← g² E[σ(√q z)²] + σ_b² + σ_x²; inf if q diverges."""
     sigma = get_activation(activation).function
-    _check(activation=activation, gain=gain, variances=(bias_variance, input_variance))
+    variances = {"bias_variance": bias_variance, "input_variance": input_variance}
+    _check(activation=activation, gain=gain, variances=variances)
     floor = bias_variance + input_variance
     if activation in POSITIVELY_HOMOGENEOUS:
         # σ(x)² = x² σ(±1)² for ±x > 0, so E[σ(z)²] = (σ(1)² + σ(−1)²)/2 exactly (relu ½, linear 1).
@@ -110,14 +118,30 @@ def _largest_fixed_point(sigma, *, gain, floor, activation):
     raise RuntimeError(msg)
 
 
+def gradient_growth(*, activation: str, gain: float, variance: float) -> float:
+    """½ log10 (g² E[σ'(√q z)²]): log10 gradient growth per step at pre-activation mean square q.
+
+    At q = 0 and q = inf σ' takes its limits (σ'(0⁺)² + σ'(0⁻)²)/2 and (σ'(+∞)² + σ'(−∞)²)/2:
+    relu gives ½ log10(g²/2) and linear log10 g at every q. Returns -inf only if χ = 0, never NaN.
+    """
+    derivative = get_activation(activation).derivative
+    _check(activation=activation, gain=gain, variances={})
+    if math.isnan(variance) or variance < 0:
+        msg = f"variance must be a number ≥ 0 (inf allowed); found {variance!r}"
+        raise ValueError(msg)
+    chi = gain**2 * gaussian_expectation(lambda x: derivative(x) ** 2, variance=variance)
+    with np.errstate(divide="ignore"):
+        return float(0.5 * np.log10(chi))
+
+
 def mean_field_growth(
     *, activation: str, gain: float, bias_variance: float = 0.0, input_variance: float = 0.0
 ) -> float:
-    """Predicted log10 growth of the gradient per step, ½ log10 (g² E[σ'(√q* z)²]).
+    """Predicted log10 growth of the gradient per step, ½ log10 (g² E[σ'(√q* z)²]) at q = q*.
 
-    At q* = 0 (ordered phase) and q* = inf (relu, linear diverging) σ' takes its limits
-    (σ'(0⁺)² + σ'(0⁻)²)/2 and (σ'(+∞)² + σ'(−∞)²)/2: relu gives ½ log10(g²/2), linear log10 g,
-    whatever q* is. Returns -inf only if χ = 0, never NaN.
+    For states from the recurrence (rollout). States drawn independently of the network have
+    their own q: random states of variance 1 give q = g² + σ_b² + σ_x², zero states σ_b² + σ_x²
+    (use `gradient_growth` with that variance).
     """
     variance = fixed_point_variance(
         activation=activation,
@@ -125,10 +149,7 @@ def mean_field_growth(
         bias_variance=bias_variance,
         input_variance=input_variance,
     )
-    derivative = get_activation(activation).derivative
-    chi = gain**2 * gaussian_expectation(lambda x: derivative(x) ** 2, variance=variance)
-    with np.errstate(divide="ignore"):
-        return float(0.5 * np.log10(chi))
+    return gradient_growth(activation=activation, gain=gain, variance=variance)
 
 
 def _check(*, activation, gain, variances):
@@ -139,7 +160,7 @@ def _check(*, activation, gain, variances):
     if not (math.isfinite(gain) and gain > 0):
         msg = f"gain must be a finite number > 0; found {gain!r}"
         raise ValueError(msg)
-    for name, value in zip(("bias_variance", "input_variance"), variances, strict=True):
+    for name, value in variances.items():
         if not (math.isfinite(value) and value >= 0):
             msg = f"{name} must be a finite number ≥ 0; found {value!r}"
             raise ValueError(msg)

@@ -1,7 +1,11 @@
 """Lyapunov exponents against eigenvalues (with their finite-t correction), log10 |det J_i| and a
 dense rescaled product."""
 
+import json
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -152,3 +156,12 @@ def test_reorthonormalising_every_step_keeps_stiff_directions_apart():
 def test_bad_arguments_say_what_was_found(blocks, options, message):
     with pytest.raises(ValueError, match=message):
         lyapunov_exponents(blocks, **options)
+
+
+def test_benchmark_runs_on_tiny_sizes():
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "lyapunov.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--tiny"], capture_output=True, text=True, check=True
+    )
+    rows = json.loads(result.stdout.splitlines()[-1])["lyapunov"]
+    assert [row["count"] for row in rows] == [8]

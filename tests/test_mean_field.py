@@ -3,6 +3,7 @@ simulated n = 256 network."""
 
 import math
 from collections import deque
+from functools import partial
 
 import numpy as np
 import pytest
@@ -11,7 +12,12 @@ from scipy.integrate import quad
 
 from rnngrad.activations import ACTIVATIONS
 from rnngrad.contributions import backward_products, rollout
-from rnngrad.mean_field import fixed_point_variance, gaussian_expectation, mean_field_growth
+from rnngrad.mean_field import (
+    fixed_point_variance,
+    gaussian_expectation,
+    gradient_growth,
+    mean_field_growth,
+)
 
 NAMES = ("sigmoid", "tanh", "relu", "linear")
 
@@ -153,6 +159,32 @@ def test_never_nan(name, gain, variance):
     assert growth < math.inf
 
 
+@pytest.mark.parametrize("variance", [0.0, 1e-3, 2.0, 1e4, math.inf])
+def test_growth_at_a_given_variance_has_the_closed_forms(variance):
+    for gain in (0.5, 2.0):
+        growth = partial(gradient_growth, gain=gain, variance=variance)
+        assert growth(activation="linear") == pytest.approx(math.log10(gain), abs=1e-15)
+        assert growth(activation="relu") == pytest.approx(
+            math.log10(gain / math.sqrt(2)), abs=1e-15
+        )
+    tanh = gradient_growth(activation="tanh", gain=2.0, variance=variance)
+    sigmoid = gradient_growth(activation="sigmoid", gain=2.0, variance=variance)
+    if variance == 0:  # σ'(0)² exactly: tanh 1, sigmoid 1/16
+        assert tanh == pytest.approx(math.log10(2.0), abs=1e-15)
+        assert sigmoid == pytest.approx(math.log10(2.0 / 4), abs=1e-15)
+    if variance == math.inf:  # saturated: no gradient passes
+        assert tanh == sigmoid == -math.inf
+
+
+def test_growth_at_a_given_variance_against_monte_carlo():
+    z = np.random.default_rng(7).standard_normal(1_000_000)
+    for name, gain, variance in [("tanh", 1.3, 2.0), ("sigmoid", 3.0, 30.0)]:
+        slopes = ACTIVATIONS[name].derivative(math.sqrt(variance) * z) ** 2
+        error = 5 * slopes.std() / math.sqrt(z.size) / (2 * math.log(10) * slopes.mean())
+        growth = gradient_growth(activation=name, gain=gain, variance=variance)
+        assert abs(growth - 0.5 * math.log10(gain**2 * slopes.mean())) <= error
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
@@ -168,6 +200,12 @@ def test_bad_arguments_say_what_was_found(options, message):
     for function in (fixed_point_variance, mean_field_growth):
         with pytest.raises(ValueError, match=message):
             function(**options)
+
+
+@pytest.mark.parametrize("variance", [-1.0, math.nan])
+def test_bad_variance_says_what_was_found(variance):
+    with pytest.raises(ValueError, match=f"variance must be a number ≥ 0 .*; found {variance}"):
+        gradient_growth(activation="tanh", gain=1.0, variance=variance)
 
 
 def simulate(name, gain, bias_variance, input_variance, *, n=256, t=300, seed=0):
