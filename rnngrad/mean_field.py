@@ -33,7 +33,7 @@ SQUARE_BOUND = {"sigmoid": 1.0, "tanh": 1.0}
 STEP = 0.075  # quadrature step in u, where z = a sinh(u); relative error below 1e-15 (tests)
 Z_RANGE = 10.0  # nodes cover |z| ≤ 10: the Gaussian mass beyond is 1.5e-23
 TOLERANCE = 1e-12  # relative change of q at which the fixed-point iteration stops
-MAX_ITERATIONS = 200  # Newton converges in < 10, bisection steps alone in < 110 for q* > 1e-15
+MAX_ITERATIONS = 200  # Newton: < 10 steps; bisection in log q: < 60 from any bracket
 # At q = 0 and q = inf an expectation is its limit, from f at ±TINY and ±HUGE: relu' has
 # σ'(0) = 0 by convention, but its states approach 0 from both sides, so E[σ'²] → ½.
 TINY, HUGE = np.finfo(float).tiny, 1e150
@@ -95,7 +95,12 @@ def _largest_fixed_point(sigma, *, gain, floor, activation):
     # so f > 0 below the largest fixed point (down to 0, or to the unstable q = 0) and f < 0
     # above it. Newton's method on f (quadratic, where the plain iteration q ← F(q) converges at
     # rate F'(q*) → 1 near the edge of chaos) falls back to bisection when it leaves the bracket.
-    lower, upper = 0.0, gain**2 * SQUARE_BOUND[activation] + floor
+    # F(0) ≤ q* ≤ sup F: a bracket in which both ends may be orders of magnitude apart, so it is
+    # halved in log q (from [1e-300, 1], 60 halvings reach 1e-12), in q itself only from 0.
+    lower, upper = (
+        gain**2 * float(sigma(0.0)) ** 2 + floor,
+        gain**2 * SQUARE_BOUND[activation] + floor,
+    )
     q = upper
     for _ in range(MAX_ITERATIONS):
         value = gain**2 * gaussian_expectation(lambda x: sigma(x) ** 2, variance=q) + floor - q
@@ -110,7 +115,7 @@ def _largest_fixed_point(sigma, *, gain, floor, activation):
         slope = gain**2 * float(weights @ (nodes * image * derivative)) / sqrt_q - 1
         candidate = q - value / slope if slope < 0 else upper
         if not lower < candidate < upper:
-            candidate = (lower + upper) / 2
+            candidate = math.sqrt(lower) * math.sqrt(upper) if lower > 0 else upper / 2
         if abs(candidate - q) <= TOLERANCE * candidate:
             return candidate
         q = candidate

@@ -149,9 +149,9 @@ def test_linear_and_relu_closed_forms(gain, bias_variance):
 
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("gain", [1e-3, 0.5, 1.0, math.sqrt(2), 2.0, 10.0])
-@pytest.mark.parametrize("variance", [0.0, 1.0, 1e6])
-def test_never_nan(name, gain, variance):
+@pytest.mark.parametrize("gain", [1e-3, 0.5, 1.0, 1 + 1e-15, math.sqrt(2), 2.0, 10.0, 1e6])
+@pytest.mark.parametrize("variance", [0.0, 1e-300, 1.0, 1e12])
+def test_never_nan_and_always_settles(name, gain, variance):
     q = fixed_point_variance(activation=name, gain=gain, bias_variance=variance)
     growth = mean_field_growth(activation=name, gain=gain, input_variance=variance)
     assert q >= 0
@@ -228,8 +228,8 @@ def simulate(name, gain, bias_variance, input_variance, *, n=256, t=300, seed=0)
     ("name", "gain", "bias_variance", "input_variance"),
     [
         ("tanh", 0.5, 0.0, 0.0),
-        ("tanh", 1.5, 0.0, 0.0),
-        ("tanh", 2.5, 0.0, 0.0),
+        ("tanh", 2.0, 0.0, 0.0),  # not 1.25-1.5: near the edge a finite network may settle
+        ("tanh", 2.5, 0.0, 0.0),  # on a fixed point or cycle (0.02 below theory at seed 1)
         ("tanh", 1.5, 0.5, 1.0),
         ("sigmoid", 3.0, 1.0, 1.0),
         ("relu", 1.0, 0.0, 1.0),
@@ -237,12 +237,14 @@ def simulate(name, gain, bias_variance, input_variance, *, n=256, t=300, seed=0)
     ],
 )
 def test_random_network_grows_as_predicted(name, gain, bias_variance, input_variance):
-    # n = 256, t = 300: the measured growth lies within 0.009 of the prediction in every case
-    # (finite n: ρ(W) of a 256×256 Gaussian matrix exceeds g by ~1.7%, 0.007 in log10).
+    # n = 256, t = 300, seeds 0-3: growth within 0.018 of the prediction (finite n: ρ(W) of a
+    # 256×256 Gaussian matrix exceeds g by a few %, as in the ordered and linear cases), the mean
+    # square of the pre-activations within 16% of q* (a bias drawn once per unit is a sample of
+    # 256: its mean square alone varies by ±9%).
     growth, mean_square = simulate(name, gain, bias_variance, input_variance)
     options = dict(activation=name, gain=gain, bias_variance=bias_variance)
     assert growth == pytest.approx(
-        mean_field_growth(**options, input_variance=input_variance), abs=0.015
+        mean_field_growth(**options, input_variance=input_variance), abs=0.03
     )
     q = fixed_point_variance(**options, input_variance=input_variance)
-    assert mean_square == pytest.approx(q, rel=0.1, abs=1e-6)
+    assert mean_square == pytest.approx(q, rel=0.2, abs=1e-6)
