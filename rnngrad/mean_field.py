@@ -14,6 +14,11 @@ step (Molgedey, Schuchhardt & Schuster 1992; Poole et al. 2016). σ_b² and σ_x
 squares, per unit, of b_j and of the input term (W_hx x_i)_j: for rnngrad's draws b = randn(n, 1)
 gives 1 and W_hx = randn(n, n), x = randn(n, t) give n (n terms of variance 1).
 
+The theory is exact as n → ∞ for states from the recurrence. At n = 256 a network's measured
+growth lies within about 0.02 of it; a bias drawn once per unit is fixed in time, which the
+recursion ignores (relu with σ_b² = 1: 0.026 above). Expectations are computed to 1e-15
+relative (`gaussian_expectation`) and q* to 1e-12 relative.
+
 >>> round(mean_field_growth(activation="linear", gain=0.5), 12)  # χ = g²: log10 0.5
 -0.301029995664
 >>> fixed_point_variance(activation="tanh", gain=0.9)  # ordered phase: the states die out
@@ -40,7 +45,7 @@ TINY, HUGE = np.finfo(float).tiny, 1e150
 
 
 def gaussian_expectation(function, *, variance: float) -> float:
-    """E[f(√q z)], z ~ N(0, 1), to 1e-15 relative for the activations; at q = 0 or inf its limit.
+    """E[f(√q z)], z ~ N(0, 1), to 1e-15 relative for f = σ², σ'²; at q = 0 or inf its limit.
 
     The limits are (f(0⁺) + f(0⁻))/2 and (f(+∞) + f(−∞))/2, for f with one-sided limits there.
     """
@@ -52,6 +57,7 @@ def gaussian_expectation(function, *, variance: float) -> float:
 
 
 def _rule(variance):
+    """√q and the nodes z and weights of the rule for E[f(√q z)], 0 < q < inf."""
     # Gauss–Hermite needs O(q) nodes: σ(√q z) has poles (tanh: at z = ±iπ/(2√q)) that approach
     # the real axis as q grows (64 nodes: 6e-3 error at q = 9; hermegauss fails beyond ~300).
     # The substitution z = a sinh(u), a = min(1, 1/√q), keeps nodes STEP apart in x = √q z near
