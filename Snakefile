@@ -116,12 +116,9 @@ rule all:
 
 
 onsuccess:
-    removed, kept = FRESHNESS.remove_orphans()
-    for path in removed:
-        print(f"rnngrad: removed orphaned {path}", file=sys.stderr)
-    for path in kept:
+    for path in FRESHNESS.orphans():
         print(
-            f"rnngrad: kept orphaned {path} (no record vouches for it; remove it by hand)",
+            f"rnngrad: orphaned {path}; remove with: python -m rnngrad status --prune",
             file=sys.stderr,
         )
 

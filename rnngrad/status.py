@@ -61,6 +61,11 @@ def main(argv=None) -> int:
         default="config/config.yaml",
         help="the global config file (default: %(default)s)",
     )
+    parser.add_argument(
+        "--prune",
+        action="store_true",
+        help="delete orphaned files that their own provenance records vouch for",
+    )
     arguments = parser.parse_args(argv)
     root = Path(arguments.root)
     try:
@@ -71,6 +76,13 @@ def main(argv=None) -> int:
     except ConfigError as error:
         print(problem_report(error), file=sys.stderr)
         return 2
-    lines, clean = status_lines(Freshness(plan.plan(project), root=root))
+    freshness = Freshness(plan.plan(project), root=root)
+    if arguments.prune:
+        removed, kept = freshness.remove_orphans()
+        for path in removed:
+            print(f"removed {path}")
+        for path in kept:
+            print(f"kept {path}: no record vouches for it (changed by hand?); remove it yourself")
+    lines, clean = status_lines(freshness)
     print("\n".join(lines))
     return 0 if clean else 1

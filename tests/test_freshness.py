@@ -32,6 +32,7 @@ grid:
   seed: [1, 2]
 """
 CONFIG = ["--config", "scenarios_dir=small/scenarios", "sweeps_dir=small/sweeps"]
+CONFIG_FILE = ["--config", "small/config.yaml"]  # the same settings, for python -m rnngrad status
 CHAIN = ("generate_checkpoint", "construct_w_hh", "compute_contributions", "plot_contributions")
 COMPARISON = ("summarize", "plot_comparison", "plot_course_vs_exact", "plot_rules")
 
@@ -55,6 +56,12 @@ def built(tmp_path_factory):
         (project / "config" / "config.yaml")
         .read_text()
         .replace("sweep_points_per_job: 250", "sweep_points_per_job: 2")
+    )
+    (project / "small" / "config.yaml").write_text(
+        (project / "config" / "config.yaml")
+        .read_text()
+        .replace("config/scenarios", "small/scenarios")
+        .replace("config/sweeps", "small/sweeps")
     )
     run(project, "--cores", "2")
     return project
@@ -206,19 +213,27 @@ def test_an_edit_reruns_exactly_what_it_affects_in_one_run(built, tmp_path, fami
     after = run(project, "--dry-run")
     assert planned(after) == set(), after.stdout[-3000:]
     status = subprocess.run(
-        [sys.executable, "-m", "rnngrad", "status", *(["--config", "config/config.yaml"])],
+        [sys.executable, "-m", "rnngrad", "status", *CONFIG_FILE],
         cwd=project,
         capture_output=True,
         text=True,
         check=False,
     )
-    if family == "deleted_scenario":
+    if family == "deleted_scenario":  # reported, then removed on request
+        assert "results/tanh_orthogonal_below/w_hh.npz" in status.stdout, status.stdout
+        assert "orphaned" in status.stdout
+        subprocess.run(
+            [sys.executable, "-m", "rnngrad", "status", "--prune", *CONFIG_FILE],
+            cwd=project,
+            check=True,
+            capture_output=True,
+        )
         assert not (project / "results" / "tanh_orthogonal_below").exists()
     if not history:
         incremental = tracked_bytes(project / "results")
         run(project, "--cores", "2", "--forceall")
         assert tracked_bytes(project / "results") == incremental, "one run must equal a full build"
-    assert status.returncode in (0, 1)
+    assert status.returncode == (1 if family == "deleted_scenario" else 0), status.stdout
 
 
 def test_status_names_every_kind_of_problem(built, tmp_path):

@@ -16,17 +16,26 @@ from rnngrad.results_diff import compare_results
 pytestmark = pytest.mark.slow
 
 COMMITTED = tree_bytes(ROOT / "results")
+COMPARISON_RULES = ("summarize", "plot_comparison", "plot_course_vs_exact", "plot_rules")
+WITHOUT_SWEEPS = {name: data for name, data in COMMITTED.items() if not name.startswith("sweeps/")}
+
+
+def tracked(results):
+    """What git tracks of a results/ tree: everything but a sweep's chunks."""
+    return {name: data for name, data in tree_bytes(results).items() if "/chunks/" not in name}
 
 
 @pytest.mark.parametrize("cores", [1, 4])
 def test_forced_rerun_reproduces_committed_results_byte_for_byte(project_copy, cores):
-    snakemake(project_copy, "--cores", str(cores), "--forceall")
-    assert tree_bytes(project_copy / "results") == COMMITTED
+    # With the sweep: its summary and phase diagram are checked too.
+    snakemake(project_copy, "--cores", str(cores), "--forceall", sweeps=True)
+    assert tracked(project_copy / "results") == COMMITTED
 
 
 def test_rerun_is_byte_identical_run_to_run(project_copy):
     snakemake(project_copy, "--cores", "4", "--forceall")
     first = tree_bytes(project_copy / "results")
+    assert first == WITHOUT_SWEEPS
     snakemake(project_copy, "--cores", "4", "--forceall")
     assert tree_bytes(project_copy / "results") == first
 
@@ -60,11 +69,13 @@ def test_added_scenario_builds_only_itself(project_copy):
     snakemake(project_copy, "--cores", "4")
     built = tree_bytes(project_copy / "results")
     new = {name for name in built if name not in COMMITTED}
+    steps = ("generate_checkpoint", "construct_w_hh", "compute_contributions", "plot_contributions")
     assert new == {
         "mine/checkpoint.npz",
         "mine/w_hh.npz",
         "mine/contributions.npz",
         "mine/contributions.png",
+        *(f"mine/provenance/{step}.json" for step in steps),
     }
     changed = {name for name in COMMITTED if built[name] != COMMITTED[name]}
     assert changed == {
@@ -73,22 +84,13 @@ def test_added_scenario_builds_only_itself(project_copy):
         "comparison/contributions.png",
         "comparison/course_vs_exact.png",
         "comparison/rules.png",
+        *(f"comparison/provenance/{rule}.json" for rule in COMPARISON_RULES),
     }
     assert "mine," in built["comparison/summary.csv"].decode()
     contributions = io.load_npz(project_copy / "results" / "mine" / "contributions.npz")
     assert contributions["contribution"].shape == (6,)
     w_hh = io.load_npz(project_copy / "results" / "mine" / "w_hh.npz")
     assert sorted(w_hh["eigenvalues"]) == [0.5, 1.0, 2.0]
-
-
-def test_edited_setting_reruns_only_that_scenario(project_copy):
-    snakemake(project_copy, "--cores", "4")  # records the params of every job
-    path = project_copy / "config" / "scenarios" / "course_exploding.yaml"
-    path.write_text(path.read_text().replace("sequence_length: 20", "sequence_length: 12"))
-    plan = snakemake(project_copy, "--cores", "4", "--dry-run")
-    planned = [line for line in plan.stdout.splitlines() if line.strip().startswith("output:")]
-    assert planned, plan.stdout
-    assert all("results/course_exploding/" in line for line in planned), planned
 
 
 def test_no_run_writes_outside_results_logs_and_snakemake(project_copy):
