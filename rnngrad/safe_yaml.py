@@ -159,16 +159,18 @@ def _read_text(path) -> str:
         raise YamlProblem(_FILE, msg) from None
 
 
-def _syntax_problem(error: yaml.YAMLError) -> YamlProblem:
+def _syntax_problem(error: yaml.YAMLError, text) -> YamlProblem:
     """A parser error as a short message with line and column, never the offending text."""
     mark = getattr(error, "problem_mark", None)
     where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-    if isinstance(error, yaml.reader.ReaderError):
-        problem = f"character {error.character!r} is not allowed in YAML"
-    else:
-        problem = getattr(error, "problem", None) or type(error).__name__
-        context = getattr(error, "context", None)
-        problem = f"{problem} ({context})" if context else problem
+    if isinstance(error, yaml.reader.ReaderError):  # libyaml gives a code point, PyYAML a str
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        line = text[: text.find(chr(code))].count("\n") + 1
+        msg = f"not valid YAML at line {line}: found U+{code:04X}; {_shown(error.reason)}"
+        return YamlProblem(_FILE, msg)
+    problem = getattr(error, "problem", None) or type(error).__name__
+    context = getattr(error, "context", None)
+    problem = f"{problem} ({context})" if context else problem
     return YamlProblem(_FILE, f"not valid YAML{where}: {_shown(problem)}")
 
 
@@ -198,7 +200,7 @@ def _check_events(text) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError as error:
-        raise _syntax_problem(error) from None
+        raise _syntax_problem(error, text) from None
     finally:
         loader.dispose()
 
@@ -209,7 +211,7 @@ def _compose(text):
     try:
         return loader.get_single_node()
     except yaml.YAMLError as error:
-        raise _syntax_problem(error) from None
+        raise _syntax_problem(error, text) from None
     finally:
         loader.dispose()
 
@@ -299,7 +301,7 @@ def _string_keys(node, path) -> list:
         if len(key) > MAX_SCALAR_CHARS:
             msg = f"found a key of {len(key):,} characters; at most {MAX_SCALAR_CHARS:,}"
             raise YamlProblem(_key(path), msg)
-        if key == "<<" and key_node.style is None:
+        if key == "<<" and not key_node.style:  # plain, not quoted
             msg = f"found a merge key << at line {line}; merges are YAML 1.1 only, write the keys"
             raise YamlProblem(_key(path), msg)
         if key in seen:
