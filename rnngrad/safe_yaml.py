@@ -176,7 +176,10 @@ def _syntax_problem(error: yaml.YAMLError, text) -> YamlProblem:
 
 def _check_events(text) -> None:
     """One document, nesting and node count bounded, before the (recursive) composer runs."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the pure-Python reader checks the characters here
+    except yaml.YAMLError as error:
+        raise _syntax_problem(error, text) from None
     depth = nodes = documents = 0
     try:
         while (event := loader.get_event()) is not None:
@@ -207,7 +210,7 @@ def _check_events(text) -> None:
 
 def _compose(text):
     """The root node (None for an empty file), aliases kept as references to their anchor."""
-    loader = _Loader(text)
+    loader = _Loader(text)  # cannot fail: _check_events read the same text
     try:
         return loader.get_single_node()
     except yaml.YAMLError as error:

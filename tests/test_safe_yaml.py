@@ -424,3 +424,49 @@ def test_an_alias_becomes_an_independent_copy(tmp_path):
     data = load_yaml(path)
     data["a"]["values"].append(3)  # as filling defaults does, in place
     assert data["b"] == {"values": [1, 2]}
+
+
+# PyYAML's own scanner refuses a tab after "key:", which YAML 1.2 and libyaml allow.
+PURE_PYTHON_REFUSES = {"tab after a colon"}
+PURE_PYTHON_CHILD = """
+import importlib.util, json, sys
+sys.modules["yaml._yaml"] = None  # as if PyYAML had been built without libyaml
+spec = importlib.util.spec_from_file_location("safe_yaml", {module!r})
+safe_yaml = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(safe_yaml)
+assert safe_yaml._Parser.__module__ == "safe_yaml", "libyaml was not hidden"
+outcomes = []
+for path in sys.argv[1:]:
+    try:
+        outcomes.append({{"value": repr(safe_yaml.load_yaml(path))}})
+    except safe_yaml.YamlProblem as problem:
+        outcomes.append({{"key": problem.key, "text": problem.text}})
+print(json.dumps(outcomes))
+"""
+
+
+def test_pure_python_parser_gives_the_same_outcomes(tmp_path):
+    """Without libyaml the same cases end the same way (syntax messages may be worded apart)."""
+    cases = [
+        case
+        for case in CASES
+        if isinstance(case.content, str | bytes)
+        and len(case.content) < 10_000
+        and case.id not in PURE_PYTHON_REFUSES
+    ]
+    paths = []
+    for index, case in enumerate(cases):
+        (tmp_path / str(index)).mkdir()
+        paths.append(str(_write(case, tmp_path / str(index))))
+    script = PURE_PYTHON_CHILD.format(module=safe_yaml.__file__)
+    done = subprocess.run(
+        [sys.executable, "-c", script, *paths], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    for case, outcome in zip(cases, json.loads(done.stdout), strict=True):
+        if isinstance(case.expected, Refused):
+            assert outcome.get("key") == case.expected.key, (case.id, outcome)
+            if not outcome["text"].startswith("not valid YAML"):
+                assert re.search(case.expected.pattern, outcome["text"]), (case.id, outcome)
+        elif case.expected is not ...:
+            assert outcome.get("value") == repr(case.expected), (case.id, outcome)
