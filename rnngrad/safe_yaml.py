@@ -140,7 +140,7 @@ def _read_text(path) -> str:
     except OSError as error:
         raise YamlProblem(_FILE, f"cannot be read ({error.strerror})") from None
     if not stat.S_ISREG(info.st_mode):
-        what = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        what = "a directory" if stat.S_ISDIR(info.st_mode) else "a pipe, socket or device"
         raise YamlProblem(_FILE, f"found {what}; expected a regular file")
     if info.st_size > MAX_FILE_BYTES:
         msg = f"found {info.st_size:,} bytes; at most {MAX_FILE_BYTES:,} are allowed"
@@ -222,28 +222,27 @@ def _compose(text):
 def _integer(text, path) -> int:
     """A core-schema integer; leading zeros and more than MAX_INT_DIGITS digits are refused."""
     if _DECIMAL_TEXT.fullmatch(text):
-        digits = text.lstrip("+-")
+        digits, base = text.lstrip("+-"), 10
         if len(digits) > 1 and digits[0] == "0":
-            sign, written = text[: len(text) - len(digits)], digits.lstrip("0") or "0"
+            decimal = text[: len(text) - len(digits)] + (digits.lstrip("0") or "0")
+            unsigned_octal = text == digits and set(digits) <= set("01234567")
+            octal = f" or 0o{decimal}" if unsigned_octal else ""
             msg = (
                 f"found {_shown(text)}; a leading zero means octal in YAML 1.1 and decimal in "
-                f"YAML 1.2; write {_shown(sign + written)} (decimal) or "
-                f"{_shown(sign + '0o' + written)} (octal)"
+                f"YAML 1.2; write {_shown(decimal)}{_shown(octal)}"
             )
             raise YamlProblem(_key(path), msg)
     elif _OCTAL_TEXT.fullmatch(text) or _HEX_TEXT.fullmatch(text):
-        digits = text[2:].lstrip("0")
+        digits, base = text[2:].lstrip("0"), 8 if text[1] == "o" else 16
     else:
         msg = f"found {_shown(text)} tagged !!int; expected a decimal, 0o octal or 0x hex integer"
         raise YamlProblem(_key(path), msg)
     # 10**18 has 15 hexadecimal and 20 octal digits: the length check bounds int()'s work.
-    if (
-        len(digits) > MAX_INT_DIGITS + 2
-        or abs(value := int(text, 0 if text[1:2] in "ox" else 10)) >= 10**MAX_INT_DIGITS
-    ):
+    too_long = len(digits) > MAX_INT_DIGITS + 2
+    if too_long or abs(value := int(digits or "0", base)) >= 10**MAX_INT_DIGITS:
         msg = f"found the integer {_shown(text)}; at most {MAX_INT_DIGITS} decimal digits"
         raise YamlProblem(_key(path), msg)
-    return value
+    return -value if text[0] == "-" else value
 
 
 def _float(text, path) -> float:
