@@ -446,7 +446,9 @@ def test_an_alias_becomes_an_independent_copy(tmp_path):
 # PyYAML's own scanner refuses a tab after "key:", which YAML 1.2 and libyaml allow.
 PURE_PYTHON_REFUSES = {"tab after a colon"}
 PURE_PYTHON_CHILD = """
-import importlib.util, json, sys
+import importlib.util, json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))
+resource.setrlimit(resource.RLIMIT_CPU, ({cpu}, {cpu}))
 sys.modules["yaml._yaml"] = None  # as if PyYAML had been built without libyaml
 spec = importlib.util.spec_from_file_location("safe_yaml", {module!r})
 safe_yaml = importlib.util.module_from_spec(spec)
@@ -475,9 +477,13 @@ def test_pure_python_parser_gives_the_same_outcomes(tmp_path):
     for index, case in enumerate(cases):
         (tmp_path / str(index)).mkdir()
         paths.append(str(_write(case, tmp_path / str(index))))
-    script = PURE_PYTHON_CHILD.format(module=safe_yaml.__file__)
+    script = PURE_PYTHON_CHILD.format(cap=MEMORY_CAP, cpu=CPU_SECONDS, module=safe_yaml.__file__)
     done = subprocess.run(
-        [sys.executable, "-c", script, *paths], capture_output=True, text=True, check=False
+        [sys.executable, "-c", script, *paths],
+        capture_output=True,
+        text=True,
+        timeout=4 * CPU_SECONDS,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     for case, outcome in zip(cases, json.loads(done.stdout), strict=True):
