@@ -2,7 +2,13 @@ r"""Read a YAML config file with YAML 1.2 core-schema meaning, in bounded time a
 
 The file is checked before it is read, its events before they are composed, and its node graph
 (aliases still references) before anything is constructed, so no input can make the reader expand
-an alias bomb, recurse without bound, or hold more than a few hundred MB.
+an alias bomb, recurse without bound, or hold much more than 100 MB.
+
+Meaning is the YAML 1.2 core schema: booleans are true/false only (yes, on are strings), integers
+decimal, 0o octal or 0x hex (1:20, 1_000, 0b1 are strings), floats include 1e-3, .inf and .nan.
+What YAML 1.1 reads differently is refused rather than guessed: 010 (octal 8 in 1.1), merge keys
+(<<). Also refused: duplicate or non-string keys, tags outside the core schema, numbers that
+overflow or underflow a float64, and a second document. An alias becomes an independent copy.
 
 >>> import pathlib, tempfile
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "mine.yaml"
@@ -44,8 +50,8 @@ except ImportError:  # PyYAML built without libyaml: the same events, only slowe
 
 # Limits, each far above what any shipped file needs (the largest, the scenario JSON schema, is
 # 6.6 kB, nests 12 levels and has a 257-character string; a scenario nests at most 5 levels):
-MAX_FILE_BYTES = 1024 * 1024  # ~45,000 full-precision numbers (a 200×200 matrix); bigger arrays
-# belong in a binary file: a 1024×1024 matrix is ~25 MB of text and ~1 GB while parsed
+MAX_FILE_BYTES = 1024 * 1024  # ~50,000 full-precision numbers (a 220×220 matrix); bigger arrays
+# belong in a binary file: a 1024×1024 matrix is ~25 MB of text and a million values
 MAX_DEPTH = 32  # nesting levels, aliases expanded: code that reads the result recurses per level
 MAX_NODES = 100_000  # values (keys included), each use of an alias counted: bounds memory, and
 # refuses an alias bomb before it is expanded; a scenario's n·t inputs are a few thousand
