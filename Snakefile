@@ -8,7 +8,7 @@ import sys
 from snakemake.utils import min_version
 
 from rnngrad import plan
-from rnngrad.config import NAME, ConfigError, load_project, problem_report
+from rnngrad.config import NAME, ConfigError, load_project, problem_report, read_config_mapping
 from rnngrad.freshness import Freshness
 
 min_version("9.0")
@@ -20,11 +20,12 @@ report: "report/workflow.rst"
 # ---- Config and validation --------------------------------------------------------------------
 
 
-configfile: "config/config.yaml"
-
-
 # Every problem of every file is reported at once, before any job runs (also on --dry-run).
+# config/config.yaml is read by rnngrad's YAML 1.2 reader, not Snakemake's configfile: (YAML 1.1,
+# where 010 means 8); --config key=value still overrides it.
 try:
+    for key, value in read_config_mapping("config/config.yaml").items():
+        config.setdefault(key, value)
     PROJECT = load_project(
         config, root=workflow.basedir, cache=".snakemake/rnngrad/checked-config.json"
     )

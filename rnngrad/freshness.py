@@ -76,13 +76,23 @@ class Freshness:
         except OSError:
             return None
 
-    def summary(self) -> list[str]:
-        """One line per job that reruns although its outputs exist: its output and why."""
-        return [
-            f"{job.outputs[0]} ({job.rule}): {'; '.join(self.states[record].reasons)}"
-            for record, job in self.jobs.items()
-            if self.reruns(record)
-        ]
+    def summary(self, *, most: int = 12) -> list[str]:
+        """Lines naming the jobs that rerun although their outputs exist, and why (at most `most`)."""
+        lines = []
+        for record, job in self.jobs.items():
+            if self.reruns(record):
+                reasons = self.states[record].reasons
+                shown = "; ".join(reasons[:2]) + (
+                    f"; and {len(reasons) - 2} more" if len(reasons) > 2 else ""
+                )
+                lines.append(f"{job.outputs[0]} ({job.rule}): {shown}")
+        if len(lines) > most:
+            rest = len(lines) - most
+            lines = [
+                *lines[:most],
+                f"and {rest} more jobs (python -m rnngrad status lists them all)",
+            ]
+        return lines
 
     def orphans(self) -> list[str]:
         """Files below results/ that no planned job makes (left by a removed config)."""

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from rnngrad import plan, provenance
-from rnngrad.config import ConfigError, load_project, problem_report
-from rnngrad.config.reading import read_config_file
+from rnngrad.config import ConfigError, load_project, problem_report, read_config_mapping
 from rnngrad.freshness import Freshness
 
 ORDER = (
@@ -69,9 +68,7 @@ def main(argv=None) -> int:
     arguments = parser.parse_args(argv)
     root = Path(arguments.root)
     try:
-        settings = read_config_file(root / arguments.config)
-        if not isinstance(settings, dict):
-            settings = {} if settings is None else settings
+        settings = read_config_mapping(root / arguments.config)
         project = load_project(settings, root=root)
     except ConfigError as error:
         print(problem_report(error), file=sys.stderr)

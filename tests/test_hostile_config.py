@@ -40,10 +40,10 @@ ACCEPTED = {
     "html_description": ({"s.yaml": 'description: "<script>alert(1)</script> | * _"\n'}, None),
 }
 REFUSED = {
-    "huge_integer": ({"s.yaml": f"seed: {'9' * 300}\n"}, "s.yaml: seed: found 999"),
+    "huge_integer": ({"s.yaml": f"seed: {'9' * 300}\n"}, "s.yaml: seed: found the integer 999"),
     "huge_integer_in_values": (
         {"s.yaml": f"hidden_size: 2\ncheckpoint: {{bias: {{values: [1, {'9' * 200}]}}}}\n"},
-        "s.yaml: checkpoint.bias.values: found 999",
+        "s.yaml: checkpoint.bias.values.1: found the integer 999",
     ),
     "bool_size": ({"s.yaml": "hidden_size: true\n"}, "s.yaml: hidden_size: found True"),
     "fraction_size": ({"s.yaml": "hidden_size: 2.5\n"}, "s.yaml: hidden_size: found 2.5"),

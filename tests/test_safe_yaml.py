@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
-from rnngrad import config, safe_yaml
+from rnngrad import safe_yaml
 from rnngrad.safe_yaml import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
@@ -432,7 +433,7 @@ def test_hostile_case(case, tmp_path):
     "path", sorted((ROOT / "config").rglob("*.yaml")), ids=lambda path: path.name
 )
 def test_shipped_files_read_as_before(path):
-    assert repr(load_yaml(path)) == repr(config.read_yaml(path))
+    assert repr(load_yaml(path)) == repr(yaml.safe_load(path.read_text()))  # no 1.1-only forms
 
 
 def test_an_alias_becomes_an_independent_copy(tmp_path):

@@ -7,6 +7,7 @@ all files are collected before anything is raised, so one run shows them all.
 from rnngrad.config.discovery import NAME, find_config_files
 from rnngrad.config.loading import Project, check_scenario, load_project
 from rnngrad.config.messages import ConfigError, problem_report
+from rnngrad.config.reading import read_config_mapping
 
 __all__ = [
     "NAME",
@@ -16,4 +17,5 @@ __all__ = [
     "find_config_files",
     "load_project",
     "problem_report",
+    "read_config_mapping",
 ]

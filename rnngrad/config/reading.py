@@ -1,6 +1,6 @@
 """Read one config file into plain data, or say in one line why it cannot be read."""
 
-from rnngrad.config.messages import ConfigError, problem
+from rnngrad.config.messages import ConfigError, problem, shown
 from rnngrad.safe_yaml import YamlProblem, load_yaml
 
 
@@ -10,3 +10,14 @@ def read_config_file(path):
         return load_yaml(path)
     except YamlProblem as error:
         raise ConfigError([problem(path, error.key, error.text)]) from None
+
+
+def read_config_mapping(path) -> dict:
+    """A config file that must hold a mapping (or nothing, meaning every default)."""
+    data = read_config_file(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        text = f"found {shown(data)}; expected a mapping of settings"
+        raise ConfigError([problem(path, "(top level)", text)])
+    return data
