@@ -77,7 +77,7 @@ class Freshness:
             return None
 
     def summary(self, *, most: int = 12) -> list[str]:
-        """Lines naming the jobs that rerun although their outputs exist, and why (at most `most`)."""
+        """Lines naming the jobs that rerun although their outputs exist, and why (`most` lines)."""
         lines = []
         for record, job in self.jobs.items():
             if self.reruns(record):
