@@ -32,7 +32,8 @@ from rnngrad import (
     state_from_arrays,
     steps,
 )
-from rnngrad.contributions import backward_products
+from rnngrad.chain import rescaled_products
+from rnngrad.contributions import vanilla_factors
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from notebook import notebook_prod  # noqa: E402 (the notebook's own loop, transcribed verbatim)
@@ -64,16 +65,21 @@ def case_arrays(case, n, t, seed=0):
 
 
 def chain_floor(arrays, activation):
-    """The bare chain P = J_{k-1} @ P with its renormalisation: what every exact method must do."""
-    for _ in backward_products(*arrays, activation=activation):
+    """The bare chain: the same factors and rescaled product P = J_{k-1} @ P, with no metric."""
+    t = arrays[3].shape[1]
+    factors = vanilla_factors(*arrays, activation=activation)
+    for _ in rescaled_products(factors, sequence_length=t):
         pass
 
 
 def per_step_svd(arrays, activation):
-    """The straightforward exact method: an SVD of every P_k."""
-    log10 = np.full(arrays[3].shape[1], -np.inf)
-    for i, product, log10_scale in backward_products(*arrays, activation=activation):
-        log10[i] = log10_scale + np.log10(np.linalg.norm(product, 2))
+    """The straightforward exact method: LAPACK's SVD of every P_k of the same chain."""
+    t = arrays[3].shape[1]
+    log10 = np.full(t, -np.inf)
+    factors = vanilla_factors(*arrays, activation=activation)
+    for end, products, log10_scales in rescaled_products(factors, sequence_length=t):
+        for j, product in enumerate(products):
+            log10[end - j] = log10_scales[j] + np.log10(np.linalg.norm(product, 2))
     return log10
 
 
@@ -163,7 +169,10 @@ def machine():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--sizes", nargs="+", default=["128x2048", "256x2048", "512x512"], help="n x t cases"
+        "--sizes",
+        nargs="+",
+        default=["32x4096", "64x2048", "128x2048", "256x2048", "512x512"],
+        help="n x t cases",
     )
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--baseline-repeats", type=int, default=1, help="for the per-step SVD")

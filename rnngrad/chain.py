@@ -141,13 +141,16 @@ def top_singular_values(stack, basis):
     values does not slow it down. Steps not settled after MAX_ITERATIONS go to LAPACK.
     Returns the values (B,) and the final bases (B, d, BLOCK).
     """
-    count = len(stack)
-    values, final = np.empty(count), np.empty((count, stack.shape[2], basis.shape[1]))
+    count, columns = len(stack), stack.shape[2]
+    values, final = np.empty(count), np.empty((count, columns, basis.shape[1]))
     bases = np.broadcast_to(basis, final.shape)
+    # One shared basis: the first image of the whole stack is a single BLAS call.
+    image = (stack.reshape(-1, columns) @ basis).reshape(count, -1, basis.shape[1])
     previous = np.zeros(count)
     active, matrices = np.arange(count), stack
-    for _ in range(MAX_ITERATIONS):
-        image = matrices @ bases
+    for iteration in range(MAX_ITERATIONS):
+        if iteration:
+            image = matrices @ bases
         estimate = np.sqrt(np.linalg.eigvalsh(np.matrix_transpose(image) @ image)[:, -1])
         settled = np.abs(estimate - previous) <= RELATIVE_CHANGE * estimate  # σ_max(P V) settled
         if settled.any():
@@ -155,14 +158,11 @@ def top_singular_values(stack, basis):
             if settled.all():
                 return values, final
             keep = ~settled
-            active, matrices, image, estimate = (
-                active[keep],
-                matrices[keep],
-                image[keep],
-                estimate[keep],
-            )
+            active, matrices, image = active[keep], matrices[keep], image[keep]
+            estimate = estimate[keep]
         previous = estimate
         bases = np.linalg.qr(np.matrix_transpose(matrices) @ image)[0]
     values[active] = np.linalg.svd(matrices, compute_uv=False)[:, 0]
     final[active] = bases
     return values, final
+

@@ -30,7 +30,7 @@ class Contributions:
 
 
 CHUNK = 1024  # steps whose slopes σ'(a_i) are computed together
-FACTOR_ENTRIES = 2**21  # entries of one block of factors (16 MB): B = FACTOR_ENTRIES / n² steps
+FACTOR_ENTRIES = 2**18  # entries of one block of factors (2 MB, cache-sized): B = FACTOR_ENTRIES / n²
 JACOBIAN_METRICS = METRICS
 COURSE_METRICS = ("max_entry",)
 
