@@ -73,20 +73,25 @@ def rescaled_products(factor_blocks, *, sequence_length: int):
         if product is None:
             product = np.eye(block.shape[1])
         products, sizes = np.empty_like(block), np.empty(len(block))
-        for j, factor in enumerate(block):
-            current = np.matmul(factor, product, out=products[j])
-            largest, smallest = current.max(), current.min()
-            if not largest - smallest < np.inf:  # NaN or inf: the product overflowed
-                msg = f"the product overflowed to inf/NaN at step i = {step - j}: factors too large"
-                raise ValueError(msg)
-            size = largest if largest >= -smallest else -smallest
-            if size == 0:
-                if j:
-                    yield step, products[:j], _accumulate(log10_scale, sizes[:j])
-                return
-            current /= size
-            sizes[j] = size
-            product = current
+        done = len(block)
+        with np.errstate(over="ignore", invalid="ignore"):  # checked below, naming the step
+            for j, factor in enumerate(block):
+                current = np.matmul(factor, product, out=products[j])
+                largest, smallest = current.max(), current.min()
+                if not largest - smallest < np.inf:  # NaN or inf: the product overflowed
+                    msg = f"the product overflowed to inf/NaN at step i = {step - j}"
+                    raise ValueError(msg)
+                size = largest if largest >= -smallest else -smallest
+                if size == 0:
+                    done = j
+                    break
+                current /= size
+                sizes[j] = size
+                product = current
+        if done < len(block):  # P_k = 0 here: zero further back too
+            if done:
+                yield step, products[:done], _accumulate(log10_scale, sizes[:done])
+            return
         log10_scales = _accumulate(log10_scale, sizes)
         yield step, products, log10_scales
         log10_scale, step = log10_scales[-1], step - len(block)
@@ -165,4 +170,3 @@ def top_singular_values(stack, basis):
     values[active] = np.linalg.svd(matrices, compute_uv=False)[:, 0]
     final[active] = bases
     return values, final
-

@@ -30,7 +30,7 @@ class Contributions:
 
 
 CHUNK = 1024  # steps whose slopes σ'(a_i) are computed together
-FACTOR_ENTRIES = 2**18  # entries of one block of factors (2 MB, cache-sized): B = FACTOR_ENTRIES / n²
+FACTOR_ENTRIES = 2**18  # entries per block of factors (2 MB, fits in cache): B = this / n²
 JACOBIAN_METRICS = METRICS
 COURSE_METRICS = ("max_entry",)
 
@@ -47,9 +47,7 @@ def check_arrays(w_hh, w_hx, b_h, x, h=None):
         raise ValueError(msg)
     m = shapes["W_hx"][1]
     if len(shapes["x"]) != 2 or shapes["x"][0] != m:
-        msg = (
-            f"x must have shape (m, t) with m = {m} rows, the columns of W_hx; found {shapes['x']}"
-        )
+        msg = f"x must have shape (m, t) with m = {m} rows (W_hx's columns); found {shapes['x']}"
         raise ValueError(msg)
     if np.shape(b_h) not in ((n,), (n, 1)):
         msg = f"b_h must have shape ({n},) or ({n}, 1); found {np.shape(b_h)}"
