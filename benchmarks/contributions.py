@@ -4,8 +4,9 @@
     python benchmarks/contributions.py --tiny           # seconds: proves the script works (CI)
     python benchmarks/contributions.py --sizes 64x2048 128x1024 --repeats 7
 
-Prints a table and one JSON line. Times are medians over repeats with BLAS pinned to one thread;
-ratios compare runs in this same process, so a shared, noisy machine affects both sides alike.
+Prints a table and one JSON line. Times are this process's CPU seconds (BLAS pinned to one thread),
+medians over repeats; rnngrad and the bare chain run interleaved in this same process, so a shared,
+noisy machine affects both sides alike.
 """
 
 import argparse
@@ -40,12 +41,11 @@ from notebook import notebook_prod  # noqa: E402 (the notebook's own loop, trans
 
 
 def median_time(function, repeats):
-    """Median wall time of `function()` over `repeats` runs, and its last result."""
+    """Median CPU time of `function()` over `repeats` runs, and its last result."""
     times, result = [], None
     for _ in range(repeats):
-        start = time.perf_counter()
-        result = function()
-        times.append(time.perf_counter() - start)
+        seconds, result = cpu_time(function)
+        times.append(seconds)
     return statistics.median(times), result
 
 
@@ -85,16 +85,27 @@ def per_step_svd(arrays, activation):
 
 def bench_jacobian(case, n, t, repeats, baseline_repeats):
     arrays, activation = case_arrays(case, n, t)
-    floor, _ = median_time(lambda: chain_floor(arrays, activation), repeats)
-    ours, result = median_time(
-        lambda: jacobian_contributions(*arrays, activation=activation), repeats
-    )
+    # Interleaved, so that load from other processes hits both sides alike; CPU time of this
+    # single-threaded process, so that time spent waiting for a shared core is not counted.
+    floors, ours = [], []
+    for _ in range(repeats):
+        floors.append(cpu_time(lambda: chain_floor(arrays, activation))[0])
+        seconds, result = cpu_time(lambda: jacobian_contributions(*arrays, activation=activation))
+        ours.append(seconds)
+    floor, mine = statistics.median(floors), statistics.median(ours)
     svd, reference = median_time(lambda: per_step_svd(arrays, activation), baseline_repeats)
     error = float(np.max(np.abs(10 ** (result.log10_contribution - reference) - 1)))
     return {
-        "case": case, "n": n, "t": t, "rnngrad_s": ours, "floor_s": floor,
-        "ratio": ours / floor, "svd_s": svd, "svd_ratio": svd / floor, "max_rel_error": error,
+        "case": case, "n": n, "t": t, "rnngrad_s": mine, "floor_s": floor,
+        "ratio": mine / floor, "svd_s": svd, "svd_ratio": svd / floor, "max_rel_error": error,
     }  # fmt: skip
+
+
+def cpu_time(function):
+    """CPU time of this process for one run of `function()`, and its result."""
+    start = time.process_time()
+    result = function()
+    return time.process_time() - start, result
 
 
 def notebook_loop(arrays):

@@ -14,6 +14,7 @@ import numpy as np
 BLOCK = 4  # vectors of the warm-started block power iteration for ‖P_k‖₂
 RELATIVE_CHANGE = 1e-14  # the iteration stops when σ_max(P_k V) changes less than this
 MAX_ITERATIONS = 8  # beyond this a step falls back to LAPACK's SVD
+DROP = 1e-4  # basis directions weaker than this (in σ²) relative to the top one are dropped
 SMALL = 2 * BLOCK  # up to this many columns LAPACK's SVD is as cheap as the iteration
 METRICS = ("spectral_norm", "frobenius", "max_abs")
 
@@ -129,8 +130,8 @@ def _spectral_norm():
             return np.linalg.svd(stack, compute_uv=False)[:, 0]
         if state["basis"] is None:
             state["basis"] = np.linalg.svd(stack[0])[2][:BLOCK].T
-        values, bases = top_singular_values(stack, state["basis"])
-        state["basis"] = bases[-1]
+        values, basis = top_singular_values(stack, state["basis"])
+        state["basis"] = np.linalg.qr(basis)[0]  # completes columns the iteration dropped
         return values
 
     return measure
@@ -140,33 +141,49 @@ def top_singular_values(stack, basis):
     """‖P‖₂ for each P of a (B, d, d) stack by block power iteration from one shared basis.
 
     Along a chain the top right singular vectors of P_k barely move from one k to the next, so a
-    basis from a nearby step settles in two or three iterations (n×n×BLOCK products, batched
-    over the stack) against the chain's n³ per step. σ_max(P V) ≤ ‖P‖₂ rises to it at rate
-    (σ_{BLOCK+1}/σ_1)² per iteration, so a cluster of up to BLOCK near-equal top singular
-    values does not slow it down. Steps not settled after MAX_ITERATIONS go to LAPACK.
-    Returns the values (B,) and the final bases (B, d, BLOCK).
+    basis from a nearby step settles in two half-steps: σ_max(P V), then σ_max(Pᵀ Q) with Q an
+    orthonormal basis of P V (n×n×BLOCK products, batched over the stack, against the chain's n³
+    per step). The estimates rise to ‖P‖₂ at rate σ_{BLOCK+1}/σ_1 per half-step, so a cluster of
+    up to BLOCK near-equal top singular values does not slow them down. Steps not settled after
+    2 MAX_ITERATIONS half-steps go to LAPACK. Returns the values (B,) and a right basis
+    (d, BLOCK) of the last matrix, to start the next block from.
     """
     count, columns = len(stack), stack.shape[2]
-    values, final = np.empty(count), np.empty((count, columns, basis.shape[1]))
-    bases = np.broadcast_to(basis, final.shape)
+    values, last_basis = np.empty(count), basis
     # One shared basis: the first image of the whole stack is a single BLAS call.
     image = (stack.reshape(-1, columns) @ basis).reshape(count, -1, basis.shape[1])
+    bases = np.broadcast_to(basis, (count, *basis.shape))
     previous = np.zeros(count)
     active, matrices = np.arange(count), stack
-    for iteration in range(MAX_ITERATIONS):
-        if iteration:
-            image = matrices @ bases
-        estimate = np.sqrt(np.linalg.eigvalsh(np.matrix_transpose(image) @ image)[:, -1])
-        settled = np.abs(estimate - previous) <= RELATIVE_CHANGE * estimate  # σ_max(P V) settled
+    for half_step in range(2 * MAX_ITERATIONS):
+        if half_step:  # alternate P and Pᵀ
+            side = matrices if half_step % 2 == 0 else np.matrix_transpose(matrices)
+            image = side @ bases
+        estimate, following = _ritz_basis(image)
+        settled = np.abs(estimate - previous) <= RELATIVE_CHANGE * estimate
+        if settled[-1] and active[-1] == count - 1:
+            last_basis = bases[-1] if half_step % 2 == 0 else following[-1]
         if settled.any():
-            values[active[settled]], final[active[settled]] = estimate[settled], bases[settled]
+            values[active[settled]] = estimate[settled]
             if settled.all():
-                return values, final
+                return values, last_basis
             keep = ~settled
-            active, matrices, image = active[keep], matrices[keep], image[keep]
+            active, matrices, following = active[keep], matrices[keep], following[keep]
             estimate = estimate[keep]
-        previous = estimate
-        bases = np.linalg.qr(np.matrix_transpose(matrices) @ image)[0]
+        previous, bases = estimate, following
     values[active] = np.linalg.svd(matrices, compute_uv=False)[:, 0]
-    final[active] = bases
-    return values, final
+    return values, last_basis
+
+
+def _ritz_basis(image):
+    """σ_max of each (rows, k) image and an orthonormal basis of its columns, from one eigh.
+
+    With imageᵀ image = U Λ Uᵀ, image U Λ^(-1/2) is orthonormal; columns with λ below
+    DROP · λ_max would lose orthogonality to rounding and are set to zero instead.
+    """
+    eigenvalues, vectors = np.linalg.eigh(np.matrix_transpose(image) @ image)
+    eigenvalues = np.maximum(eigenvalues, 0.0)
+    top = eigenvalues[:, -1]
+    usable = eigenvalues > DROP * top[:, None]
+    weights = np.where(usable, 1 / np.sqrt(np.where(usable, eigenvalues, 1.0)), 0.0)
+    return np.sqrt(top), image @ (vectors * weights[:, None, :])

@@ -119,6 +119,6 @@ def test_iteration_equals_lapack_from_a_poor_start():
     rng = np.random.RandomState(4)
     stack = rng.randn(5, SMALL + 4, SMALL + 4)
     basis = np.eye(SMALL + 4)[:, :BLOCK]
-    values, bases = top_singular_values(stack, basis)
+    values, last_basis = top_singular_values(stack, basis)
     np.testing.assert_allclose(values, np.linalg.norm(stack, 2, axis=(1, 2)), rtol=1e-12)
-    assert bases.shape == (5, SMALL + 4, BLOCK)
+    assert last_basis.shape == (SMALL + 4, BLOCK)
