@@ -95,6 +95,9 @@ def rollout(w_hh, w_hx, b_h, x, *, activation: str, initial_state=None) -> np.nd
     sigma = get_activation(activation).function
     n, t = len(w_hh), x.shape[1]
     bias = np.reshape(b_h, -1)
+    if initial_state is not None and np.shape(initial_state) != (n,):
+        msg = f"initial_state must have shape ({n},); found {np.shape(initial_state)}"
+        raise ValueError(msg)
     h = np.empty((n, t))
     h[:, 0] = 0.0 if initial_state is None else initial_state
     with np.errstate(over="ignore", invalid="ignore"):

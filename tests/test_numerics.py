@@ -217,3 +217,12 @@ def test_course_metric_in_the_jacobian_method_names_the_allowed_ones():
     arrays = [np.zeros(shape) for shape in shapes().values()]
     with pytest.raises(ValueError, match="'max_entry'.*spectral_norm, frobenius, max_abs"):
         jacobian_contributions(*arrays, activation="tanh", metric="max_entry")
+
+
+def test_rollout_initial_state_of_the_wrong_size_raises():
+    arrays = {name: np.zeros(shape) for name, shape in shapes().items()}
+    with pytest.raises(ValueError, match=r"initial_state must have shape \(3,\); found \(2,\)"):
+        rollout(
+            arrays["w_hh"], arrays["w_hx"], arrays["b_h"], arrays["x"],
+            activation="tanh", initial_state=np.zeros(2),
+        )  # fmt: skip
