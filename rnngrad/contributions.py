@@ -30,7 +30,7 @@ class Contributions:
 
 
 CHUNK = 1024  # steps whose slopes σ'(a_i) are computed together
-FACTOR_ENTRIES = 2**18  # entries per block of factors (2 MB, fits in cache): B = this / n²
+FACTOR_ENTRIES = 2**16  # entries per block of factors (512 KB, near cache size): B = this / n²
 JACOBIAN_METRICS = METRICS
 COURSE_METRICS = ("max_entry",)
 
