@@ -44,8 +44,10 @@ def relu(x):
 
 
 def relu_derivative(x):
-    """relu'(x) = 1 for x > 0, else 0 (the subgradient 0 is taken at x = 0)."""
-    return (np.asarray(x) > 0).astype(float)
+    """relu'(x) = 1 for x > 0, else 0 (the subgradient 0 is taken at x = 0); NaN has no sign."""
+    x = np.asarray(x, dtype=float)
+    # NaN stays NaN, so a state that lost its sign is caught downstream instead of reading as 0.
+    return np.where(np.isnan(x), np.nan, x > 0)
 
 
 def linear(x):

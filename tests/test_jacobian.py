@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from rnngrad import ACTIVATIONS, get_activation, jacobian_contributions, rollout
-from rnngrad.contributions import backward_products, preactivations
+from rnngrad.chain import chain_log10_metrics, rescaled_products
+from rnngrad.contributions import preactivations, vanilla_factors
 
 METRICS = {
     "spectral_norm": lambda p: np.linalg.norm(p, 2),
@@ -20,10 +21,12 @@ METRICS = {
 SCALE = {"sigmoid": 4.0, "tanh": 1.5, "relu": 1.2, "linear": 1.0}
 
 
-def case(seed, *, activation, n=4, t=6):
+def case(seed, *, activation, n=4, t=6, m=None):
+    """A random case; m inputs per step (m = n unless given)."""
     rng = np.random.RandomState(seed)
-    w_hh, w_hx = SCALE[activation] * rng.randn(n, n) / np.sqrt(n), rng.randn(n, n)
-    b_h, x = rng.randn(n, 1), rng.randn(n, t)
+    m = n if m is None else m
+    w_hh, w_hx = SCALE[activation] * rng.randn(n, n) / np.sqrt(n), rng.randn(n, m)
+    b_h, x = rng.randn(n, 1), rng.randn(m, t)
     h = rollout(w_hh, w_hx, b_h, x, activation=activation, initial_state=rng.randn(n))
     return w_hh, w_hx, b_h, h, x
 
@@ -57,11 +60,13 @@ def finite_difference_products(w_hh, w_hx, b_h, h, x, *, activation, step=1e-4):
     return products
 
 
-def computed_products(*arrays, activation):
+def computed_products(*arrays, activation, block_size=None):
     t = arrays[3].shape[1]
-    products = [np.zeros((arrays[0].shape[0],) * 2)] * t  # what the generator skips is zero
-    for i, product, log10_scale in backward_products(*arrays, activation=activation):
-        products[i] = product * 10.0**log10_scale
+    products = [np.zeros((arrays[0].shape[0],) * 2)] * t  # what the chain skips is zero
+    factors = vanilla_factors(*arrays, activation=activation, block_size=block_size)
+    for end, stack, log10_scales in rescaled_products(factors, sequence_length=t):
+        for j, product in enumerate(stack):
+            products[end - j] = product * 10.0 ** log10_scales[j]
     return products
 
 
@@ -78,12 +83,13 @@ REFERENCES = {
 
 @pytest.mark.parametrize("reference", REFERENCES)
 @pytest.mark.parametrize("activation", ACTIVATIONS)
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_products_equal_the_reference(reference, activation, seed):
+@pytest.mark.parametrize(("seed", "inputs", "block_size"), [(0, 4, None), (1, 2, 1), (2, 7, 4)])
+def test_products_equal_the_reference(reference, activation, seed, inputs, block_size):
+    # m = inputs per step differs from n = 4 in two cases; factor blocks of 1, 4 and all steps
     build, tolerance = REFERENCES[reference]
-    arrays = case(seed, activation=activation)
+    arrays = case(seed, activation=activation, m=inputs)
     for got, want in zip(
-        computed_products(*arrays, activation=activation),
+        computed_products(*arrays, activation=activation, block_size=block_size),
         build(*arrays, activation=activation),
         strict=True,
     ):
@@ -99,6 +105,25 @@ def test_contribution_is_the_metric_of_the_finite_difference_jacobian(metric, ac
     np.testing.assert_allclose(result.contribution, want, rtol=1e-6)
     np.testing.assert_allclose(10**result.log10_contribution, result.contribution, rtol=1e-12)
     np.testing.assert_array_equal(result.k, np.arange(1, 7))
+
+
+@pytest.mark.parametrize("metric", METRICS)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_views_are_the_metric_of_the_finite_difference_jacobian_blocks(metric, activation):
+    # one pass gives the whole product and two sub-blocks, each against its own reference
+    arrays = case(5, activation=activation, n=12, t=8, m=3)
+    views = {
+        "whole": None,
+        "top_left": (slice(0, 9), slice(0, 9)),  # large enough for the power iteration
+        "rectangle": (slice(2, 12), slice(0, 5)),
+    }
+    factors = vanilla_factors(*arrays, activation=activation, block_size=3)
+    result = chain_log10_metrics(factors, sequence_length=8, metric=metric, views=views)
+    products = finite_difference_products(*arrays, activation=activation)
+    for name, view in views.items():
+        parts = [p if view is None else p[view] for p in products]
+        want = [METRICS[metric](p) for p in parts]
+        np.testing.assert_allclose(10 ** result[name], want, rtol=1e-6, err_msg=name)
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh"])

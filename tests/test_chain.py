@@ -1,0 +1,124 @@
+"""The generic chain: log10 metric(P_k) against dense products, for any blocking and any views."""
+
+from functools import reduce
+
+import numpy as np
+import pytest
+
+from rnngrad.chain import BLOCK, METRICS, SMALL, chain_log10_metrics, top_singular_values
+
+REFERENCE = {
+    "spectral_norm": lambda p: np.linalg.norm(p, 2),
+    "frobenius": lambda p: np.linalg.norm(p, "fro"),
+    "max_abs": lambda p: np.max(np.abs(p)),
+}
+
+
+def random_factors(t, d, seed=0, scale=1.0):
+    """J_{t-1}, ..., J_0 (decreasing i), as the chain takes them."""
+    rng = np.random.RandomState(seed)
+    return scale * rng.randn(t, d, d) / np.sqrt(d)
+
+
+def dense_log10(factors, metric, view=None):
+    """log10 metric(P_k[view]), P_k = J_{k-1} ... J_{t-1} multiplied out from scratch."""
+    t = len(factors)
+    by_step = factors[::-1]  # by_step[i] = J_i
+    products = [reduce(np.matmul, by_step[k - 1 :]) for k in range(1, t + 1)]
+    return np.log10([REFERENCE[metric](p if view is None else p[view]) for p in products])
+
+
+def blocks(factors, sizes):
+    start = 0
+    for size in sizes:
+        yield factors[start : start + size]
+        start += size
+
+
+@pytest.mark.parametrize("metric", METRICS)
+@pytest.mark.parametrize(("d", "sizes"), [(3, [7]), (12, [1, 2, 4]), (12, [3, 3, 1]), (20, [7])])
+def test_every_view_matches_dense_products_for_any_blocking(metric, d, sizes):
+    factors = random_factors(sum(sizes), d, seed=d)
+    views = {"whole": None, "corner": (slice(0, d // 2 + 1), slice(1, d))}
+    result = chain_log10_metrics(
+        blocks(factors, sizes), sequence_length=sum(sizes), metric=metric, views=views
+    )
+    assert set(result) == set(views)
+    for name, view in views.items():
+        want = dense_log10(factors, metric, view)
+        np.testing.assert_allclose(result[name], want, rtol=0, atol=1e-12 * 5, err_msg=name)
+
+
+def test_default_view_is_the_whole_spectral_norm():
+    factors = random_factors(5, 10)
+    result = chain_log10_metrics([factors], sequence_length=5)
+    assert list(result) == ["whole"]
+    np.testing.assert_allclose(result["whole"], dense_log10(factors, "spectral_norm"), atol=1e-13)
+
+
+def test_first_factor_acts_first_on_the_gradient():
+    # P_1 = J_0 J_1 where J_1 is the block's first factor; a @ b = 0 but b @ a != 0
+    a, b = np.array([[0.0, 1.0], [0.0, 0.0]]), np.array([[1.0, 0.0], [0.0, 0.0]])
+    right = chain_log10_metrics([np.stack([a, b])], sequence_length=2, metric="frobenius")
+    assert right["whole"][0] == np.log10(np.linalg.norm(b @ a)) == 0.0
+    swapped = chain_log10_metrics([np.stack([b, a])], sequence_length=2, metric="frobenius")
+    assert swapped["whole"][0] == -np.inf  # a @ b = 0
+
+
+@pytest.mark.parametrize("log10_factor", [-3.0, 3.0])
+def test_scale_stays_finite_far_beyond_float64(log10_factor):
+    t = 100_000
+    factors = (10.0**log10_factor * np.eye(2))[None].repeat(1000, axis=0)
+    result = chain_log10_metrics(
+        (factors for _ in range(t // 1000)), sequence_length=t, metric="max_abs"
+    )["whole"]
+    assert np.all(np.isfinite(result))
+    np.testing.assert_allclose(result, log10_factor * np.arange(t, 0, -1), rtol=1e-12)
+
+
+def test_zero_product_gives_minus_infinity_from_there_back():
+    factors = random_factors(6, 3)
+    factors[2] = 0.0  # J_3 = 0: P_4 and every P_k further back are zero
+    result = chain_log10_metrics([factors[:4], factors[4:]], sequence_length=6)["whole"]
+    assert np.all(np.isfinite(result[4:]))
+    assert np.all(result[:4] == -np.inf)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_non_finite_factor_names_its_step(bad):
+    factors = random_factors(6, 3)
+    factors[4, 1, 2] = bad  # the fifth factor, J_1
+    with pytest.raises(ValueError, match=r"step i = 1 is not finite"):
+        chain_log10_metrics([factors[:3], factors[3:]], sequence_length=6)
+
+
+def test_overflowing_product_names_its_step():
+    factors = np.stack([np.ones((2, 2)), 1e308 * np.ones((2, 2))])  # J_0 J_1 = 2e308: inf
+    with pytest.raises(ValueError, match=r"overflowed .* step i = 0"):
+        chain_log10_metrics([factors], sequence_length=2)
+
+
+def test_unknown_metric_names_the_allowed_ones():
+    with pytest.raises(ValueError, match="max_entry.*spectral_norm, frobenius, max_abs"):
+        chain_log10_metrics([np.eye(2)[None]], sequence_length=1, metric="max_entry")
+
+
+@pytest.mark.parametrize(("sizes", "length"), [([2, 2], 3), ([2], 3)])
+def test_factor_count_must_equal_sequence_length(sizes, length):
+    with pytest.raises(ValueError, match="sequence_length|expected 3"):
+        chain_log10_metrics(blocks(random_factors(sum(sizes), 2), sizes), sequence_length=length)
+
+
+def test_block_must_be_a_stack_of_square_matrices():
+    with pytest.raises(ValueError, match=r"shape \(B, d, d\); found \(2, 3\)"):
+        chain_log10_metrics([np.ones((2, 3))], sequence_length=2)
+
+
+def test_iteration_equals_lapack_from_a_poor_start():
+    # a shared start far from the top vectors must still reach LAPACK's value (or fall back)
+    rng = np.random.RandomState(4)
+    stack = rng.randn(5, SMALL + 4, SMALL + 4)
+    basis = np.eye(SMALL + 4)[:, :BLOCK]
+    values, last_basis = top_singular_values(stack, basis)
+    np.testing.assert_allclose(values, np.linalg.norm(stack, 2, axis=(1, 2)), rtol=1e-12)
+    assert last_basis.shape == (SMALL + 4, BLOCK)

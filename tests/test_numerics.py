@@ -1,0 +1,228 @@
+"""Safe numerics: slopes at overflowed pre-activations, overflowing states and products, shapes."""
+
+import warnings
+from fractions import Fraction
+from functools import reduce
+
+import numpy as np
+import pytest
+from notebook import notebook_prod
+
+from rnngrad import (
+    ACTIVATIONS,
+    course_contributions,
+    get_activation,
+    jacobian_contributions,
+    preactivations,
+    rollout,
+)
+
+HUGE = 1e308
+
+
+def exact_preactivations(w_hh, w_hx, b_h, h, x):
+    """a = W_hh h + W_hx x + b_h in exact rational arithmetic, rounded once (±inf beyond float)."""
+
+    def rounded(value):
+        return (
+            float(value)
+            if abs(value) < Fraction(1.7976931348623157e308)
+            else np.sign(value) * np.inf
+        )
+
+    n, t = h.shape
+    result = np.empty((n, t))
+    for r in range(n):
+        for i in range(t):
+            value = Fraction(float(np.reshape(b_h, -1)[r]))
+            value += sum(
+                Fraction(float(w)) * Fraction(float(s))
+                for w, s in zip(w_hh[r], h[:, i], strict=True)
+            )
+            value += sum(
+                Fraction(float(w)) * Fraction(float(s))
+                for w, s in zip(w_hx[r], x[:, i], strict=True)
+            )
+            result[r, i] = rounded(value)
+    return result
+
+
+def overflowing_case():
+    """Finite states whose naive pre-activations are NaN (inf - inf) and ±inf; m = 1 input."""
+    w_hh = np.array([[2.0, 2.0], [3.0, 1.0]])
+    h = np.array([[HUGE, 1.0], [-HUGE, -1.0]])  # column 0 overflows, column 1 does not
+    w_hx, x, b_h = np.array([[1.0], [1.0]]), np.array([[-3.0, 0.25]]), np.array([[0.5], [0.0]])
+    return w_hh, w_hx, b_h, h, x
+
+
+def test_relu_slope_depends_only_on_the_sign():
+    values = np.array([-np.inf, -HUGE, -1e-300, -0.0, 0.0, 1e-300, HUGE, np.inf])
+    slope = get_activation("relu").derivative(values)
+    np.testing.assert_array_equal(slope, [0, 0, 0, 0, 0, 1, 1, 1])
+    assert np.isnan(get_activation("relu").derivative(np.array([np.nan])))[0]  # no sign: no slope
+
+
+@pytest.mark.parametrize(("value", "slope"), [(np.inf, 0.0), (-np.inf, 0.0), (800.0, 0.0)])
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_saturating_slopes_vanish_at_huge_preactivations(activation, value, slope):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert get_activation(activation).derivative(np.array([value]))[0] == slope
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_overflowed_preactivations_give_the_exact_slope(activation):
+    arrays = overflowing_case()
+    with np.errstate(over="ignore", invalid="ignore"):
+        naive = arrays[0] @ arrays[3] + arrays[1] @ arrays[4] + arrays[2]
+    assert not np.isfinite(naive[0, 0])  # NaN (inf - inf) or inf, depending on BLAS's FMA
+    exact = exact_preactivations(*arrays)
+    assert exact[0, 0] == pytest.approx(-2.5) and exact[1, 0] == np.inf
+    derivative = get_activation(activation).derivative
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = derivative(preactivations(*arrays))
+    np.testing.assert_allclose(got, derivative(exact), rtol=1e-12)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_jacobian_at_overflowed_preactivations_equals_the_exact_dense_product(activation):
+    arrays = overflowing_case()
+    slopes = get_activation(activation).derivative(exact_preactivations(*arrays))
+    factors = [arrays[0].T @ np.diag(slopes[:, i]) for i in range(2)]
+    want = [np.linalg.norm(reduce(np.matmul, factors[k - 1 :]), 2) for k in (1, 2)]
+    result = jacobian_contributions(*arrays, activation=activation)
+    np.testing.assert_allclose(result.contribution, want, rtol=1e-12)
+
+
+def test_rollout_that_overflows_raises_naming_the_step():
+    # relu with W_hh = 2I doubles the state every step: it passes 1.8e308 after ~1024 steps
+    n, t = 2, 1100
+    w_hh, w_hx, b_h, x = 2 * np.eye(n), np.eye(n), np.zeros((n, 1)), np.ones((n, t))
+    with pytest.raises(ValueError, match=r"overflowed float64 .* at step 10\d\d of 1100"):
+        rollout(w_hh, w_hx, b_h, x, activation="relu")
+    h = rollout(w_hh, w_hx, b_h, x[:, :1000], activation="relu")  # still finite: no error
+    assert np.isfinite(h).all() and h[0, -1] == 2.0**999 - 1
+
+
+def test_jacobian_rejects_non_finite_states():
+    n, t = 2, 3
+    h = np.zeros((n, t))
+    h[1, 1] = np.inf
+    with pytest.raises(ValueError, match="h is not finite"):
+        jacobian_contributions(
+            np.eye(n), np.eye(n), np.zeros(n), h, np.zeros((n, t)), activation="relu"
+        )
+
+
+def relu_doubling_case(t):
+    """J_i = 2 I for relu at zero states with positive bias: ‖P_k‖₂ = 2^(t-k+1), far past float."""
+    n = 2
+    return 2 * np.eye(n), np.eye(n), np.ones((n, 1)), np.zeros((n, t)), np.zeros((n, t))
+
+
+def test_relu_growing_by_two_per_step_reports_growth_not_vanishing():
+    t = 2000
+    result = jacobian_contributions(*relu_doubling_case(t), activation="relu")
+    np.testing.assert_allclose(
+        result.log10_contribution, np.arange(t, 0, -1) * np.log10(2.0), rtol=1e-12
+    )
+
+
+def course_overflow_case():
+    """v_i = W_hhᵀ σ'(a_i) is 2.5e99 at zero states, 0 where h = 1 (σ'(1e100) = 0 exactly)."""
+    n, t = 2, 6
+    h = np.zeros((n, t))
+    h[:, 1] = 1.0
+    return 1e100 * np.eye(n), np.eye(n), np.zeros((n, 1)), h, np.zeros((n, t))
+
+
+def test_course_method_flags_overflow_and_never_returns_nan_log10():
+    arrays = course_overflow_case()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = course_contributions(*arrays)
+    # contribution stays the notebook's arithmetic, NaN and inf included
+    with np.errstate(over="ignore", invalid="ignore"):
+        notebook = [np.max(notebook_prod(*arrays, k)) for k in range(1, 7)]
+    np.testing.assert_array_equal(result.contribution, notebook)
+    assert np.isnan(result.contribution[:2]).all() and result.contribution[2] == np.inf
+    np.testing.assert_array_equal(result.overflowed, [True, True, True, False, False, False])
+    assert not np.isnan(result.log10_contribution).any()
+    # products with a zero factor are 0 (log10 -inf); (2.5e99)^4 is finite in log10
+    log10_v = np.log10(1e100 * 0.25)
+    np.testing.assert_array_equal(result.log10_contribution[:2], [-np.inf, -np.inf])
+    np.testing.assert_allclose(result.log10_contribution[2:], log10_v * np.arange(4, 0, -1))
+
+
+def test_course_log10_of_a_negative_overflowing_maximum():
+    # v = (-2.5e99, -2.5e99): the product alternates sign; an odd count is all negative
+    n, t = 2, 5
+    arrays = (-1e100 * np.eye(n), np.eye(n), np.zeros((n, 1)), np.zeros((n, t)), np.zeros((n, t)))
+    result = course_contributions(*arrays)
+    log10_v = np.log10(1e100 * 0.25)
+    np.testing.assert_allclose(result.log10_contribution, log10_v * np.arange(5, 0, -1))
+    np.testing.assert_array_equal(result.overflowed, [True, True, False, False, False])
+
+
+def test_inputs_may_differ_in_size_from_the_state():
+    rng = np.random.RandomState(0)
+    n, m, t = 3, 5, 4
+    w_hh, w_hx, b_h, x = rng.randn(n, n), rng.randn(n, m), rng.randn(n, 1), rng.randn(m, t)
+    h = rollout(w_hh, w_hx, b_h, x, activation="tanh")
+    assert h.shape == (n, t)
+    for i in range(t - 1):
+        np.testing.assert_allclose(
+            h[:, i + 1], np.tanh(w_hh @ h[:, i] + w_hx @ x[:, i] + b_h[:, 0])
+        )
+    course = course_contributions(w_hh, w_hx, b_h, h, x)
+    with np.errstate(over="ignore"):
+        want = [np.max(notebook_prod(w_hh, w_hx, b_h, h, x, k)) for k in range(1, t + 1)]
+    np.testing.assert_array_equal(course.contribution, want)
+
+
+def shapes(n=3, m=2, t=4):
+    return {"w_hh": (n, n), "w_hx": (n, m), "b_h": (n, 1), "h": (n, t), "x": (m, t)}
+
+
+BAD_SHAPES = {
+    "w_hh": ((3, 2), r"W_hh must be square \(n, n\); found shape \(3, 2\)"),
+    "w_hx": ((2, 2), r"W_hx must have shape \(n, m\) with n = 3 rows like W_hh; found \(2, 2\)"),
+    "b_h": ((3, 2), r"b_h must have shape \(3,\) or \(3, 1\); found \(3, 2\)"),
+    "h": ((3, 5), r"h must have shape \(n, t\) = \(3, 4\) like W_hh and x; found \(3, 5\)"),
+    "x": ((3, 4), r"x must have shape \(m, t\) with m = 2 rows \(W_hx's columns\); found \(3, 4\)"),
+}
+
+
+@pytest.mark.parametrize("function", ["course", "jacobian", "preactivations", "rollout"])
+@pytest.mark.parametrize("bad", BAD_SHAPES)
+def test_mismatched_shapes_raise_a_clear_error(function, bad):
+    if function == "rollout" and bad == "h":
+        return  # rollout takes no h
+    arrays = {name: np.zeros(shape) for name, shape in shapes().items()}
+    arrays[bad] = np.zeros(BAD_SHAPES[bad][0])
+    calls = {
+        "course": lambda a: course_contributions(a["w_hh"], a["w_hx"], a["b_h"], a["h"], a["x"]),
+        "jacobian": lambda a: jacobian_contributions(
+            a["w_hh"], a["w_hx"], a["b_h"], a["h"], a["x"], activation="tanh"
+        ),
+        "preactivations": lambda a: preactivations(a["w_hh"], a["w_hx"], a["b_h"], a["h"], a["x"]),
+        "rollout": lambda a: rollout(a["w_hh"], a["w_hx"], a["b_h"], a["x"], activation="tanh"),
+    }
+    with pytest.raises(ValueError, match=BAD_SHAPES[bad][1]):
+        calls[function](arrays)
+
+
+def test_course_metric_in_the_jacobian_method_names_the_allowed_ones():
+    arrays = [np.zeros(shape) for shape in shapes().values()]
+    with pytest.raises(ValueError, match="'max_entry'.*spectral_norm, frobenius, max_abs"):
+        jacobian_contributions(*arrays, activation="tanh", metric="max_entry")
+
+
+def test_rollout_initial_state_of_the_wrong_size_raises():
+    arrays = {name: np.zeros(shape) for name, shape in shapes().items()}
+    with pytest.raises(ValueError, match=r"initial_state must have shape \(3,\); found \(2,\)"):
+        rollout(
+            arrays["w_hh"], arrays["w_hx"], arrays["b_h"], arrays["x"],
+            activation="tanh", initial_state=np.zeros(2),
+        )  # fmt: skip
