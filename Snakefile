@@ -91,6 +91,11 @@ def report_labels(settings, *, scenario):
     }
 
 
+def data_files(rule):
+    """An input function: the files a step reads besides results (plan.data_files)."""
+    return lambda wildcards: list(plan.data_files(rule, SETTINGS[wildcards.scenario]))
+
+
 def step_params(rule):
     """Params of a scenario step: the settings it reads (plan.SCENARIO_STEPS)."""
     return {
@@ -129,7 +134,7 @@ onsuccess:
 
 rule generate_checkpoint:
     input:
-        unpack(inputs("scenario", "generate_checkpoint")),
+        unpack(inputs("scenario", "generate_checkpoint", data=data_files("generate_checkpoint"))),
     output:
         checkpoint=CHECKPOINT,
         provenance=record("scenario", "generate_checkpoint"),
@@ -147,7 +152,14 @@ rule generate_checkpoint:
 
 rule construct_w_hh:
     input:
-        unpack(inputs("scenario", "construct_w_hh", checkpoint=CHECKPOINT)),
+        unpack(
+            inputs(
+                "scenario",
+                "construct_w_hh",
+                checkpoint=CHECKPOINT,
+                data=data_files("construct_w_hh"),
+            )
+        ),
     output:
         w_hh=W_HH,
         provenance=record("scenario", "construct_w_hh"),

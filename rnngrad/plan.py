@@ -40,11 +40,16 @@ SCENARIO_STEPS = {
         "hidden_size": ("hidden_size",),
         "sequence_length": ("sequence_length",),
         "checkpoint": ("checkpoint",),
+        "input_size": ("input_size",),
+        "architecture": ("architecture",),
     },
     "construct_w_hh": {
         "hidden_size": ("hidden_size",),
         "w_hh": ("w_hh",),
         "activation": ("activation",),
+        "architecture": ("architecture",),
+        "input_size": ("input_size",),
+        "weights": ("weights",),
     },
     "compute_contributions": {
         "activation": ("activation",),
@@ -52,6 +57,9 @@ SCENARIO_STEPS = {
         "initial_state": ("checkpoint", "initial_state"),
         "method": ("contributions", "method"),
         "metric": ("contributions", "metric"),
+        "architecture": ("architecture",),
+        "lyapunov": ("contributions", "lyapunov"),
+        "weights": ("weights",),
     },
     "plot_contributions": {
         "yscale": ("plot", "yscale"),
@@ -70,6 +78,17 @@ STEP_OUTPUTS = {
     "compute_contributions": "contributions",
     "plot_contributions": "figure",
 }
+
+
+def data_files(rule, settings) -> tuple[str, ...]:
+    """Files a step reads besides its results: an inputs .npy, a weights file."""
+    if rule == "generate_checkpoint":
+        inputs = settings["checkpoint"]["inputs"]
+        return (inputs["file"],) if isinstance(inputs, dict) and "file" in inputs else ()
+    if rule == "construct_w_hh":
+        weights = settings["weights"] or {}
+        return (weights["file"],) if "file" in weights else ()
+    return ()
 
 
 def step_params(rule, settings) -> dict:
@@ -131,7 +150,10 @@ def plan(project) -> list[Job]:
                 Job(
                     rule=rule,
                     params=step_params(rule, settings),
-                    inputs=tuple(files[key] for key in STEP_INPUTS[rule]),
+                    inputs=(
+                        *(files[key] for key in STEP_INPUTS[rule]),
+                        *data_files(rule, settings),
+                    ),
                     outputs=(files[STEP_OUTPUTS[rule]],),
                     record=RECORD["scenario"].format(scenario=scenario, rule=rule),
                 )

@@ -5,6 +5,7 @@ import numpy as np
 VANISHING = "vanishing"
 EXPLODING_POSSIBLE = "exploding possible"
 BOUNDARY = "boundary"
+NOT_APPLICABLE = "not applicable"  # the rules are about W_hh of a vanilla RNN
 # ρ and ‖W_hh‖₂ carry rounding errors near 1e-15 that differ between CPUs; a factor this close to 1
 # is on the boundary, so that a verdict never flips with the last bit.
 BOUNDARY_TOLERANCE = 1e-9

@@ -26,7 +26,12 @@ def test_empty_mapping_takes_every_default(tmp_path):
         "bias": "random",
     }
     assert settings["w_hh"]["eigenvalues"] == {"uniform": [0, 4]}
-    assert settings["contributions"] == {"method": "course", "metric": "max_entry"}
+    assert settings["contributions"] == {
+        "method": "course",
+        "metric": "max_entry",
+        "lyapunov": {"count": 0},
+    }
+    assert settings["architecture"] == "vanilla" and settings["input_size"] == 5
     assert settings["plot"] == {"yscale": "linear"}
 
 

@@ -2,7 +2,6 @@
 simulated n = 256 network."""
 
 import math
-from collections import deque
 from functools import partial
 
 import numpy as np
@@ -11,7 +10,8 @@ from numpy.polynomial.hermite_e import hermegauss
 from scipy.integrate import quad
 
 from rnngrad.activations import ACTIVATIONS
-from rnngrad.contributions import backward_products, rollout
+from rnngrad.chain import chain_log10_metrics
+from rnngrad.contributions import rollout, vanilla_factors
 from rnngrad.mean_field import (
     fixed_point_variance,
     gaussian_expectation,
@@ -216,9 +216,8 @@ def simulate(name, gain, bias_variance, input_variance, *, n=256, t=300, seed=0)
     w_hx = math.sqrt(input_variance / n) * rng.standard_normal((n, n))
     x = rng.standard_normal((n, t))
     h = rollout(w_hh, w_hx, b_h, x, activation=name, initial_state=rng.standard_normal(n))
-    products = backward_products(w_hh, w_hx, b_h, h, x, activation=name)
-    (_, product, log10_scale) = deque(products, maxlen=1)[0]  # P_1 only
-    growth = (log10_scale + math.log10(np.linalg.norm(product, 2))) / t
+    factors = vanilla_factors(w_hh, w_hx, b_h, h, x, activation=name)
+    growth = chain_log10_metrics(factors, sequence_length=t)["whole"][0] / t  # P_1
     settled = (w_hh @ h + w_hx @ x + b_h)[:, 50:]
     return growth, float(np.mean(settled**2))
 

@@ -41,10 +41,10 @@ def _values(spec):
 
 
 def _size_problems(file, settings) -> list[str]:
-    n, t = settings["hidden_size"], settings["sequence_length"]
+    n, t = max(settings["hidden_size"], settings["input_size"]), settings["sequence_length"]
     if n * t > MAX_ELEMENTS:
         text = (
-            f"hidden_size × sequence_length = {n * t:,}; at most {MAX_ELEMENTS:,} "
+            f"max(hidden_size, input_size) × sequence_length = {n * t:,}; at most {MAX_ELEMENTS:,} "
             "(h and x hold that many float64 each)"
         )
         return [problem(file, "sequence_length", text)]
@@ -66,45 +66,55 @@ def _finite_problems(file, settings) -> list[str]:
     return [p for key, value in numeric.items() for p in _number_problems(file, key, value)]
 
 
-def _countproblem(file, key, values, expected, what) -> list[str]:
+def _count_problems(file, key, values, expected, what) -> list[str]:
     if values is None or len(values) == expected:
         return []
     return [problem(file, key, f"found {len(values)} entries; expected exactly {what}")]
 
 
-def _squareproblem(file, key, rows, n) -> list[str]:
+def _square_problems(file, key, rows, n) -> list[str]:
     if rows is None or (len(rows) == n and all(len(row) == n for row in rows)):
         return []
     shape = f"{len(rows)} rows of lengths {sorted({len(row) for row in rows})}"
     return [problem(file, key, f"found {shape}; expected {n}×{n} (hidden_size = {n})")]
 
 
+def state_size(settings) -> int:
+    """Entries of the state z: h, and for the LSTM also c."""
+    return settings["hidden_size"] * (2 if settings["architecture"] == "lstm" else 1)
+
+
 def _shape_problems(file, settings) -> list[str]:
-    n, t = settings["hidden_size"], settings["sequence_length"]
+    n, t, m = settings["hidden_size"], settings["sequence_length"], settings["input_size"]
     point, w_hh = settings["checkpoint"], settings["w_hh"]
     size = f"hidden_size = {n}"
     problems = []
+    if isinstance(point["initial_state"], list):
+        d = state_size(settings)
+        what = f"the state size {d}" + (" (h then c)" if d != n else "")
+        problems += _count_problems(
+            file, "checkpoint.initial_state", point["initial_state"], d, what
+        )
     if point["initial_state"] != "zeros":
-        problems += _countproblem(file, "checkpoint.initial_state", point["initial_state"], n, size)
         if point["states"] != "rollout":
             text = f"only used with states: rollout; states is {point['states']!r}"
             problems.append(problem(file, "checkpoint.initial_state", text))
-    problems += _countproblem(file, "checkpoint.bias.values", _values(point["bias"]), n, size)
+    problems += _count_problems(file, "checkpoint.bias.values", _values(point["bias"]), n, size)
     rows = _values(point["inputs"])
     if rows is not None:
-        problems += _countproblem(file, "checkpoint.inputs.values", rows, n, size)
+        problems += _count_problems(file, "checkpoint.inputs.values", rows, m, f"input_size = {m}")
         if len({isinstance(row, list) for row in rows}) > 1:
-            text = "mixes numbers and rows; give n numbers or n rows of t numbers"
+            text = "mixes numbers and rows; give m numbers or m rows of t numbers"
             problems.append(problem(file, "checkpoint.inputs.values", text))
         for i, row in enumerate(rows):
             if isinstance(row, list) and len(row) != t:
                 text = f"found {len(row)} numbers; expected sequence_length = {t}"
                 problems.append(problem(file, f"checkpoint.inputs.values.{i}", text))
     if w_hh["matrix"] is not None:
-        return problems + _squareproblem(file, "w_hh.matrix", w_hh["matrix"], n)
+        return problems + _square_problems(file, "w_hh.matrix", w_hh["matrix"], n)
     eigenvalues = w_hh["eigenvalues"]
-    problems += _countproblem(file, "w_hh.eigenvalues.values", _values(eigenvalues), n, size)
-    problems += _squareproblem(file, "w_hh.eigenvectors.values", _values(w_hh["eigenvectors"]), n)
+    problems += _count_problems(file, "w_hh.eigenvalues.values", _values(eigenvalues), n, size)
+    problems += _square_problems(file, "w_hh.eigenvectors.values", _values(w_hh["eigenvectors"]), n)
     if "uniform" in eigenvalues and not eigenvalues["uniform"][0] < eigenvalues["uniform"][1]:
         text = f"found {eigenvalues['uniform']}; need [low, high] with low < high"
         problems.append(problem(file, "w_hh.eigenvalues.uniform", text))
@@ -137,14 +147,73 @@ def _method_problems(file, settings) -> list[str]:
     return problems
 
 
-def semantic_problems(file, settings) -> list[str]:
-    """Problems a schema cannot express: sizes, finite numbers, counts and shapes, methods."""
+GATED_ONLY_NOT = ("activation", "w_hh")  # keys of the vanilla recurrence
+
+
+def _architecture_problems(file, settings, given) -> list[str]:
+    architecture, weights = settings["architecture"], settings["weights"] or {}
+    problems = []
+    if architecture != "vanilla":
+        for key in GATED_ONLY_NOT:
+            if key in given:
+                text = f"applies to the vanilla RNN only; architecture is {architecture!r}"
+                problems.append(problem(file, key, text))
+        if settings["contributions"]["method"] != "jacobian":
+            text = f"found 'course'; the notebook's method is for the vanilla RNN ({architecture})"
+            problems.append(problem(file, "contributions.method", text))
+        if settings["checkpoint"]["states"] != "rollout":
+            found = settings["checkpoint"]["states"]
+            text = f"found {found!r}; {architecture} states come from the recurrence: rollout"
+            problems.append(problem(file, "checkpoint.states", text))
+    elif "weights" in given and given["weights"] is not None and "w_hh" in given:
+        text = "give either weights or w_hh, not both"
+        problems.append(problem(file, "weights", text))
+    if "forget_bias" in weights and architecture != "lstm":
+        text = f"the forget gate is the LSTM's; architecture is {architecture!r}"
+        problems.append(problem(file, "weights.forget_bias", text))
+    count = settings["contributions"]["lyapunov"]["count"]
+    if count:
+        if settings["contributions"]["method"] != "jacobian":
+            text = "the spectrum is of the true Jacobian product: needs method jacobian"
+            problems.append(problem(file, "contributions.lyapunov.count", text))
+        if count > state_size(settings):
+            text = f"found {count}; at most the state size {state_size(settings)}"
+            problems.append(problem(file, "contributions.lyapunov.count", text))
+    return problems
+
+
+def semantic_problems(file, settings, given=None) -> list[str]:
+    """Problems a schema cannot express: sizes, finite numbers, counts and shapes, methods.
+
+    `given` is the file's own mapping, before defaults: some keys may not be given at all.
+    """
     return (
         _size_problems(file, settings)
         + _finite_problems(file, settings)
         + _shape_problems(file, settings)
         + _method_problems(file, settings)
+        + _architecture_problems(file, settings, given or {})
     )
+
+
+def architecture_defaults(settings, given) -> dict:
+    """Defaults that depend on the architecture: LSTM and GRU roll out from PyTorch's init."""
+    settings["input_size"] = settings["input_size"] or settings["hidden_size"]
+    if settings["architecture"] != "vanilla":
+        contributions, checkpoint = given.get("contributions", {}), given.get("checkpoint", {})
+        if "method" not in contributions:
+            settings["contributions"]["method"] = "jacobian"
+        if "states" not in checkpoint:
+            settings["checkpoint"]["states"] = "rollout"
+        if settings["weights"] is None:
+            settings["weights"] = {"init": "pytorch", "gain": 1}
+    weights = settings["weights"]
+    if weights is not None:
+        if "file" in weights:
+            settings["weights"] = {"file": weights["file"]}
+        else:
+            weights.setdefault("gain", 1)
+    return settings
 
 
 def resolve(settings) -> dict:

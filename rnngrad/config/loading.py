@@ -1,12 +1,13 @@
 """Load the whole project's config: global settings, scenarios and sweeps, all checked at once."""
 
+import copy
 import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rnngrad.config.checks import resolve, semantic_problems
+from rnngrad.config.checks import architecture_defaults, resolve, semantic_problems
 from rnngrad.config.discovery import find_config_files
 from rnngrad.config.messages import ConfigError, problem
 from rnngrad.config.reading import read_config_file
@@ -30,13 +31,14 @@ def _integers_as_int(data, schema):
     for key, subschema in schema.get("properties", {}).items():
         if key not in data:
             continue
-        if subschema.get("type") == "integer" and isinstance(data[key], float):
+        types = {subschema.get("type")} | {f.get("type") for f in subschema.get("oneOf", [])}
+        if "integer" in types and isinstance(data[key], float) and data[key].is_integer():
             data[key] = int(data[key])
         elif isinstance(data[key], dict):
             _integers_as_int(data[key], subschema)
 
 
-def check_scenario(file, data, schema: Schema) -> tuple[dict | None, list[str]]:
+def check_scenario(file, data, schema: Schema, *, root=".") -> tuple[dict | None, list[str]]:
     """(resolved settings, []) for a valid scenario mapping, else (None, its problems)."""
     if not isinstance(data, dict):
         kind = "nothing (an empty file)" if data is None else f"a {type(data).__name__}"
@@ -45,10 +47,12 @@ def check_scenario(file, data, schema: Schema) -> tuple[dict | None, list[str]]:
     found = schema.problems(file, data)
     if found:
         return None, found
+    given = copy.deepcopy(data)
     schema.fill_defaults(data)
     _integers_as_int(data, schema.document)
-    # Building W_hh needs every other setting to be valid.
-    found = semantic_problems(file, data) or construction_problems(file, data)
+    architecture_defaults(data, given)
+    # Building the weights needs every other setting to be valid.
+    found = semantic_problems(file, data, given) or construction_problems(file, data, root=root)
     return (None, found) if found else (resolve(data), [])
 
 
@@ -125,7 +129,7 @@ def load_project(settings, *, root, cache=None) -> Project:
                 problems += error.problems
                 continue
             if kind == "scenario":
-                resolved, found_problems = check_scenario(path, data, scenario_schema)
+                resolved, found_problems = check_scenario(path, data, scenario_schema, root=root)
                 if resolved is not None:
                     scenarios[name] = resolved
             else:
@@ -134,7 +138,9 @@ def load_project(settings, *, root, cache=None) -> Project:
                     data,
                     name=name,
                     sweep_schema=sweep_schema,
-                    check_point=lambda where, point: check_scenario(where, point, scenario_schema),
+                    check_point=lambda where, point: check_scenario(
+                        where, point, scenario_schema, root=root
+                    ),
                 )
                 if sweep is not None:
                     sweeps[name] = sweep

@@ -1,26 +1,72 @@
-"""Build a scenario's W_hh as its job will: a W_hh that cannot be built is a config error."""
+"""Run a scenario's first two steps in memory, as its jobs will: a refusal is a config error."""
+
+from pathlib import Path
+
+import numpy as np
 
 from rnngrad.config.messages import problem
+from rnngrad.plan import step_params
 from rnngrad.recurrent_weights import ConstructionError
 from rnngrad.steps.construct_w_hh import construct_w_hh
 from rnngrad.steps.generate_checkpoint import generate_checkpoint
 
 
-def construction_problems(file, settings) -> list[str]:
-    """Run the scenario's first two steps in memory; what they refuse becomes a config problem."""
-    checkpoint = generate_checkpoint(
-        seed=settings["seed"],
-        hidden_size=settings["hidden_size"],
-        sequence_length=settings["sequence_length"],
-        checkpoint=settings["checkpoint"],
-    )
+def _file_problems(file, settings, root) -> list[str]:
+    """Data files named by the scenario: present, and (inputs) an (m, t) array of finite numbers."""
+    problems = []
+    inputs = settings["checkpoint"]["inputs"]
+    named = {"weights.file": (settings["weights"] or {}).get("file")}
+    named["checkpoint.inputs.file"] = inputs.get("file") if isinstance(inputs, dict) else None
+    for key, path in named.items():
+        if path is not None and not (Path(root) / path).is_file():
+            problems.append(
+                problem(file, key, f"found {path!r}: no such file below the repository")
+            )
+    if problems or named["checkpoint.inputs.file"] is None:
+        return problems
+    path = Path(root) / named["checkpoint.inputs.file"]
+    expected = (settings["input_size"], settings["sequence_length"])
     try:
-        construct_w_hh(
-            checkpoint_arrays=checkpoint,
-            hidden_size=settings["hidden_size"],
-            w_hh=settings["w_hh"],
-            activation=settings["activation"],
+        array = np.load(path, allow_pickle=False, mmap_mode="r")
+    except (ValueError, OSError) as error:
+        text = f"{path.name} is not a .npy array file ({error})"
+        return [problem(file, "checkpoint.inputs.file", text)]
+    if array.shape != expected or array.dtype.kind not in "fi":
+        text = (
+            f"{path.name} holds {array.dtype} {array.shape}; expected numbers of shape {expected}"
         )
+        return [problem(file, "checkpoint.inputs.file", text)]
+    if not np.isfinite(array).all():
+        return [problem(file, "checkpoint.inputs.file", f"{path.name} holds inf or NaN")]
+    return []
+
+
+def construction_problems(file, settings, *, root=".") -> list[str]:
+    """Build the checkpoint and the weights; a refusal names the setting it comes from."""
+    problems = _file_problems(file, settings, root)
+    if problems:
+        return problems
+    resolved = _with_root(settings, root)
+    checkpoint = generate_checkpoint(**step_params("generate_checkpoint", resolved))
+    try:
+        construct_w_hh(checkpoint_arrays=checkpoint, **step_params("construct_w_hh", resolved))
     except ConstructionError as error:
         return [problem(file, error.key, error.text)]
+    except ValueError as error:  # a weights file: which array, the shape found and expected
+        return [problem(file, "weights", str(error))]
     return []
+
+
+def _with_root(settings, root) -> dict:
+    """The settings with data file paths below `root`, as the jobs (run from the root) read them."""
+    if str(root) in (".", ""):
+        return settings
+    resolved = dict(settings)
+    inputs = settings["checkpoint"]["inputs"]
+    if isinstance(inputs, dict) and "file" in inputs:
+        resolved["checkpoint"] = settings["checkpoint"] | {
+            "inputs": {"file": str(Path(root) / inputs["file"])}
+        }
+    if settings["weights"] and "file" in settings["weights"]:
+        resolved["weights"] = {"file": str(Path(root) / settings["weights"]["file"])}
+    return resolved

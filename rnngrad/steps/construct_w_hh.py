@@ -1,16 +1,71 @@
-"""Step construct_w_hh: W_hh from eigenvalues and eigenvectors (or a matrix), with the theory."""
+"""Step construct_w_hh: the recurrent weights, from eigenvalues, a matrix, an init or a file."""
+
+import numpy as np
 
 from rnngrad.activations import get_activation
 from rnngrad.random_state import state_from_arrays
 from rnngrad.recurrent_weights import construct_w_hh as _construct_w_hh
 from rnngrad.recurrent_weights import rescale
-from rnngrad.theory import verdict_arrays
+from rnngrad.theory import NOT_APPLICABLE, verdict_arrays
+from rnngrad.weights import initial_weights, read_weights, vanilla_from_pytorch, with_forget_bias
 
 
-def construct_w_hh(*, checkpoint_arrays, hidden_size, w_hh, activation) -> dict:
-    """Arrays of w_hh.npz: eigenvalues, Q, W_hh, ρ, ‖W_hh‖₂, γ and both verdicts."""
-    weights = _construct_w_hh(
-        rng=state_from_arrays(checkpoint_arrays),
+def pytorch_weights(rng, *, architecture, hidden_size, input_size, weights) -> dict:
+    """PyTorch's four layer-0 arrays: read from weights.file or drawn by weights.init."""
+    if "file" in weights:
+        return read_weights(
+            weights["file"],
+            architecture=architecture,
+            hidden_size=hidden_size,
+            input_size=input_size,
+        )
+    arrays = initial_weights(
+        rng,
+        architecture=architecture,
+        hidden_size=hidden_size,
+        input_size=input_size,
+        init=weights["init"],
+        gain=weights.get("gain", 1),
+    )
+    if weights.get("forget_bias") is not None:
+        arrays = with_forget_bias(arrays, value=weights["forget_bias"])
+    return arrays
+
+
+def construct_w_hh(
+    *,
+    checkpoint_arrays,
+    hidden_size,
+    w_hh,
+    activation,
+    architecture="vanilla",
+    input_size=None,
+    weights=None,
+) -> dict:
+    """Arrays of w_hh.npz: the weights, ρ, ‖W_hh‖₂, γ and both verdicts (vanilla only)."""
+    rng = state_from_arrays(checkpoint_arrays)
+    if weights is not None:
+        arrays = pytorch_weights(
+            rng,
+            architecture=architecture,
+            hidden_size=hidden_size,
+            input_size=input_size or hidden_size,
+            weights=weights,
+        )
+        if architecture != "vanilla":
+            return arrays | {
+                "architecture": np.str_(architecture),
+                "gamma": np.float64(np.nan),
+                "eigenvalue_rule": np.str_(NOT_APPLICABLE),
+                "singular_value_condition": np.str_(NOT_APPLICABLE),
+            }
+        vanilla = vanilla_from_pytorch(arrays)
+        w_hh = {"matrix": vanilla["w_hh"], "scale": None}
+        extra = {"W_hx": vanilla["w_hx"], "b_h": vanilla["b_h"]}
+    else:
+        extra = {}
+    built = _construct_w_hh(
+        rng=rng,
         hidden_size=hidden_size,
         eigenvalues=w_hh.get("eigenvalues"),
         eigenvectors=w_hh.get("eigenvectors", "random"),
@@ -19,9 +74,13 @@ def construct_w_hh(*, checkpoint_arrays, hidden_size, w_hh, activation) -> dict:
     gamma = get_activation(activation).gamma
     if w_hh.get("scale"):
         [(measure, target)] = w_hh["scale"].items()
-        weights = rescale(weights, target=target, gamma=gamma, measure=measure)
-    return weights.arrays() | verdict_arrays(
-        gamma=gamma,
-        spectral_radius=weights.spectral_radius,
-        spectral_norm=weights.spectral_norm,
+        built = rescale(built, target=target, gamma=gamma, measure=measure)
+    return (
+        built.arrays()
+        | extra
+        | verdict_arrays(
+            gamma=gamma,
+            spectral_radius=built.spectral_radius,
+            spectral_norm=built.spectral_norm,
+        )
     )

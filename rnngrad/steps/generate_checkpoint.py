@@ -1,16 +1,44 @@
 """Step generate_checkpoint: the scenario's random checkpoint (h, x, b_h, W_hx)."""
 
+import numpy as np
+
 from rnngrad.checkpoint import generate_checkpoint as _generate_checkpoint
 
 
-def generate_checkpoint(*, seed, hidden_size, sequence_length, checkpoint) -> dict:
+def state_size(*, architecture, hidden_size) -> int:
+    """Entries of the state z: h, and for the LSTM also c."""
+    return hidden_size * (2 if architecture == "lstm" else 1)
+
+
+def read_inputs(path) -> np.ndarray:
+    """An (m, t) input array from a .npy file (never a pickle)."""
+    return np.load(path, allow_pickle=False)
+
+
+def generate_checkpoint(
+    *,
+    seed,
+    hidden_size,
+    sequence_length,
+    checkpoint,
+    input_size=None,
+    architecture="vanilla",
+) -> dict:
     """Arrays of checkpoint.npz: h, x, b_h, W_hx and the generator state after drawing them."""
+    inputs = checkpoint["inputs"]
+    if isinstance(inputs, dict) and "file" in inputs:
+        inputs = {"values": read_inputs(inputs["file"])}
+    random_start = checkpoint.get("initial_state") == "random"
     drawn = _generate_checkpoint(
         seed=seed,
         hidden_size=hidden_size,
         sequence_length=sequence_length,
         states=checkpoint["states"],
-        inputs=checkpoint["inputs"],
+        inputs=inputs,
         bias=checkpoint["bias"],
+        input_size=input_size,
+        initial_state_size=(
+            state_size(architecture=architecture, hidden_size=hidden_size) if random_start else None
+        ),
     )
     return drawn.arrays()
