@@ -217,6 +217,30 @@ rule plot_contributions:
         "scripts/plot_contributions.py"
 
 
+rule plot_spectrum:
+    input:
+        unpack(inputs("scenario", "plot_spectrum", contributions=CONTRIBUTIONS)),
+    output:
+        figure=report(
+            plan.SPECTRUM_FIGURE,
+            caption="report/spectrum.rst",
+            category="scenarios",
+            subcategory="Lyapunov spectra",
+            labels=lambda w: {"scenario": w.scenario},
+        ),
+        provenance=record("scenario", "plot_spectrum"),
+    log:
+        "logs/{scenario}/plot_spectrum.log",
+    benchmark:
+        "logs/benchmarks/{scenario}/plot_spectrum.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        description=lambda wildcards: SETTINGS[wildcards.scenario]["description"],
+    script:
+        "scripts/plot_spectrum.py"
+
+
 rule plot_activation:
     input:
         unpack(inputs("activation", "plot_activation")),
@@ -243,12 +267,16 @@ rule plot_activation:
 # ---- Comparison across scenarios ---------------------------------------------------------------
 
 COURSE_SCENARIOS = plan.course_scenarios(SCENARIOS)
-ALL_CONTRIBUTIONS = expand(CONTRIBUTIONS, scenario=SCENARIOS)
+
+
+def contributions_of(rule):
+    """The contributions.npz of every scenario a comparison rule draws."""
+    return expand(CONTRIBUTIONS, scenario=plan.comparison_params(rule, PROJECT)["scenarios"])
 
 
 rule summarize:
     input:
-        unpack(inputs("comparison", "summarize", contributions=ALL_CONTRIBUTIONS)),
+        unpack(inputs("comparison", "summarize", contributions=contributions_of("summarize"))),
     output:
         csv=report(
             plan.COMPARISON_FILES["summarize"][0],
@@ -271,7 +299,11 @@ rule summarize:
 
 rule plot_comparison:
     input:
-        unpack(inputs("comparison", "plot_comparison", contributions=ALL_CONTRIBUTIONS)),
+        unpack(
+            inputs(
+                "comparison", "plot_comparison", contributions=contributions_of("plot_comparison")
+            )
+        ),
     output:
         figure=report(
             plan.COMPARISON_FILES["plot_comparison"][0],
@@ -323,7 +355,7 @@ rule plot_course_vs_exact:
 
 rule plot_rules:
     input:
-        unpack(inputs("comparison", "plot_rules", contributions=ALL_CONTRIBUTIONS)),
+        unpack(inputs("comparison", "plot_rules", contributions=contributions_of("plot_rules"))),
     output:
         figure=report(
             plan.COMPARISON_FILES["plot_rules"][0],
@@ -341,6 +373,56 @@ rule plot_rules:
         **plan.comparison_params("plot_rules", PROJECT),
     script:
         "scripts/plot_rules.py"
+
+
+rule plot_architectures:
+    input:
+        unpack(
+            inputs(
+                "comparison",
+                "plot_architectures",
+                contributions=contributions_of("plot_architectures"),
+            )
+        ),
+    output:
+        figure=report(
+            plan.COMPARISON_FILES["plot_architectures"][0],
+            caption="report/architectures.rst",
+            category="comparison",
+        ),
+        provenance=record("comparison", "plot_architectures"),
+    log:
+        "logs/comparison/plot_architectures.log",
+    benchmark:
+        "logs/benchmarks/comparison/plot_architectures.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **plan.comparison_params("plot_architectures", PROJECT),
+    script:
+        "scripts/plot_architectures.py"
+
+
+rule plot_spectra:
+    input:
+        unpack(inputs("comparison", "plot_spectra", contributions=contributions_of("plot_spectra"))),
+    output:
+        figure=report(
+            plan.COMPARISON_FILES["plot_spectra"][0],
+            caption="report/spectra.rst",
+            category="comparison",
+        ),
+        provenance=record("comparison", "plot_spectra"),
+    log:
+        "logs/comparison/plot_spectra.log",
+    benchmark:
+        "logs/benchmarks/comparison/plot_spectra.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **plan.comparison_params("plot_spectra", PROJECT),
+    script:
+        "scripts/plot_spectra.py"
 
 
 # ---- Sweeps: points computed POINTS_PER_JOB at a time, summed up in a tracked table -------------
@@ -405,7 +487,7 @@ rule plot_phase:
     input:
         unpack(inputs("sweep", "plot_phase", csv=plan.SWEEP_SUMMARY)),
     output:
-        figure=report(plan.SWEEP_FIGURE, caption="report/phase.rst", category="sweeps"),
+        figure=report(plan.SWEEP_FIGURES["phase"], caption="report/phase.rst", category="sweeps"),
         provenance=record("sweep", "plot_phase"),
     log:
         "logs/sweeps/{sweep}/plot_phase.log",
@@ -417,3 +499,23 @@ rule plot_phase:
         description=lambda wildcards: SWEEPS[wildcards.sweep].description,
     script:
         "scripts/plot_phase.py"
+
+
+rule plot_gain_sweep:
+    input:
+        unpack(inputs("sweep", "plot_gain_sweep", csv=plan.SWEEP_SUMMARY)),
+    output:
+        figure=report(
+            plan.SWEEP_FIGURES["gain"], caption="report/gain_sweep.rst", category="sweeps"
+        ),
+        provenance=record("sweep", "plot_gain_sweep"),
+    log:
+        "logs/sweeps/{sweep}/plot_gain_sweep.log",
+    benchmark:
+        "logs/benchmarks/sweeps/{sweep}/plot_gain_sweep.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        activation=lambda wildcards: plan.sweep_figure_params(SWEEPS[wildcards.sweep])["activation"],
+    script:
+        "scripts/plot_gain_sweep.py"

@@ -23,10 +23,10 @@ from rnngrad import theory
 # |growth per step| below this (log10 per step) is neither vanishing nor exploding.
 NEUTRAL_GROWTH = 1e-3
 COLUMNS = (
-    "scenario", "description", "activation", "n", "t", "method", "metric",
+    "scenario", "description", "architecture", "activation", "n", "t", "method", "metric",
     "spectral_radius", "spectral_norm", "gamma", "gamma_rho", "gamma_norm",
     "eigenvalue_rule", "singular_value_condition", "growth_per_step", "measured",
-    "log10_contribution_k1", "log10_contribution_kt",
+    "mean_field_growth", "log10_contribution_k1", "log10_contribution_kt",
     "eigenvalue_rule_agrees", "singular_value_condition_agrees",
 )  # fmt: skip
 
@@ -51,7 +51,7 @@ def agreement(verdict: str, measured: str) -> str:
     "exploding possible" is only a necessary condition, so vanishing under it is consistent;
     an undefined measurement agrees with nothing (n/a).
     """
-    if measured == UNDEFINED:
+    if measured == UNDEFINED or verdict == theory.NOT_APPLICABLE:
         return "n/a"
     if verdict == theory.VANISHING:
         return "yes" if measured == "vanishing" else "no"
@@ -71,7 +71,8 @@ def summary_row(*, scenario, settings, contributions) -> dict:
     return {
         "scenario": scenario,
         "description": settings["description"],
-        "activation": settings["activation"],
+        "architecture": settings["architecture"],
+        "activation": settings["activation"] if settings["architecture"] == "vanilla" else "",
         "n": settings["hidden_size"],
         "t": settings["sequence_length"],
         "method": settings["contributions"]["method"],
@@ -85,6 +86,7 @@ def summary_row(*, scenario, settings, contributions) -> dict:
         "singular_value_condition": singular_value_condition,
         "growth_per_step": growth,
         "measured": measured,
+        "mean_field_growth": float(contributions["mean_field_growth"]),
         "log10_contribution_k1": float(contributions["log10_contribution"][0]),
         "log10_contribution_kt": float(contributions["log10_contribution"][-1]),
         "eigenvalue_rule_agrees": agreement(eigenvalue_rule, measured),

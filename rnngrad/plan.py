@@ -28,10 +28,17 @@ COMPARISON_FILES = {
     "plot_comparison": ("results/comparison/contributions.png",),
     "plot_course_vs_exact": ("results/comparison/course_vs_exact.png",),
     "plot_rules": ("results/comparison/rules.png",),
+    "plot_architectures": ("results/comparison/architectures.png",),
+    "plot_spectra": ("results/comparison/spectra.png",),
 }
+SPECTRUM_FIGURE = "results/{scenario}/spectrum.png"
 SWEEP_CHUNK = "results/sweeps/{sweep}/chunks/{chunk}.csv"
 SWEEP_SUMMARY = "results/sweeps/{sweep}/summary.csv"
-SWEEP_FIGURE = "results/sweeps/{sweep}/phase.png"
+SWEEP_FIGURES = {
+    "phase": "results/sweeps/{sweep}/phase.png",
+    "gain": "results/sweeps/{sweep}/growth.png",
+}
+SWEEP_FIGURE_RULES = {"phase": "plot_phase", "gain": "plot_gain_sweep"}
 
 # The settings each step of a scenario reads: its params, so that an edit reruns what it touches.
 SCENARIO_STEPS = {
@@ -124,8 +131,27 @@ def comparison_params(rule, project) -> dict:
     """Params of the comparison rules: the settings of every scenario they read."""
     if rule == "plot_course_vs_exact":
         names = course_scenarios(project.scenarios)
-        return {"scenarios": {name: project.scenarios[name] for name in names}}
-    return {"scenarios": project.scenarios}
+    elif rule == "plot_rules":  # the rules are about a vanilla RNN's W_hh
+        names = [n for n, s in project.scenarios.items() if s["architecture"] == "vanilla"]
+    elif rule == "plot_architectures":
+        names = project.settings["architecture_figure"]["scenarios"]
+    elif rule == "plot_spectra":
+        names = spectrum_scenarios(project.scenarios)
+    else:
+        names = list(project.scenarios)
+    return {"scenarios": {name: project.scenarios[name] for name in names}}
+
+
+def sweep_figure_params(sweep) -> dict:
+    """Params of a sweep's figure: the description (phase) or the activation the theory needs."""
+    if sweep.definition["figure"] == "gain":
+        return {"activation": sweep.definition["base"].get("activation", "sigmoid")}
+    return {"description": sweep.description}
+
+
+def spectrum_scenarios(scenarios) -> list[str]:
+    """Scenarios whose Lyapunov spectrum is computed (contributions.lyapunov.count > 0)."""
+    return [n for n, s in scenarios.items() if s["contributions"]["lyapunov"]["count"]]
 
 
 @dataclass(frozen=True)
@@ -158,6 +184,16 @@ def plan(project) -> list[Job]:
                     record=RECORD["scenario"].format(scenario=scenario, rule=rule),
                 )
             )
+    for scenario in spectrum_scenarios(project.scenarios):
+        jobs.append(
+            Job(
+                rule="plot_spectrum",
+                params={"description": project.scenarios[scenario]["description"]},
+                inputs=(SCENARIO_FILES["contributions"].format(scenario=scenario),),
+                outputs=(SPECTRUM_FIGURE.format(scenario=scenario),),
+                record=RECORD["scenario"].format(scenario=scenario, rule="plot_spectrum"),
+            )
+        )
     for activation in activations(project):
         jobs.append(
             Job(
@@ -171,6 +207,8 @@ def plan(project) -> list[Job]:
     for rule, outputs in COMPARISON_FILES.items():
         params = comparison_params(rule, project)
         names = list(params["scenarios"])
+        if not names and rule in ("plot_architectures", "plot_spectra"):
+            continue  # nothing to draw: no figure
         inputs = [SCENARIO_FILES["contributions"].format(scenario=name) for name in names]
         if rule == "plot_course_vs_exact":
             inputs = [
@@ -200,13 +238,14 @@ def plan(project) -> list[Job]:
                 record=RECORD["sweep"].format(sweep=sweep_name, rule="summarize_sweep"),
             )
         )
+        kind = sweep.definition["figure"]
         jobs.append(
             Job(
-                rule="plot_phase",
-                params={"description": sweep.description},
+                rule=SWEEP_FIGURE_RULES[kind],
+                params=sweep_figure_params(sweep),
                 inputs=(summary,),
-                outputs=(SWEEP_FIGURE.format(sweep=sweep_name),),
-                record=RECORD["sweep"].format(sweep=sweep_name, rule="plot_phase"),
+                outputs=(SWEEP_FIGURES[kind].format(sweep=sweep_name),),
+                record=RECORD["sweep"].format(sweep=sweep_name, rule=SWEEP_FIGURE_RULES[kind]),
             )
         )
     return jobs

@@ -28,7 +28,8 @@ class Sweep:
     points: dict  # {point name: (grid assignment, resolved settings)}
 
     def chunks(self, size: int) -> list[list[str]]:
-        """Point names in consecutive chunks of `size` (the last may be shorter)."""
+        """Point names in consecutive chunks: of its own points_per_job, else of `size`."""
+        size = self.definition.get("points_per_job") or size
         names = list(self.points)
         return [names[start : start + size] for start in range(0, len(names), size)]
 
@@ -112,14 +113,16 @@ def expand_sweep(path, data, *, name, sweep_schema, check_point):
             f"{line} (grid points {index_ranges(indices)}: {len(indices)} of {count})"
             for line, indices in failing.items()
         ]
-    definition = {key: data[key] for key in ("description", "base", "grid")}
+    definition = {
+        key: data[key] for key in ("description", "figure", "points_per_job", "base", "grid")
+    }
     return Sweep(description=data["description"], definition=definition, points=points), []
 
 
 SUMMARY_COLUMNS = (
     "spectral_radius", "spectral_norm", "gamma", "gamma_rho", "gamma_norm",
     "eigenvalue_rule", "singular_value_condition", "growth_per_step", "measured",
-    "eigenvalue_rule_agrees", "singular_value_condition_agrees",
+    "mean_field_growth", "eigenvalue_rule_agrees", "singular_value_condition_agrees",
 )  # fmt: skip
 
 
@@ -128,7 +131,8 @@ def point_row(*, name, assignment, settings, contributions) -> dict:
     from rnngrad.comparison import summary_row
 
     row = summary_row(scenario=name, settings=settings, contributions=contributions)
-    return {"point": name, **assignment} | {key: row[key] for key in SUMMARY_COLUMNS}
+    variances = {key: float(contributions[key]) for key in ("bias_variance", "input_variance")}
+    return {"point": name, **assignment} | {key: row[key] for key in SUMMARY_COLUMNS} | variances
 
 
 def rows_csv(rows) -> str:

@@ -44,7 +44,7 @@ def _file_problems(file, settings, root) -> list[str]:
 def construction_problems(file, settings, *, root=".") -> list[str]:
     """Build the checkpoint and the weights; a refusal names the setting it comes from."""
     problems = _file_problems(file, settings, root)
-    if problems:
+    if problems or not _may_refuse(settings):
         return problems
     resolved = _with_root(settings, root)
     checkpoint = generate_checkpoint(**step_params("generate_checkpoint", resolved))
@@ -55,6 +55,17 @@ def construction_problems(file, settings, *, root=".") -> list[str]:
     except ValueError as error:  # a weights file: which array, the shape found and expected
         return [problem(file, "weights", str(error))]
     return []
+
+
+def _may_refuse(settings) -> bool:
+    """Whether building can fail: a drawn or given Q, a scale, a weights file (an init cannot)."""
+    weights = settings["weights"]
+    if weights is not None:
+        return "file" in weights
+    w_hh = settings["w_hh"]
+    return w_hh["scale"] is not None or (
+        w_hh["matrix"] is None and w_hh["eigenvectors"] != "orthogonal"
+    )
 
 
 def _with_root(settings, root) -> dict:

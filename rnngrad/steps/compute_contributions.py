@@ -10,7 +10,10 @@ from rnngrad.theory import verdict_arrays
 
 OVERFLOW_NOTE = (
     "contribution = 10**log10_contribution underflows to 0 below 1e-308 and overflows to inf "
-    "above 1.8e308; log10_contribution is computed from a rescaled product and stays exact"
+    "above 1.8e308; log10_contribution is computed from a rescaled product and stays exact. "
+    "For method course, contribution is the notebook's float arithmetic and may be inf or NaN "
+    "where overflowed is true; log10_contribution there is computed exactly from logarithms "
+    "and is never NaN"
 )
 
 
@@ -94,17 +97,19 @@ def compute_contributions(
             layer["W_hh"], layer["W_hx"], layer["b_h"], state["h"], x, activation=activation
         )
         log10 = {"whole": result.log10_contribution, "h": result.log10_contribution}
-        contribution = result.contribution
+        contribution, overflowed = result.contribution, result.overflowed
     else:
         log10 = architectures.log10_contributions(
             architecture, weights=layer, x=x, state=state, metric=metric, activation=activation
         )
         with np.errstate(over="ignore"):
             contribution = 10.0 ** log10["whole"]
+        overflowed = np.zeros(len(contribution), dtype=bool)
     t = len(log10["whole"])
     arrays = {
         "k": np.arange(1, t + 1),
         "contribution": contribution,
+        "overflowed": overflowed,
         "log10_contribution": log10["whole"],
         "log10_contribution_h": log10["h"],
         "architecture": np.str_(architecture),

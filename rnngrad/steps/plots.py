@@ -1,5 +1,7 @@
 """Steps plot_*: figures from the arrays of the files they draw (matplotlib only here)."""
 
+import numpy as np
+
 from rnngrad.contributions import jacobian_contributions
 from rnngrad.steps.summaries import summary_rows
 
@@ -22,7 +24,10 @@ def plot_contributions(*, contributions_arrays, yscale, description):
         metric=metric,
         yscale=yscale,
         description=description,
-        theory=None if metric == "max_entry" else summary,
+        # The bound and both rules are about a vanilla RNN's W_hh.
+        theory=None
+        if metric == "max_entry" or str(arrays["architecture"]) != "vanilla"
+        else summary,
     )
 
 
@@ -66,3 +71,78 @@ def plot_phase(*, summary_text, description):
     from rnngrad.sweeps import read_summary
 
     return _plot(rows=read_summary(summary_text), description=description)
+
+
+def plot_spectrum(*, contributions_arrays, description):
+    """Figure <scenario>/spectrum.png: the Lyapunov exponents beside the measured growth."""
+    from rnngrad.theory_plots import plot_spectrum as _plot
+
+    arrays = contributions_arrays
+    mean_field = float(arrays["mean_field_growth"])
+    return _plot(
+        exponents=arrays["lyapunov_exponents"],
+        growth_per_step=float(arrays["growth_per_step"]),
+        mean_field_growth=None if np.isnan(mean_field) else mean_field,
+        title=description,
+    )
+
+
+def plot_architectures(*, scenarios, contributions_arrays):
+    """Figure comparison/architectures.png: how the gradient decays in each architecture."""
+    from rnngrad.theory_plots import plot_architectures as _plot
+
+    curves = {}
+    for name, arrays in zip(scenarios, contributions_arrays, strict=True):
+        architecture = str(arrays["architecture"])
+        curves[name] = {
+            "steps_back": len(arrays["k"]) - arrays["k"] + 1,
+            "log10": arrays["log10_contribution"],
+            "log10_h": arrays["log10_contribution_h"] if architecture == "lstm" else None,
+            "architecture": architecture,
+        }
+    return _plot(curves=curves)
+
+
+def plot_spectra(*, scenarios, contributions_arrays):
+    """Figure comparison/spectra.png: the Lyapunov spectra of every scenario that has one."""
+    from rnngrad.theory_plots import plot_spectra as _plot
+
+    return _plot(
+        spectra={
+            name: arrays["lyapunov_exponents"]
+            for name, arrays in zip(scenarios, contributions_arrays, strict=True)
+        }
+    )
+
+
+GAIN_CURVE = np.linspace(0.25, 3.25, 121)  # gains at which the mean-field curve is drawn
+
+
+def plot_gain_sweep(*, summary_text, activation):
+    """Figure sweeps/<sweep>/growth.png: measured growth against g, with mean-field theory."""
+    from rnngrad.mean_field import mean_field_growth
+    from rnngrad.sweeps import read_summary
+    from rnngrad.theory_plots import plot_gain_sweep as _plot
+
+    rows = read_summary(summary_text)
+    bias_variance = float(np.mean([row["bias_variance"] for row in rows]))
+    input_variance = float(np.mean([row["input_variance"] for row in rows]))
+    curve = [
+        mean_field_growth(
+            activation=activation,
+            gain=gain,
+            bias_variance=bias_variance,
+            input_variance=input_variance,
+        )
+        for gain in GAIN_CURVE
+    ]
+    points = [
+        {
+            "gain": row["weights.gain"],
+            "seed": row.get("seed", 0),
+            "growth_per_step": row["growth_per_step"],
+            "mean_field_growth": row["mean_field_growth"],
+        }
+        for row in rows
+    ]
+    return _plot(rows=points, theory={"gain": GAIN_CURVE, "mean_field_growth": np.array(curve)})

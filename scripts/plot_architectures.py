@@ -1,0 +1,12 @@
+"""Draw comparison/architectures.png from the contributions of the scenarios it compares."""
+
+from rnngrad import io
+from rnngrad.job import workflow_job
+from rnngrad.steps.plots import plot_architectures
+
+with workflow_job(snakemake):
+    figure = plot_architectures(
+        scenarios=snakemake.params.scenarios,
+        contributions_arrays=[io.load_npz(path) for path in snakemake.input.contributions],
+    )
+    io.save_figure(figure, snakemake.output.figure)

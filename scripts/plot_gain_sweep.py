@@ -1,0 +1,13 @@
+"""Draw a gain sweep's growth against g, with the mean-field prediction, from its summary.csv."""
+
+from pathlib import Path
+
+from rnngrad import io
+from rnngrad.job import workflow_job
+from rnngrad.steps.plots import plot_gain_sweep
+
+with workflow_job(snakemake):
+    figure = plot_gain_sweep(
+        summary_text=Path(snakemake.input.csv).read_text(encoding="utf-8"), **snakemake.params
+    )
+    io.save_figure(figure, snakemake.output.figure)
