@@ -53,7 +53,10 @@ def project_with_sweep(folder: Path, points: int) -> Path:
 
 def in_process_seconds(project: Path) -> float:
     """Seconds to check and compute every point with the library, as the chunk jobs do."""
+    import os
+
     sys.path.insert(0, str(project))
+    os.chdir(project)  # config paths are relative to the repository, as for Snakemake
     from rnngrad.config import load_project
     from rnngrad.steps.compute_sweep import compute_sweep
 
