@@ -48,6 +48,9 @@ def project_with_sweep(folder: Path, points: int) -> Path:
     for name in ("scenarios", "sweeps"):
         (project / "bench" / name).mkdir(parents=True)
     (project / "bench" / "sweeps" / "bench.yaml").write_text(sweep_file(points))
+    (project / "config" / "config.yaml").write_text(
+        "scenarios_dir: bench/scenarios\nsweeps_dir: bench/sweeps\n"
+    )
     return project
 
 
@@ -61,8 +64,9 @@ def in_process_seconds(project: Path) -> float:
     from rnngrad.steps.compute_sweep import compute_sweep
 
     start = time.perf_counter()
-    settings = {"scenarios_dir": "bench/scenarios", "sweeps_dir": "bench/sweeps"}
-    sweep = load_project(settings, root=project)
+    sweep = load_project(
+        {"scenarios_dir": "bench/scenarios", "sweeps_dir": "bench/sweeps"}, root="."
+    )
     for each in sweep.sweeps.values():
         compute_sweep(points=each.points)
     return time.perf_counter() - start
@@ -71,10 +75,11 @@ def in_process_seconds(project: Path) -> float:
 def snakemake(project: Path, *args) -> tuple[float, int]:
     """Wall seconds and peak resident memory (kB) of one Snakemake run."""
     command = [sys.executable, "-m", "snakemake", *args]
-    command += ["--config", "scenarios_dir=bench/scenarios", "sweeps_dir=bench/sweeps"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    subprocess.run(command, cwd=project, check=True, capture_output=True)
+    process = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    if process.returncode:
+        sys.exit(f"{' '.join(command)} failed:\n{process.stderr[-3000:]}")
     seconds = time.perf_counter() - start
     return seconds, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
