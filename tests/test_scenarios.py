@@ -9,6 +9,7 @@ from rnngrad import io
 RESULTS = ROOT / "results"
 SCENARIOS = load_scenarios()
 JACOBIAN = [name for name, s in SCENARIOS.items() if s["contributions"]["method"] == "jacobian"]
+VANILLA_JACOBIAN = [name for name in JACOBIAN if SCENARIOS[name]["architecture"] == "vanilla"]
 
 
 def load(name, step):
@@ -23,7 +24,7 @@ def test_every_scenario_has_committed_results():
         assert (RESULTS / "activation" / f"{activation}.png").is_file()
 
 
-@pytest.mark.parametrize("name", JACOBIAN)
+@pytest.mark.parametrize("name", VANILLA_JACOBIAN)
 def test_spectral_norm_stays_below_the_singular_value_bound(name):
     contributions = load(name, "contributions")
     assert str(contributions["metric"]) == "spectral_norm"
@@ -83,3 +84,33 @@ def test_long_sequences_keep_finite_log10_where_the_value_leaves_float_range(nam
     assert abs(log10_contribution[0]) > 308  # beyond float64: the plain value is 0 or inf
     assert contributions["contribution"][0] in (0.0, np.inf)
     assert "underflows" in str(contributions["note"])
+
+
+def test_the_architectures_share_one_input_sequence_and_gates_keep_more_gradient():
+    names = ("architecture_vanilla", "architecture_lstm", "architecture_gru", "lstm_forget_bias")
+    inputs = [load(name, "checkpoint")["x"] for name in names]
+    for x in inputs[1:]:
+        np.testing.assert_array_equal(x, inputs[0])
+    first = {name: float(load(name, "contributions")["log10_contribution"][0]) for name in names}
+    # 500 steps back: the forget-gate bias keeps the cell's path open
+    assert first["lstm_forget_bias"] > first["architecture_lstm"] + 20
+    assert all(str(load(name, "contributions")["architecture"]) in name for name in names[:3])
+
+
+def test_random_networks_spectra_lead_with_the_measured_growth():
+    for name in ("random_network_g05", "random_network_g10", "random_network_g20"):
+        contributions = load(name, "contributions")
+        exponents = contributions["lyapunov_exponents"]
+        assert exponents.shape == (64,) and np.all(np.diff(exponents) <= 0)
+        assert exponents[0] == pytest.approx(float(contributions["growth_per_step"]), abs=0.01)
+
+
+def test_edge_of_chaos_sweep_follows_mean_field_theory():
+    from rnngrad.sweeps import read_summary
+
+    rows = read_summary((RESULTS / "sweeps" / "edge_of_chaos" / "summary.csv").read_text())
+    assert len(rows) == 33
+    deviations = [abs(r["growth_per_step"] - r["mean_field_growth"]) for r in rows]
+    assert max(deviations) < 0.05
+    below = [r for r in rows if r["weights.gain"] < 1]
+    assert all(r["mean_field_growth"] == pytest.approx(np.log10(r["weights.gain"])) for r in below)
