@@ -56,6 +56,48 @@ def check_scenario(file, data, schema: Schema, *, root=".") -> tuple[dict | None
     return (None, found) if found else (resolve(data), [])
 
 
+def point_checker(schema: Schema, *, root="."):
+    """check_scenario for a sweep's points: points that differ only in their seed share checks.
+
+    The schema and the semantic checks do not depend on the seed's value; building W_hh does,
+    and runs for every point. A 10000-point sweep of a few seeds is checked in seconds.
+    """
+    checked = {}
+
+    def check_point(file, data):
+        seed = data.get("seed") if isinstance(data, dict) else None
+        if not (isinstance(seed, int) and not isinstance(seed, bool)):
+            return check_scenario(file, data, schema, root=root)
+        key = json.dumps({k: v for k, v in data.items() if k != "seed"}, sort_keys=True)
+        if key not in checked:
+            checked[key] = _checked_without_construction(file, data, schema)
+        template, found = checked[key]
+        if found or not 0 <= seed <= MAX_SEED:
+            return check_scenario(file, data, schema, root=root)
+        settings = copy.deepcopy(template) | {"seed": seed}
+        found = construction_problems(file, settings, root=root)
+        return (None, found) if found else (settings, [])
+
+    return check_point
+
+
+MAX_SEED = 2**32 - 1  # numpy's RandomState, as the schema says
+
+
+def _checked_without_construction(file, data, schema) -> tuple[dict | None, list[str]]:
+    """Resolved settings (seed as given) and problems, without building W_hh."""
+    data = copy.deepcopy(data)
+    found = schema.problems(file, data)
+    if found:
+        return None, found
+    given = copy.deepcopy(data)
+    schema.fill_defaults(data)
+    _integers_as_int(data, schema.document)
+    architecture_defaults(data, given)
+    found = semantic_problems(file, data, given)
+    return (None, found) if found else (resolve(data), [])
+
+
 def _cache_key(settings, root: Path) -> str:
     """A digest of everything a check depends on: settings, config files, schemas and code."""
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
@@ -115,6 +157,7 @@ def load_project(settings, *, root, cache=None) -> Project:
     scenario_schema = Schema(root / "config" / "scenario.schema.yaml")
     sweep_schema = Schema(root / "config" / "sweep.schema.yaml")
     scenarios, sweeps, files = {}, {}, {}
+    check_points = point_checker(scenario_schema, root=root)
     for kind, directory in (("scenario", "scenarios_dir"), ("sweep", "sweeps_dir")):
         try:
             found = find_config_files(settings[directory], kind=kind, missing_ok=kind == "sweep")
@@ -138,9 +181,7 @@ def load_project(settings, *, root, cache=None) -> Project:
                     data,
                     name=name,
                     sweep_schema=sweep_schema,
-                    check_point=lambda where, point: check_scenario(
-                        where, point, scenario_schema, root=root
-                    ),
+                    check_point=check_points,
                 )
                 if sweep is not None:
                     sweeps[name] = sweep
