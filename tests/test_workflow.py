@@ -25,10 +25,10 @@ def tracked(results):
     return {name: data for name, data in tree_bytes(results).items() if "/chunks/" not in name}
 
 
-@pytest.mark.parametrize("cores", [1, 4])
-def test_forced_rerun_reproduces_committed_results_byte_for_byte(project_copy, cores):
-    # With the sweep: its summary and phase diagram are checked too.
-    snakemake(project_copy, "--cores", str(cores), "--forceall", sweeps=True)
+@pytest.mark.parametrize(("cores", "sweeps"), [(1, False), (4, True)])
+def test_forced_rerun_reproduces_committed_results_byte_for_byte(project_copy, cores, sweeps):
+    # With the sweeps once: their summaries and figures are checked too.
+    snakemake(project_copy, "--cores", str(cores), "--forceall", sweeps=sweeps)
     assert tracked(project_copy / "results") == COMMITTED
 
 
