@@ -38,6 +38,11 @@ METRIC_LABELS = {
     "frobenius": ("Frobenius norm", r"$\|P_k\|_F$"),
     "max_abs": ("largest entry", r"$\max_{ij}\,|(P_k)_{ij}|$"),
 }
+FACTORS = {  # J_i of each architecture, for the caption
+    "vanilla": "J_i = W_hhᵀ diag(σ'(a_i))",
+    "lstm": "J_i = (∂z_{i+1}/∂z_i)ᵀ of PyTorch's LSTM, z = (h, c)",
+    "gru": "J_i = (∂h_{i+1}/∂h_i)ᵀ of PyTorch's GRU",
+}
 BOUND_HEADROOM = 1.5  # the frame grows by at most this many data spans to show the whole bound
 
 
@@ -197,6 +202,7 @@ def plot_contributions(
     yscale: str,
     description: str,
     theory=None,
+    architecture: str = "vanilla",
 ) -> Figure:
     """Contribution against k; on a log axis the values are drawn as log10 so none overflows.
 
@@ -255,7 +261,8 @@ def plot_contributions(
         if theory is not None or not course:
             axes.legend(loc="best")
         width = figure.get_figwidth()
-        caption = "\n".join([description, CAPTIONS[metric], *filter(None, notes)])
+        explained = CAPTIONS[metric].replace(FACTORS["vanilla"], FACTORS[architecture])
+        caption = "\n".join([description, explained, *filter(None, notes)])
         if theory is None:
             columns = [style.wrap(caption, width_inches=width - 0.3)]
         else:

@@ -11,7 +11,7 @@ def plot_contributions(*, contributions_arrays, yscale, description):
     from rnngrad.plotting import plot_contributions as _plot  # matplotlib only in plotting jobs
 
     arrays = contributions_arrays
-    metric = str(arrays["metric"])
+    metric, architecture = str(arrays["metric"]), str(arrays["architecture"])
     theory_keys = ("spectral_radius", "spectral_norm", "gamma", "growth_per_step", "log10_bound")
     verdict_keys = ("eigenvalue_rule", "singular_value_condition")
     summary = {key: arrays[key] for key in theory_keys} | {
@@ -25,9 +25,8 @@ def plot_contributions(*, contributions_arrays, yscale, description):
         yscale=yscale,
         description=description,
         # The bound and both rules are about a vanilla RNN's W_hh.
-        theory=None
-        if metric == "max_entry" or str(arrays["architecture"]) != "vanilla"
-        else summary,
+        theory=None if metric == "max_entry" or architecture != "vanilla" else summary,
+        architecture=architecture,
     )
 
 
