@@ -7,6 +7,7 @@ from matplotlib.figure import Figure
 
 from rnngrad import style
 from rnngrad.plotting import LINE_HEIGHT, missing_values_note, new_figure
+from rnngrad.sweeps import MEASURED_COLUMNS
 
 MAX_POINTS = 2000  # per curve; a t = 100000 line is thinned geometrically, keeping both ends
 X_CLIP = 4.0  # log10 factors beyond ±4 are drawn at the edge of the rules figure
@@ -274,11 +275,7 @@ PHASE_CAPTION = (
     "condition never fails (growth > 0 only right of 1); the eigenvalue rule fails for non-normal "
     "W_hh, which can grow left of 1."
 )
-PHASE_FIELDS = {
-    "spectral_radius", "spectral_norm", "gamma", "gamma_rho", "gamma_norm", "eigenvalue_rule",
-    "singular_value_condition", "growth_per_step", "measured", "eigenvalue_rule_agrees",
-    "singular_value_condition_agrees",
-}  # fmt: skip
+PHASE_FIELDS = set(MEASURED_COLUMNS)  # every column of a sweep's summary but its grid values
 
 
 def _is_axis_key(key) -> bool:

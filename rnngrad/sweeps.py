@@ -126,12 +126,16 @@ SUMMARY_COLUMNS = (
 )  # fmt: skip
 
 
+VARIANCE_COLUMNS = ("bias_variance", "input_variance")  # what the mean-field prediction used
+MEASURED_COLUMNS = (*SUMMARY_COLUMNS, *VARIANCE_COLUMNS)
+
+
 def point_row(*, name, assignment, settings, contributions) -> dict:
     """A grid point's summary row: its name, grid values, the theory and the measured growth."""
     from rnngrad.comparison import summary_row
 
     row = summary_row(scenario=name, settings=settings, contributions=contributions)
-    variances = {key: float(contributions[key]) for key in ("bias_variance", "input_variance")}
+    variances = {key: float(contributions[key]) for key in VARIANCE_COLUMNS}
     return {"point": name, **assignment} | {key: row[key] for key in SUMMARY_COLUMNS} | variances
 
 

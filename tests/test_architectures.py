@@ -149,3 +149,25 @@ def test_bad_architecture_settings_name_the_key(tmp_path, monkeypatch, case):
     with pytest.raises(ConfigError) as error:
         scenario(tmp_path, text.replace("TMP", str(tmp_path)))
     assert any(expected in line for line in error.value.problems), error.value.problems
+
+
+def test_the_initial_state_is_where_the_rollout_starts(tmp_path):
+    text = "seed: 5\nhidden_size: 3\nsequence_length: 5\nactivation: tanh\n"
+    text += "contributions: {method: jacobian}\ncheckpoint: {states: rollout, initial_state: %s}\n"
+    *_, given = run_scenario(scenario(tmp_path, text % "[1.0, -1.0, 0.5]", "given"))
+    *_, zeros = run_scenario(scenario(tmp_path, text % "zeros", "zeros"))
+    np.testing.assert_array_equal(given["h"][:, 0], [1.0, -1.0, 0.5])
+    np.testing.assert_array_equal(zeros["h"][:, 0], 0.0)
+    assert not np.array_equal(given["log10_contribution"], zeros["log10_contribution"])
+
+
+def test_reference_help_prints_help_and_writes_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    process = subprocess.run(
+        [sys.executable, "-m", "rnngrad", "reference", "--help"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert process.returncode == 0 and "usage:" in process.stdout
+    assert list(tmp_path.iterdir()) == []
