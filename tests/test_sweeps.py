@@ -155,3 +155,16 @@ def test_cluster_generic_run_gives_the_bytes_of_a_local_run(tmp_path):
             assert "Submitted group job" in process.stdout
     assert "sweeps/small/summary.csv" in runs["local"]
     assert runs["cluster"] == runs["local"]
+
+
+def test_phase_diagram_draws_one_curve_per_eigenvector_kind():
+    from rnngrad.steps.plots import plot_phase
+
+    summary = (ROOT / "results" / "sweeps" / "phase" / "summary.csv").read_text()
+    figure = plot_phase(summary_text=summary, description="phase")
+    labels = {
+        text.get_text()
+        for legend in figure.legends + [ax.get_legend() for ax in figure.axes if ax.get_legend()]
+        for text in legend.get_texts()
+    }
+    assert labels == {"orthogonal", "random"}
