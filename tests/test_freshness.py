@@ -15,22 +15,11 @@ import time
 
 import pytest
 from conftest import COPY_IGNORE, ROOT, snakemake, tree_bytes
+from test_sweeps import SMALL_SWEEP as SWEEP
 
 pytestmark = pytest.mark.slow
 
 SCENARIOS = ("course_vanishing", "tanh_orthogonal_below", "nonnormal_counterexample")
-SWEEP = """\
-description: "a small sweep"
-base:
-  activation: tanh
-  hidden_size: 3
-  sequence_length: 6
-  checkpoint: {states: rollout}
-  contributions: {method: jacobian}
-grid:
-  w_hh.scale.spectral_norm: [0.8, 1.25]
-  seed: [1, 2]
-"""
 CONFIG = ["--config", "scenarios_dir=small/scenarios", "sweeps_dir=small/sweeps"]
 CONFIG_FILE = ["--config", "small/config.yaml"]  # the same settings, for python -m rnngrad status
 CHAIN = ("generate_checkpoint", "construct_w_hh", "compute_contributions", "plot_contributions")

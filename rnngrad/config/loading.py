@@ -40,20 +40,10 @@ def _integers_as_int(data, schema):
 
 def check_scenario(file, data, schema: Schema, *, root=".") -> tuple[dict | None, list[str]]:
     """(resolved settings, []) for a valid scenario mapping, else (None, its problems)."""
-    if not isinstance(data, dict):
-        kind = "nothing (an empty file)" if data is None else f"a {type(data).__name__}"
-        text = f"found {kind}; expected a mapping of scenario keys ({{}} takes every default)"
-        return None, [problem(file, "(top level)", text)]
-    found = schema.problems(file, data)
-    if found:
-        return None, found
-    given = copy.deepcopy(data)
-    schema.fill_defaults(data)
-    _integers_as_int(data, schema.document)
-    architecture_defaults(data, given)
+    resolved, found = _checked_without_construction(file, data, schema)
     # Building the weights needs every other setting to be valid.
-    found = semantic_problems(file, data, given) or construction_problems(file, data, root=root)
-    return (None, found) if found else (resolve(data), [])
+    found = found or construction_problems(file, resolved, root=root)
+    return (None, found) if found else (resolved, [])
 
 
 def point_checker(schema: Schema, *, root="."):
@@ -86,6 +76,10 @@ MAX_SEED = 2**32 - 1  # numpy's RandomState, as the schema says
 
 def _checked_without_construction(file, data, schema) -> tuple[dict | None, list[str]]:
     """Resolved settings (seed as given) and problems, without building W_hh."""
+    if not isinstance(data, dict):
+        kind = "nothing (an empty file)" if data is None else f"a {type(data).__name__}"
+        text = f"found {kind}; expected a mapping of scenario keys ({{}} takes every default)"
+        return None, [problem(file, "(top level)", text)]
     data = copy.deepcopy(data)
     found = schema.problems(file, data)
     if found:
