@@ -53,9 +53,9 @@ if workflow.is_main_process:
     for line in FRESHNESS.summary():
         print(f"rnngrad: reruns {line}", file=sys.stderr)
     for path in FRESHNESS.orphans():
-        print(
-            f"rnngrad: orphaned (no config makes it; removed after a run): {path}", file=sys.stderr
-        )
+        print(f"rnngrad: orphaned (no config makes it): {path}", file=sys.stderr)
+    for name in sorted(set(config["architecture_figure"]["scenarios"]) - set(SCENARIOS)):
+        print(f"rnngrad: architecture_figure: no scenario {name!r}, not drawn", file=sys.stderr)
 
 
 def record(kind, rule):

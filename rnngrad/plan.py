@@ -133,8 +133,12 @@ def comparison_params(rule, project) -> dict:
         names = course_scenarios(project.scenarios)
     elif rule == "plot_rules":  # the rules are about a vanilla RNN's W_hh
         names = [n for n, s in project.scenarios.items() if s["architecture"] == "vanilla"]
-    elif rule == "plot_architectures":
-        names = project.settings["architecture_figure"]["scenarios"]
+    elif rule == "plot_architectures":  # those of the list that this config has
+        names = [
+            n
+            for n in project.settings["architecture_figure"]["scenarios"]
+            if n in project.scenarios
+        ]
     elif rule == "plot_spectra":
         names = spectrum_scenarios(project.scenarios)
     else:

@@ -180,10 +180,6 @@ def load_project(settings, *, root, cache=None) -> Project:
                 if sweep is not None:
                     sweeps[name] = sweep
             problems += found_problems
-    for name in settings["architecture_figure"]["scenarios"]:
-        if name not in files:
-            text = f"found {name!r}, which is no scenario in {settings['scenarios_dir']}"
-            problems.append(problem("config/config.yaml", "architecture_figure.scenarios", text))
     if problems:
         raise ConfigError(problems)
     return Project(settings=settings, scenarios=scenarios, sweeps=sweeps, files=files)
