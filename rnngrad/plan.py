@@ -7,6 +7,7 @@ jobs against their provenance records, so the two cannot disagree about what a j
 from dataclasses import dataclass
 
 from rnngrad import provenance
+from rnngrad.steps.settings import SCENARIO_STEPS, step_params  # noqa: F401 (the Snakefile's)
 
 RESULTS = "results"
 SCENARIO_FILES = {
@@ -40,39 +41,6 @@ SWEEP_FIGURES = {
 }
 SWEEP_FIGURE_RULES = {"phase": "plot_phase", "gain": "plot_gain_sweep"}
 
-# The settings each step of a scenario reads: its params, so that an edit reruns what it touches.
-SCENARIO_STEPS = {
-    "generate_checkpoint": {
-        "seed": ("seed",),
-        "hidden_size": ("hidden_size",),
-        "sequence_length": ("sequence_length",),
-        "checkpoint": ("checkpoint",),
-        "input_size": ("input_size",),
-        "architecture": ("architecture",),
-    },
-    "construct_w_hh": {
-        "hidden_size": ("hidden_size",),
-        "w_hh": ("w_hh",),
-        "activation": ("activation",),
-        "architecture": ("architecture",),
-        "input_size": ("input_size",),
-        "weights": ("weights",),
-    },
-    "compute_contributions": {
-        "activation": ("activation",),
-        "states": ("checkpoint", "states"),
-        "initial_state": ("checkpoint", "initial_state"),
-        "method": ("contributions", "method"),
-        "metric": ("contributions", "metric"),
-        "architecture": ("architecture",),
-        "lyapunov": ("contributions", "lyapunov"),
-        "weights": ("weights",),
-    },
-    "plot_contributions": {
-        "yscale": ("plot", "yscale"),
-        "description": ("description",),
-    },
-}
 STEP_INPUTS = {
     "generate_checkpoint": (),
     "construct_w_hh": ("checkpoint",),
@@ -96,17 +64,6 @@ def data_files(rule, settings) -> tuple[str, ...]:
         weights = settings["weights"] or {}
         return (weights["file"],) if "file" in weights else ()
     return ()
-
-
-def step_params(rule, settings) -> dict:
-    """The params of one scenario step, read from the scenario's resolved settings."""
-    params = {}
-    for name, keys in SCENARIO_STEPS[rule].items():
-        value = settings
-        for key in keys:
-            value = value[key]
-        params[name] = value
-    return params
 
 
 def course_scenarios(scenarios) -> list[str]:

@@ -5,10 +5,10 @@ from pathlib import Path
 import numpy as np
 
 from rnngrad.config.messages import problem
-from rnngrad.plan import step_params
 from rnngrad.recurrent_weights import ConstructionError
 from rnngrad.steps.construct_w_hh import construct_w_hh
 from rnngrad.steps.generate_checkpoint import generate_checkpoint
+from rnngrad.steps.settings import step_params
 
 
 def _file_problems(file, settings, root) -> list[str]:

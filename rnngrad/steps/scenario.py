@@ -1,9 +1,9 @@
 """A whole scenario's three computing steps in memory, as its workflow jobs would run them."""
 
-from rnngrad.plan import step_params
 from rnngrad.steps.compute_contributions import compute_contributions
 from rnngrad.steps.construct_w_hh import construct_w_hh
 from rnngrad.steps.generate_checkpoint import generate_checkpoint
+from rnngrad.steps.settings import step_params
 
 
 def run_scenario(settings) -> tuple[dict, dict, dict]:
