@@ -339,18 +339,19 @@ def test_gain_sweep_reports_and_circles_the_largest_deviation():
 
 def test_gain_sweep_box_covers_no_data():
     rows = sweep_rows()
-    for corner_filler in ({"gain": 0.55, "seed": 9, "growth_per_step": 0.2},
-                          {"gain": 2.9, "seed": 9, "growth_per_step": -0.3}):  # fmt: skip
-        rows.append(corner_filler | {"mean_field_growth": 0.0})
-    figure = plot_gain_sweep(rows=rows, theory=FINE)
-    axes = figure.axes[0]
-    renderer = figure.canvas.get_renderer()
-    box = next(text for text in [*axes.texts, *figure.texts] if "largest" in text.get_text())
-    extent = box.get_window_extent(renderer)
-    points = axes.transData.transform([(row["gain"], row["growth_per_step"]) for row in rows])
-    fine = axes.transData.transform(np.column_stack([FINE["gain"], FINE["mean_field_growth"]]))
-    for x, y in np.concatenate([points, fine]):
-        assert not (extent.x0 <= x <= extent.x1 and extent.y0 <= y <= extent.y1)
+    # Points beyond every line (log10 3 = 0.48) sit in the upper-left and lower-right corners.
+    for corner in ({"gain": 0.5, "growth_per_step": 0.6}, {"gain": 3.0, "growth_per_step": -0.4}):
+        rows.append(corner | {"seed": 1, "mean_field_growth": 0.0})
+    for case in (sweep_rows(), rows):
+        figure = plot_gain_sweep(rows=case, theory=FINE)
+        axes = figure.axes[0]
+        renderer = figure.canvas.get_renderer()
+        box = next(text for text in [*axes.texts, *figure.texts] if "largest" in text.get_text())
+        extent = box.get_window_extent(renderer)
+        measured = line_labelled(axes, "measured").get_xydata()
+        fine = np.column_stack([FINE["gain"], FINE["mean_field_growth"]])
+        for x, y in axes.transData.transform(np.concatenate([measured, fine])):
+            assert not (extent.x0 <= x <= extent.x1 and extent.y0 <= y <= extent.y1)
 
 
 def test_gain_sweep_shows_theory_log10_g_and_the_edge_in_view():
@@ -427,6 +428,14 @@ def all_figures():
         plot_spectra(spectra=spectra(3)),
         plot_gain_sweep(rows=sweep_rows(), theory=FINE),
     ]
+
+
+def test_keys_beside_the_axes_cover_no_data():
+    for figure in all_figures():
+        renderer = figure.canvas.get_renderer()
+        key = figure.legends[0].get_window_extent(renderer)
+        for axes in figure.axes:
+            assert not key.overlaps(axes.get_window_extent(renderer))
 
 
 def test_figures_keep_the_project_style_whatever_the_users_settings():
