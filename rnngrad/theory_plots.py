@@ -87,6 +87,14 @@ def _companion_style(linestyle):
     return styles[(styles.index(linestyle) + 1) % len(styles)]
 
 
+def _literal_legend(figure, handles, labels, **placement):
+    """A frameless figure legend whose labels (names from configs) are never parsed as maths."""
+    key = figure.legend(handles, labels, frameon=False, borderaxespad=0, **placement)
+    for text in key.texts:
+        text.set_parse_math(False)
+    return key
+
+
 def _key(figure, handles, *, height_inches):
     """The key and its side: at the right edge if it fits there in a few columns, else below.
 
@@ -96,8 +104,7 @@ def _key(figure, handles, *, height_inches):
     renderer = figure.canvas.get_renderer()
     width = figure.get_figwidth() * figure.dpi
     for columns in range(1, 4):
-        key = figure.legend(handles, labels, loc="upper right", ncols=columns, frameon=False,
-                            borderaxespad=0)  # fmt: skip
+        key = _literal_legend(figure, handles, labels, loc="upper right", ncols=columns)
         extent = key.get_window_extent(renderer)
         if extent.width > KEY_SHARE * width:
             key.remove()
@@ -107,12 +114,11 @@ def _key(figure, handles, *, height_inches):
         key.remove()
     # Too many entries for the side: a wide key under the axes, in as many columns as fit.
     for columns in range(6, 0, -1):
-        key = figure.legend(handles, labels, loc="lower center", ncols=columns, frameon=False,
-                            borderaxespad=0)  # fmt: skip
-        if key.get_window_extent(renderer).width <= width - 2 * PAD * figure.dpi or columns == 1:
-            return key, "below"
+        key = _literal_legend(figure, handles, labels, loc="lower center", ncols=columns)
+        if columns == 1 or key.get_window_extent(renderer).width <= width - 2 * PAD * figure.dpi:
+            break
         key.remove()
-    raise AssertionError  # unreachable: one column is always returned
+    return key, "below"
 
 
 def _caption(figure, text):
@@ -196,6 +202,12 @@ def _arrange(figure, panels, *, key=None, caption=None, heading=None) -> None:
     figure.draw_without_rendering()
 
 
+def _check_mapping(name, value) -> None:
+    if not isinstance(value, dict):
+        msg = f"{name} must be a dict from label to data; found {type(value).__name__}"
+        raise ValueError(msg)
+
+
 def _check_series(name, values, *, length=None) -> np.ndarray:
     """A 1-d float array of the expected length."""
     try:
@@ -250,6 +262,7 @@ H_BLOCK_CAPTION = (
 
 def plot_architectures(*, curves) -> Figure:
     """How much of the gradient survives each step back (log10 ‖P_k‖₂) for each network."""
+    _check_mapping("curves", curves)
     checked = {label: _check_curve(label, curve) for label, curve in curves.items()}
     styles = style.series_styles(len(checked))
     finite = [values[np.isfinite(values)] for _, log10, block, _ in checked.values()
@@ -303,8 +316,13 @@ def _check_exponents(name, exponents) -> np.ndarray:
         msg = f"{name} is empty; expected at least one exponent"
         raise ValueError(msg)
     ordered = exponents[~np.isnan(exponents)]
-    if np.any(ordered[1:] > ordered[:-1]):
-        msg = f"{name} must be descending (largest first), as the QR method returns them"
+    rises = np.flatnonzero(ordered[1:] > ordered[:-1])
+    if rises.size:
+        first = rises[0]
+        msg = (
+            f"{name} must be descending (largest first), as the QR method returns them; found "
+            f"{ordered[first + 1]:g} after {ordered[first]:g}"
+        )
         raise ValueError(msg)
     return exponents
 
@@ -419,6 +437,7 @@ def plot_spectrum(*, exponents, growth_per_step, mean_field_growth=None, title: 
 
 def plot_spectra(*, spectra) -> Figure:
     """Several Lyapunov spectra against the fraction of directions i / K, and their top quarter."""
+    _check_mapping("spectra", spectra)
     checked = {label: _check_exponents(f"spectrum {label!r}", values)
                for label, values in spectra.items()}  # fmt: skip
     styles = style.series_styles(len(checked))

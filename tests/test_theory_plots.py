@@ -126,7 +126,10 @@ def test_architectures_fit_every_finite_value_on_ticks_at_powers_of_ten():
 def test_architectures_text_is_readable(count):
     curves = architecture_curves(count)
     curves[HOSTILE] = curves.pop(next(iter(curves)))
-    assert_readable(plot_architectures(curves=curves))
+    figure = plot_architectures(curves=curves)
+    assert_readable(figure)
+    names = [text for text in figure.legends[0].texts if "$x^2$" in text.get_text()]
+    assert names and not any(text.get_parse_math() for text in names)  # drawn as written
 
 
 def test_architectures_without_anything_to_draw_do_not_fail():
@@ -152,6 +155,8 @@ def test_architectures_without_anything_to_draw_do_not_fail():
 def test_architectures_refuse_malformed_curves(curve, message):
     with pytest.raises(ValueError, match=message):
         plot_architectures(curves={"bad": curve})
+    with pytest.raises(ValueError, match="curves must be a dict from label to data; found list"):
+        plot_architectures(curves=[curve])
 
 
 # --- plot_spectrum
@@ -222,8 +227,10 @@ def test_spectrum_text_is_readable(count):
 
 
 def test_spectrum_refuses_exponents_out_of_order():
-    with pytest.raises(ValueError, match="must be descending"):
-        spectrum_figure(exponents=[-1.0, 0.0])
+    with pytest.raises(ValueError, match="must be descending .*; found 0 after -1"):
+        spectrum_figure(exponents=[-1.0, np.nan, 0.0])
+    with pytest.raises(ValueError, match="spectra must be a dict"):
+        plot_spectra(spectra=[EXPONENTS])
     with pytest.raises(ValueError, match="exponents is empty"):
         spectrum_figure(exponents=[])
     with pytest.raises(ValueError, match="growth_per_step must be a number; found 'fast'"):
