@@ -28,6 +28,9 @@ SURVIVAL = -0.01  # log10 per step: a direction above it shrinks less than 10× 
 MARKS_PER_CURVE = 10  # markers along a long curve: enough to tell curves apart in grey
 PAD = 0.12  # inches between the axes, the key, the caption and the figure's edge
 KEY_WIDTH = 2.6  # inches a key label may take before it wraps
+LAYOUT_ROUNDS = 5  # measure-and-fit rounds; the margins settle in two or three
+MIN_AXES_HEIGHT = 2.5  # inches the axes keep, however long the key and caption
+KEY_SHARE = 0.45  # of the figure's width at most for a key beside the axes; else it goes below
 JITTER = 0.008  # seeds at one gain are spread by this fraction of the gain range
 PHASE_OFFSET = 7  # points between the top of the frame and the phase words above it
 ZOOM_FRACTION = 0.25  # panel (b) of a spectrum: its top quarter, where the exponents cross 0
@@ -84,20 +87,38 @@ def _companion_style(linestyle):
     return styles[(styles.index(linestyle) + 1) % len(styles)]
 
 
+def _literal_legend(figure, handles, labels, **placement):
+    """A frameless figure legend whose labels (names from configs) are never parsed as maths."""
+    key = figure.legend(handles, labels, frameon=False, borderaxespad=0, **placement)
+    for text in key.texts:
+        text.set_parse_math(False)
+    return key
+
+
 def _key(figure, handles, *, height_inches):
-    """A key at the figure's right edge, labels wrapped, in as many columns as its height needs."""
-    for handle in handles:
-        label = style.wrap(handle.get_label(), width_inches=KEY_WIDTH)
-        handle.set_label(label)
+    """The key and its side: at the right edge if it fits there in a few columns, else below.
+
+    Labels are wrapped for the key only; the lines keep their own labels.
+    """
+    labels = [style.wrap(handle.get_label(), width_inches=KEY_WIDTH) for handle in handles]
     renderer = figure.canvas.get_renderer()
-    columns = 1
-    while True:
-        key = figure.legend(handles=handles, loc="upper right", ncols=columns, frameon=False,
-                            borderaxespad=0)  # fmt: skip
-        if key.get_window_extent(renderer).height <= height_inches * figure.dpi or columns >= 4:
-            return key
+    width = figure.get_figwidth() * figure.dpi
+    for columns in range(1, 4):
+        key = _literal_legend(figure, handles, labels, loc="upper right", ncols=columns)
+        extent = key.get_window_extent(renderer)
+        if extent.width > KEY_SHARE * width:
+            key.remove()
+            break
+        if extent.height <= height_inches * figure.dpi:
+            return key, "right"
         key.remove()
-        columns += 1
+    # Too many entries for the side: a wide key under the axes, in as many columns as fit.
+    for columns in range(6, 0, -1):
+        key = _literal_legend(figure, handles, labels, loc="lower center", ncols=columns)
+        if columns == 1 or key.get_window_extent(renderer).width <= width - 2 * PAD * figure.dpi:
+            break
+        key.remove()
+    return key, "below"
 
 
 def _caption(figure, text):
@@ -111,47 +132,80 @@ def _caption(figure, text):
 
 
 def _heading(figure, text):
-    """The figure's title at its top edge, drawn literally."""
-    return figure.suptitle(text, y=1 - PAD / figure.get_figheight(), va="top", parse_math=False)
+    """The figure's title at its top edge, wrapped to its width, drawn literally."""
+    size = style.FONT_SIZE + 2  # the style's figure.titlesize
+    wrapped = style.wrap(text, width_inches=figure.get_figwidth() - 2 * PAD, font_size=size)
+    return figure.suptitle(wrapped, y=1 - PAD / figure.get_figheight(), va="top",
+                           parse_math=False)  # fmt: skip
 
 
 def _arrange(figure, panels, *, key=None, caption=None, heading=None) -> None:
     """Fit a row of axes, with their labels, between the heading, the key and the caption.
 
-    Tick labels change with the axes' size, so the measurement is repeated until it settles.
+    `key` is a (legend, side) pair from `_key`. Tick labels change with the axes' size, so the
+    measurement is repeated until it settles.
     """
+    legend, side = key if key is not None else (None, None)
     width, height = figure.get_size_inches() * figure.dpi
     pad = PAD * figure.dpi
-    for _ in range(4):
+    applied = None
+    for _ in range(LAYOUT_ROUNDS):
         figure.draw_without_rendering()
         renderer = figure.canvas.get_renderer()
         frames = [axes.get_window_extent(renderer) for axes in panels]
         outers = [axes.get_tightbbox(renderer) for axes in panels]
         extent = {
             name: text.get_window_extent(renderer)
-            for name, text in (("key", key), ("caption", caption), ("heading", heading))
+            for name, text in (("key", legend), ("caption", caption), ("heading", heading))
             if text is not None
         }
+        caption_height = extent["caption"].height + pad if "caption" in extent else 0.0
         below = max(frame.y0 - outer.y0 for frame, outer in zip(frames, outers, strict=True))
         above = max(outer.y1 - frame.y1 for frame, outer in zip(frames, outers, strict=True))
         left = (frames[0].x0 - outers[0].x0 + pad) / width
         right = 1 - (outers[-1].x1 - frames[-1].x1 + pad) / width
-        if "key" in extent:
+        bottom = below + pad + caption_height
+        if side == "right":
             right -= (extent["key"].width + pad) / width
-        bottom = below + pad + (extent["caption"].height + pad if "caption" in extent else 0)
+        elif side == "below":
+            bottom += extent["key"].height + pad
         top = above + pad + (extent["heading"].height + pad if "heading" in extent else 0)
         gap = max(
             (outers[index].x1 - frames[index].x1 + frames[index + 1].x0 - outers[index + 1].x0
              for index in range(len(panels) - 1)),
             default=0.0,
         ) + 2 * pad  # fmt: skip
+        right = max(right, left + 0.1)  # an impossible fit still draws, and the tests see it
+        if bottom + top + MIN_AXES_HEIGHT * figure.dpi > height:
+            # A key too long for the page's height: the figure grows rather than overlap.
+            height = bottom + top + MIN_AXES_HEIGHT * figure.dpi
+            figure.set_figheight(height / figure.dpi)
+        if caption is not None:
+            caption.set_y(pad / height)
+        if heading is not None:
+            heading.set_y(1 - pad / height)
         panel_width = ((right - left) * width - (len(panels) - 1) * gap) / len(panels)
-        figure.subplots_adjust(left=left, right=right, bottom=bottom / height,
-                               top=1 - top / height, wspace=gap / panel_width)  # fmt: skip
-        if key is not None:
-            key.set_bbox_to_anchor((1 - PAD / figure.get_figwidth(), 1 - top / height),
-                                   transform=figure.transFigure)  # fmt: skip
+        margins = {"left": left, "right": right, "bottom": bottom / height,
+                   "top": 1 - top / height, "wspace": gap / max(panel_width, 1.0)}  # fmt: skip
+        if applied is not None and all(
+            abs(margins[name] - applied[name]) < 1e-4 for name in margins
+        ):
+            return  # settled: the last drawing already used these margins
+        applied = margins
+        figure.subplots_adjust(**margins)
+        if side == "right":
+            legend.set_bbox_to_anchor((1 - pad / width, 1 - top / height),
+                                      transform=figure.transFigure)  # fmt: skip
+        elif side == "below":
+            legend.set_bbox_to_anchor((0.5, (pad + caption_height) / height),
+                                      transform=figure.transFigure)  # fmt: skip
     figure.draw_without_rendering()
+
+
+def _check_mapping(name, value) -> None:
+    if not isinstance(value, dict):
+        msg = f"{name} must be a dict from label to data; found {type(value).__name__}"
+        raise ValueError(msg)
 
 
 def _check_series(name, values, *, length=None) -> np.ndarray:
@@ -208,6 +262,7 @@ H_BLOCK_CAPTION = (
 
 def plot_architectures(*, curves) -> Figure:
     """How much of the gradient survives each step back (log10 ‖P_k‖₂) for each network."""
+    _check_mapping("curves", curves)
     checked = {label: _check_curve(label, curve) for label, curve in curves.items()}
     styles = style.series_styles(len(checked))
     finite = [values[np.isfinite(values)] for _, log10, block, _ in checked.values()
@@ -261,8 +316,13 @@ def _check_exponents(name, exponents) -> np.ndarray:
         msg = f"{name} is empty; expected at least one exponent"
         raise ValueError(msg)
     ordered = exponents[~np.isnan(exponents)]
-    if np.any(np.diff(ordered) > 0):
-        msg = f"{name} must be descending (largest first), as the QR method returns them"
+    rises = np.flatnonzero(ordered[1:] > ordered[:-1])
+    if rises.size:
+        first = rises[0]
+        msg = (
+            f"{name} must be descending (largest first), as the QR method returns them; found "
+            f"{ordered[first + 1]:g} after {ordered[first]:g}"
+        )
         raise ValueError(msg)
     return exponents
 
@@ -367,7 +427,7 @@ def plot_spectrum(*, exponents, growth_per_step, mean_field_growth=None, title: 
             panels[1].set_ylim(y_limits)
             _mark_zoom(panels[0], x_limits, y_limits)
             panels[0].set_title(f"(a) all {count} exponents")
-            panels[1].set_title(f"(b) the top {top}: the dashed box in (a)")
+            panels[1].set_title(f"(b) the top {top}, boxed in (a)")
         heading = _heading(figure, title)
         caption = _caption(figure, " ".join(filter(None, notes)))
         key = _key(figure, handles, height_inches=figure.get_figheight() - 1.6)
@@ -377,6 +437,7 @@ def plot_spectrum(*, exponents, growth_per_step, mean_field_growth=None, title: 
 
 def plot_spectra(*, spectra) -> Figure:
     """Several Lyapunov spectra against the fraction of directions i / K, and their top quarter."""
+    _check_mapping("spectra", spectra)
     checked = {label: _check_exponents(f"spectrum {label!r}", values)
                for label, values in spectra.items()}  # fmt: skip
     styles = style.series_styles(len(checked))
@@ -412,7 +473,7 @@ def plot_spectra(*, spectra) -> Figure:
             panels[1].set_ylim(y_limits)
             _mark_zoom(panels[0], x_limits, y_limits)
             panels[0].set_title("(a) every direction")
-            panels[1].set_title(f"(b) the top {ZOOM_FRACTION:.0%}: the dashed box in (a)")
+            panels[1].set_title(f"(b) the top {ZOOM_FRACTION:.0%}, boxed in (a)")
         if not handles:
             panels[0].text(0.5, 0.5, "no spectrum to draw", transform=panels[0].transAxes,
                            ha="center")  # fmt: skip
@@ -488,34 +549,41 @@ def _densified(line, points=400) -> np.ndarray:
     )
 
 
+BOX = {"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": style.NOTE_COLOUR,
+       "linewidth": 0.6}  # fmt: skip
+
+
 def _box_in_free_corner(axes, text, *, avoid):
-    """A text box in the corner of the axes that covers the fewest of the pixels `avoid`."""
+    """A text box in the first axes corner that covers none of the pixels `avoid`; or None."""
     renderer = axes.figure.canvas.get_renderer()
     corners = ((0.02, 0.97, "left", "top"), (0.98, 0.03, "right", "bottom"),
                (0.98, 0.97, "right", "top"), (0.02, 0.03, "left", "bottom"))  # fmt: skip
-    best = None
     for x, y, ha, va in corners:
         box = axes.text(
-            x, y, text, transform=axes.transAxes, ha=ha, va=va, fontsize=style.SMALL_FONT_SIZE,
-            parse_math=False, zorder=5, linespacing=1.3,
-            bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": style.NOTE_COLOUR,
-                  "linewidth": 0.6},
+            x, y, text, transform=axes.transAxes, ha=ha, va=va, multialignment="left", bbox=BOX,
+            zorder=5,
+            fontsize=style.SMALL_FONT_SIZE, parse_math=False, linespacing=1.3,
         )  # fmt: skip
         extent = box.get_window_extent(renderer).padded(0.5 * style.SMALL_FONT_SIZE)
         inside = (
             (avoid[:, 0] >= extent.x0) & (avoid[:, 0] <= extent.x1)
             & (avoid[:, 1] >= extent.y0) & (avoid[:, 1] <= extent.y1)
         )  # fmt: skip
-        covered = int(np.sum(inside))
-        if best is None or covered < best[0]:
-            if best is not None:
-                best[1].remove()
-            best = (covered, box)
-        else:
-            box.remove()
-        if covered == 0:
-            break
-    return best[1]
+        if not inside.any():
+            return box
+        box.remove()
+    return None
+
+
+def _box_under_key(figure, text, *, key):
+    """A text box under the key at the figure's right edge, where no data are drawn."""
+    extent = key.get_window_extent(figure.canvas.get_renderer())
+    width, height = figure.get_size_inches() * figure.dpi
+    return figure.text(
+        extent.x1 / width, (extent.y0 - PAD * figure.dpi) / height,
+        text, ha="right", va="top", multialignment="left", bbox=BOX,
+        fontsize=style.SMALL_FONT_SIZE, parse_math=False, linespacing=1.3,
+    )  # fmt: skip
 
 
 def plot_gain_sweep(*, rows, theory) -> Figure:
@@ -581,12 +649,14 @@ def plot_gain_sweep(*, rows, theory) -> Figure:
         key = _key(figure, handles, height_inches=figure.get_figheight() - 1.6)
         _arrange(figure, [axes], key=key, caption=caption)
         if worst is None:
-            summary = "no finite measurement to compare with the theory"
+            summary = "no finite measurement\nto compare with the theory"
         else:
             summary = (
-                f"largest |measured − mean field| = {_number(worst['deviation'])}\n"
-                f"at g = {worst['gain']:g}, seed {worst['seed']:g} (circled)"
+                "largest |measured − mean field|\n"
+                f"= {_number(worst['deviation'])} at g = {worst['gain']:g}, "
+                f"seed {worst['seed']:g} (circled)"
             )
         avoid = np.concatenate([_densified(line) for line in axes.get_lines()])
-        _box_in_free_corner(axes, summary, avoid=avoid)
+        if _box_in_free_corner(axes, summary, avoid=avoid) is None:
+            _box_under_key(figure, summary, key=key[0])
     return figure
