@@ -32,10 +32,11 @@ from rnngrad import (
     jacobian_contributions,
     rollout,
     state_from_arrays,
-    steps,
 )
 from rnngrad.chain import rescaled_products
 from rnngrad.contributions import CHUNK, preactivations, vanilla_factors
+from rnngrad.steps.construct_w_hh import construct_w_hh as construct_w_hh_step
+from rnngrad.steps.generate_checkpoint import generate_checkpoint as generate_checkpoint_step
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from notebook import notebook_prod  # noqa: E402 (the notebook's own loop, transcribed verbatim)
@@ -154,8 +155,9 @@ def bench_course(t, repeats):
 
 
 MEMORY_JOB = """
-from rnngrad import io, steps
-arrays = steps.compute_contributions(
+from rnngrad import io
+from rnngrad.steps.compute_contributions import compute_contributions
+arrays = compute_contributions(
     checkpoint_arrays=io.load_npz({checkpoint!r}), w_hh_arrays=io.load_npz({w_hh!r}),
     activation="sigmoid", states="random", initial_state="zeros",
     method="jacobian", metric="spectral_norm",
@@ -168,11 +170,11 @@ def bench_memory(n, t):
     """Peak RSS of the compute_contributions job's work, in a fresh process, on saved inputs."""
     with tempfile.TemporaryDirectory() as folder:
         files = {name: f"{folder}/{name}.npz" for name in ("checkpoint", "w_hh", "output")}
-        point = steps.generate_checkpoint(
+        point = generate_checkpoint_step(
             seed=1, hidden_size=n, sequence_length=t,
             checkpoint={"states": "random", "inputs": "random", "bias": "random"},
         )  # fmt: skip
-        w_hh = steps.construct_w_hh(
+        w_hh = construct_w_hh_step(
             checkpoint_arrays=point, hidden_size=n, activation="sigmoid",
             w_hh={"eigenvalues": {"uniform": [0, 4]}, "eigenvectors": "random", "matrix": None},
         )  # fmt: skip

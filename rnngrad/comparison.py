@@ -115,7 +115,7 @@ def markdown_text(text) -> str:
 def _readable(value) -> str:
     if isinstance(value, float):
         return f"{value:.4g}" if np.isfinite(value) else str(value)
-    return markdown_text(value)
+    return str(value).replace("|", "\\|")  # names and verdicts; descriptions get markdown_text
 
 
 def summary_markdown(rows) -> str:

@@ -25,7 +25,7 @@ CASES = {
     "length_huge": ({"s.yaml": "sequence_length: 1000000000\n"}, "s.yaml: sequence_length:"),
     "too_many_elements": (
         {"s.yaml": "hidden_size: 1000\nsequence_length: 100000\n"},
-        "s.yaml: sequence_length: hidden_size × sequence_length",
+        "s.yaml: sequence_length: max(hidden_size, input_size) × sequence_length",
     ),
     "activation_unknown": ({"s.yaml": "activation: softmax\n"}, "s.yaml: activation: found"),
     "method_unknown": (
@@ -93,10 +93,10 @@ CASES = {
     ),
     "python_tag": (
         {"s.yaml": '!!python/object/apply:os.system ["touch pwned"]\n'},
-        "s.yaml: (file): YAML tag refused",
+        "s.yaml: (file): found the tag !!python/object/apply:os.system",
     ),
     "not_yaml": ({"s.yaml": "seed: [1, 2\n"}, "s.yaml: (file): not valid YAML"),
-    "empty_file": ({"s.yaml": ""}, "s.yaml: (file): the file is empty"),
+    "empty_file": ({"s.yaml": ""}, "s.yaml: (top level): found nothing (an empty file)"),
     "list_not_mapping": ({"s.yaml": "- seed: 1\n"}, "s.yaml: (top level): found a list"),
     "name_with_space": ({"my scenario.yaml": GOOD}, "my scenario.yaml: (file name)"),
     "name_leading_dash": ({"-x.yaml": GOOD}, "-x.yaml: (file name)"),
