@@ -1,6 +1,7 @@
 """The whole workflow through Snakemake, on copies of the project in temporary folders."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,14 +16,18 @@ from rnngrad.results_diff import compare_results
 
 pytestmark = pytest.mark.slow
 
-COMMITTED = tree_bytes(ROOT / "results")
-COMPARISON_RULES = ("summarize", "plot_comparison", "plot_course_vs_exact", "plot_rules")
-WITHOUT_SWEEPS = {name: data for name, data in COMMITTED.items() if not name.startswith("sweeps/")}
-
 
 def tracked(results):
-    """What git tracks of a results/ tree: everything but a sweep's chunks."""
-    return {name: data for name, data in tree_bytes(results).items() if "/chunks/" not in name}
+    """What git tracks of a results/ tree: not a sweep's chunks or exported points."""
+    return {
+        name: data
+        for name, data in tree_bytes(results).items()
+        if not re.match(r"sweeps/[^/]+/(chunks|[0-9]+)/", name)
+    }
+
+
+COMMITTED = tracked(ROOT / "results")
+COMPARISON_RULES = ("summarize", "plot_comparison", "plot_course_vs_exact", "plot_rules")
 
 
 @pytest.mark.parametrize(("cores", "sweeps"), [(1, False), (4, True)])
@@ -34,10 +39,10 @@ def test_forced_rerun_reproduces_committed_results_byte_for_byte(project_copy, c
 
 def test_rerun_is_byte_identical_run_to_run(project_copy):
     snakemake(project_copy, "--cores", "4", "--forceall")
-    first = tree_bytes(project_copy / "results")
-    assert first == WITHOUT_SWEEPS
+    first = tracked(project_copy / "results")
+    assert first == COMMITTED
     snakemake(project_copy, "--cores", "4", "--forceall")
-    assert tree_bytes(project_copy / "results") == first
+    assert tracked(project_copy / "results") == first
 
 
 def test_other_blas_kernels_stay_within_documented_tolerance(project_copy, monkeypatch):
@@ -130,5 +135,5 @@ def test_killed_run_resumes_to_the_same_bytes(project_copy):
 
     snakemake(project_copy, "--unlock")  # the killed run could not release its lock
     snakemake(project_copy, "--cores", "4", "--rerun-incomplete")
-    assert tree_bytes(results) == COMMITTED
+    assert tracked(results) == COMMITTED
     assert not list(results.rglob("*.partial"))
