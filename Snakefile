@@ -48,7 +48,8 @@ ENVIRONMENT = "envs/rnngrad.yaml"
 # kept in its extra input .snakemake/rnngrad/rerun/<record>.why until it succeeds. Where the records
 # vouch for a job's outputs, their times are set after their inputs' (a fresh clone's are not).
 
-FRESHNESS = Freshness(plan.plan(PROJECT), steer=workflow.is_main_process)
+JOBS = plan.plan(PROJECT)
+FRESHNESS = Freshness(JOBS, steer=workflow.is_main_process)
 if workflow.is_main_process:
     for line in FRESHNESS.summary():
         print(f"rnngrad: reruns {line}", file=sys.stderr)
@@ -80,9 +81,11 @@ def inputs(kind, rule, **paths):
 
 def report_labels(settings, *, scenario):
     """The short table of a scenario's settings that the report shows beside its figure."""
+    vanilla = settings["architecture"] == "vanilla"
     return {
         "scenario": scenario,
-        "activation": settings["activation"],
+        "architecture": settings["architecture"],
+        "activation": settings["activation"] if vanilla else "(gates)",
         "n": settings["hidden_size"],
         "t": settings["sequence_length"],
         "states": settings["checkpoint"]["states"],
@@ -118,7 +121,7 @@ wildcard_constraints:
 
 rule all:
     input:
-        [path for job in plan.plan(PROJECT) if job.tracked for path in (*job.outputs, job.record)],
+        [path for job in JOBS if job.tracked for path in (*job.outputs, job.record)],
 
 
 onsuccess:

@@ -81,5 +81,8 @@ def main(argv=None) -> int:
         for path in kept:
             print(f"kept {path}: no record vouches for it (changed by hand?); remove it yourself")
     lines, clean = status_lines(freshness)
-    print("\n".join(lines))
+    try:
+        print("\n".join(lines))
+    except BrokenPipeError:  # `status | head`: the reader has all it wanted
+        sys.stderr.close()
     return 0 if clean else 1
