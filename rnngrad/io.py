@@ -1,6 +1,7 @@
-"""Reading and writing rnngrad's files: byte-for-byte reproducible and written atomically.
+"""Reading and writing rnngrad's result files: byte-for-byte reproducible and written atomically.
 
-The only module that touches the file system.
+Every file a job writes goes through here; config, YAML and weight files are read by
+rnngrad.config, rnngrad.safe_yaml and rnngrad.weights, which check them as they read.
 """
 
 import contextlib
