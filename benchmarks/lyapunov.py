@@ -13,13 +13,12 @@ one thread; ratios compare runs in this same process.
 
 import argparse
 import json
-import platform
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np  # noqa: I001 (after threadpoolctl on purpose: nothing else to pin first)
-from threadpoolctl import threadpool_info, threadpool_limits
+from contributions import machine  # noqa: E402 (this folder's benchmark, run as a script)
+from threadpoolctl import threadpool_limits
 
 from rnngrad.activations import ACTIVATIONS
 from rnngrad.contributions import rollout
@@ -92,21 +91,6 @@ def bench(n, t, counts, repeats):
             "top_minus_growth": float(exponents[0] - log10_norm / t),
         })  # fmt: skip
     return rows
-
-
-def machine():
-    """BLAS, its kernel and the CPU this ran on."""
-    blas = [
-        f"{i['internal_api']} {i['version']} ({i.get('architecture')}, {i['num_threads']} thread)"
-        for i in threadpool_info()
-        if i["user_api"] == "blas"
-    ]
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
-        platform.processor(),
-    )  # fmt: skip
-    return {"cpu": cpu, "blas": blas, "numpy": np.__version__, "python": platform.python_version()}
 
 
 def main():
