@@ -329,31 +329,39 @@ def _stack_blocks(cells, sequences, layer_states, own, block_size) -> Iterator[n
     """Blocks of the stacked J_i: layer by layer ∂s^l' = A_l ds^l + B_l ∂h^(l−1)', transposed.
 
     `own` selects, in layer l > 0's input, this direction's output of layer l − 1; the other
-    direction's half is a given input of this chain.
+    direction's half is a given input of this chain. Rows and columns are z's order,
+    [h¹; …; h^L] then [c¹; …; c^L]: a layer's h and c are two slices of it.
     """
-    n, parts, layers = cells[0].hidden_size, cells[0].parts, len(cells)
-    s = n * len(parts)  # one layer's state, [h; c] for the LSTM
-    d = layers * s
-    # Layer-major [h¹; c¹; h²; c²; …] while building, then z = [h¹; …; h^L; c¹; …; c^L].
-    order = np.concatenate(
-        [np.arange(layer * s + q * n, layer * s + (q + 1) * n)
-         for q in range(len(parts)) for layer in range(layers)]
-    )  # fmt: skip
+    n, parts, layers = cells[0].hidden_size, len(cells[0].parts), len(cells)
+    d = layers * parts * n
+
+    def rows(layer, part):  # layer's h (part 0) or c (part 1) within z
+        start = (part * layers + layer) * n
+        return slice(start, start + n)
+
     size = gated._block_size(block_size, d)
     t = sequences[0].shape[1]
     for end in range(t, 0, -size):
         steps = np.arange(end - 1, max(end - size, 0) - 1, -1)
         forward = np.zeros((len(steps), d, d))
         for layer, cell in enumerate(cells):
-            rows = slice(layer * s, (layer + 1) * s)
             columns = {part: state[:, steps] for part, state in layer_states[layer].items()}
             to_state, to_input = cell.derivatives(sequences[layer][:, steps], states=columns)
-            forward[:, rows, rows] = to_state
-            if layer:  # the new output of the layer below, through every layer under it
-                below = forward[:, (layer - 1) * s : (layer - 1) * s + n, : layer * s]
-                forward[:, rows, : layer * s] = to_input[:, :, own] @ below
-        if len(parts) > 1:
-            forward = forward[:, order[:, None], order]
+            below = None
+            if layer:  # ∂h^(l−1)'/∂(every layer under l), by part: the new output below
+                below = [forward[:, rows(layer - 1, 0), rows(0, q).start : rows(layer, q).start]
+                         for q in range(parts)]  # fmt: skip
+                from_below = to_input[:, :, own]
+            for p in range(parts):
+                for q in range(parts):
+                    forward[:, rows(layer, p), rows(layer, q)] = to_state[
+                        :, p * n : (p + 1) * n, q * n : (q + 1) * n
+                    ]
+                    if below is not None:
+                        cross = rows(0, q).start, rows(layer, q).start
+                        forward[:, rows(layer, p), slice(*cross)] = (
+                            from_below[:, p * n : (p + 1) * n] @ below[q]
+                        )
         yield forward.transpose(0, 2, 1)
 
 

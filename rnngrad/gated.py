@@ -143,20 +143,26 @@ def _lstm_slopes(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh):
 
 def _lstm_jacobians(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> np.ndarray:
     """J = (∂(h', c')/∂(h, c))ᵀ for every column: (B, 2n, 2n), blocks ordered [h; c]."""
-    n = weight_hh.shape[1]
-    dh_da, dc_da, dh_dc_next, f = _lstm_slopes(
+    slopes = _lstm_slopes(
         h, c, x, weight_ih=weight_ih, weight_hh=weight_hh, bias_ih=bias_ih, bias_hh=bias_hh
     )
-    forward = np.empty((h.shape[1], 2 * n, 2 * n))  # ∂z'/∂z; J is its transpose
+    # A transposed view: copying it into C order would cost as much as building it, and
+    # matmul takes either order at the same speed.
+    return _lstm_forward(slopes, weight_hh).transpose(0, 2, 1)
+
+
+def _lstm_forward(slopes, weight_hh) -> np.ndarray:
+    """∂z'/∂z (B, 2n, 2n), z = [h; c], from the slopes of `_lstm_slopes`."""
+    dh_da, dc_da, dh_dc_next, f = slopes
+    n = weight_hh.shape[1]
+    forward = np.empty((dh_da.shape[1], 2 * n, 2 * n))  # ∂z'/∂z; J is its transpose
     forward[:, :n, :n] = _gate_sum(dh_da, weight_hh, 4)  # ∂h'/∂h
     forward[:, n:, :n] = _gate_sum(dc_da, weight_hh, 4)  # ∂c'/∂h
     forward[:, :, n:] = 0.0
     diagonal = np.arange(n)
     forward[:, diagonal, n + diagonal] = (dh_dc_next * f).T  # ∂h'/∂c = diag(o tanh'(c') f)
     forward[:, n + diagonal, n + diagonal] = f.T  # ∂c'/∂c = diag(f): the cell's own path
-    # A transposed view: copying it into C order would cost as much as building it, and
-    # matmul takes either order at the same speed.
-    return forward.transpose(0, 2, 1)
+    return forward
 
 
 def lstm_derivatives(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh):
@@ -167,11 +173,11 @@ def lstm_derivatives(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh):
     layer, n, m = _layer(4, weight_ih, weight_hh, bias_ih, bias_hh)
     h, c, x = (np.asarray(array, dtype=float) for array in (h, c, x))
     _check_columns(n=n, m=m, x=x, states={"h": h, "c": c})
-    dh_da, dc_da, *_ = _lstm_slopes(h, c, x, **layer)
+    slopes = _lstm_slopes(h, c, x, **layer)
     to_input = np.empty((x.shape[1], 2 * n, m))
-    to_input[:, :n] = _gate_sum(dh_da, layer["weight_ih"], 4)
-    to_input[:, n:] = _gate_sum(dc_da, layer["weight_ih"], 4)
-    return _lstm_jacobians(h, c, x, **layer).transpose(0, 2, 1), to_input
+    to_input[:, :n] = _gate_sum(slopes[0], layer["weight_ih"], 4)
+    to_input[:, n:] = _gate_sum(slopes[1], layer["weight_ih"], 4)
+    return _lstm_forward(slopes, layer["weight_hh"]), to_input
 
 
 def lstm_step(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> tuple[np.ndarray, np.ndarray]:
@@ -258,15 +264,21 @@ def _gru_slopes(h, x, *, weight_ih, weight_hh, bias_ih, bias_hh):
 
 def _gru_jacobians(h, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> np.ndarray:
     """J = (∂h'/∂h)ᵀ for every column: (B, n, n)."""
-    n = weight_hh.shape[1]
-    dh_da, r, z = _gru_slopes(
+    slopes = _gru_slopes(
         h, x, weight_ih=weight_ih, weight_hh=weight_hh, bias_ih=bias_ih, bias_hh=bias_hh
     )
+    return _gru_forward(slopes, weight_hh).transpose(0, 2, 1)  # a view, as for the LSTM
+
+
+def _gru_forward(slopes, weight_hh) -> np.ndarray:
+    """∂h'/∂h (B, n, n) from the slopes of `_gru_slopes` (their new-gate row is scaled)."""
+    dh_da, r, z = slopes
+    n = weight_hh.shape[1]
     dh_da[2 * n :] *= r  # W_hn h enters the new gate scaled by r; W_in x does not
     forward = np.ascontiguousarray(_gate_sum(dh_da, weight_hh, 3))  # ∂h'/∂h
     diagonal = np.arange(n)
     forward[:, diagonal, diagonal] += z.T  # the update gate's direct path z ⊙ h
-    return forward.transpose(0, 2, 1)  # a view, as for the LSTM
+    return forward
 
 
 def gru_derivatives(h, x, *, weight_ih, weight_hh, bias_ih, bias_hh):
@@ -274,9 +286,9 @@ def gru_derivatives(h, x, *, weight_ih, weight_hh, bias_ih, bias_hh):
     layer, n, m = _layer(3, weight_ih, weight_hh, bias_ih, bias_hh)
     h, x = (np.asarray(array, dtype=float) for array in (h, x))
     _check_columns(n=n, m=m, x=x, states={"h": h})
-    dh_da, *_ = _gru_slopes(h, x, **layer)
-    to_input = _gate_sum(dh_da, layer["weight_ih"], 3)
-    return _gru_jacobians(h, x, **layer).transpose(0, 2, 1), to_input
+    slopes = _gru_slopes(h, x, **layer)
+    to_input = _gate_sum(slopes[0], layer["weight_ih"], 3)  # before _gru_forward scales them
+    return _gru_forward(slopes, layer["weight_hh"]), to_input
 
 
 def gru_step(h, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> np.ndarray:
