@@ -373,3 +373,33 @@ def test_pytorch_autograd_agrees_on_the_gradient_that_reaches_the_first_layer():
         )
         want = np.log10(np.linalg.norm(jacobian.numpy().T, 2))
         assert measured[""]["top_to_bottom"][0] == pytest.approx(want, rel=1e-12)
+
+
+def test_measure_reads_each_directions_factors_once(monkeypatch):
+    # issue 22: the chain and the Lyapunov spectrum share one pass over the factor stream.
+    arrays = draw("gru", 2, True)
+    x = np.random.RandomState(1).randn(M, T)
+    network, states = ours("gru", arrays, x)
+    calls = []
+    original = architectures.Network.factors
+
+    def counted(self, *args, **kwargs):
+        calls.append(kwargs.get("direction"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(architectures.Network, "factors", counted)
+    architectures.measure(network, x=x, states=states, metric="spectral_norm", count=2)
+    assert calls == ["", "_reverse"]
+
+
+def test_the_spectrum_reads_past_where_the_chain_stops():
+    # All-zero factors: P_k is exactly zero from the first block on and the chain stops early;
+    # the spectrum still takes all t factors (every direction annihilated: -inf).
+    network = architectures.vanilla(
+        w_hh=np.zeros((N, N)), w_hx=np.zeros((N, M)), b_h=np.zeros((N, 1)), activation="relu"
+    )
+    x = np.random.RandomState(1).randn(M, 3000)
+    states = network.rollout(x)
+    measured = architectures.measure(network, x=x, states=states, metric="spectral_norm", count=2)
+    assert np.all(measured[""]["lyapunov_exponents"] == -np.inf)
+    assert np.all(measured[""]["whole"] == -np.inf)
