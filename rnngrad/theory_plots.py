@@ -19,18 +19,13 @@ from matplotlib import ticker
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from rnngrad import style
+from rnngrad import layout, style
 from rnngrad.plotting import log_frame, new_figure
 
 ARCHITECTURES = ("vanilla", "lstm", "gru")
 WORDS = {"vanilla": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 SURVIVAL = -0.01  # log10 per step: a direction above it shrinks less than 10× in 100 steps
 MARKS_PER_CURVE = 10  # markers along a long curve: enough to tell curves apart in grey
-PAD = 0.12  # inches between the axes, the key, the caption and the figure's edge
-KEY_WIDTH = 2.6  # inches a key label may take before it wraps
-LAYOUT_ROUNDS = 5  # measure-and-fit rounds; the margins settle in two or three
-MIN_AXES_HEIGHT = 2.5  # inches the axes keep, however long the key and caption
-KEY_SHARE = 0.45  # of the figure's width at most for a key beside the axes; else it goes below
 JITTER = 0.008  # seeds at one gain are spread by this fraction of the gain range
 PHASE_OFFSET = 7  # points between the top of the frame and the phase words above it
 ZOOM_FRACTION = 0.25  # panel (b) of a spectrum: its top quarter, where the exponents cross 0
@@ -85,121 +80,6 @@ def _companion_style(linestyle):
     """The next line style of the project's cycle: differs from `linestyle`, injective."""
     styles = style.LINE_STYLES
     return styles[(styles.index(linestyle) + 1) % len(styles)]
-
-
-def _literal_legend(figure, handles, labels, **placement):
-    """A frameless figure legend whose labels (names from configs) are never parsed as maths."""
-    key = figure.legend(handles, labels, frameon=False, borderaxespad=0, **placement)
-    for text in key.texts:
-        text.set_parse_math(False)
-    return key
-
-
-def _key(figure, handles, *, height_inches):
-    """The key and its side: at the right edge if it fits there in a few columns, else below.
-
-    Labels are wrapped for the key only; the lines keep their own labels.
-    """
-    labels = [style.wrap(handle.get_label(), width_inches=KEY_WIDTH) for handle in handles]
-    renderer = figure.canvas.get_renderer()
-    width = figure.get_figwidth() * figure.dpi
-    for columns in range(1, 4):
-        key = _literal_legend(figure, handles, labels, loc="upper right", ncols=columns)
-        extent = key.get_window_extent(renderer)
-        if extent.width > KEY_SHARE * width:
-            key.remove()
-            break
-        if extent.height <= height_inches * figure.dpi:
-            return key, "right"
-        key.remove()
-    # Too many entries for the side: a wide key under the axes, in as many columns as fit.
-    for columns in range(6, 0, -1):
-        key = _literal_legend(figure, handles, labels, loc="lower center", ncols=columns)
-        if columns == 1 or key.get_window_extent(renderer).width <= width - 2 * PAD * figure.dpi:
-            break
-        key.remove()
-    return key, "below"
-
-
-def _caption(figure, text):
-    """Grey text under everything, wrapped to the figure's width, drawn literally."""
-    wrapped = style.wrap(text, width_inches=figure.get_figwidth() - 2 * PAD - 0.2)
-    return figure.text(
-        PAD / figure.get_figwidth(), PAD / figure.get_figheight(), wrapped,
-        fontsize=style.SMALL_FONT_SIZE, color=style.NOTE_COLOUR, va="bottom", ha="left",
-        parse_math=False, linespacing=1.3,
-    )  # fmt: skip
-
-
-def _heading(figure, text):
-    """The figure's title at its top edge, wrapped to its width, drawn literally."""
-    size = style.FONT_SIZE + 2  # the style's figure.titlesize
-    wrapped = style.wrap(text, width_inches=figure.get_figwidth() - 2 * PAD, font_size=size)
-    return figure.suptitle(wrapped, y=1 - PAD / figure.get_figheight(), va="top",
-                           parse_math=False)  # fmt: skip
-
-
-def _arrange(figure, panels, *, key=None, caption=None, heading=None) -> None:
-    """Fit a row of axes, with their labels, between the heading, the key and the caption.
-
-    `key` is a (legend, side) pair from `_key`. Tick labels change with the axes' size, so the
-    measurement is repeated until it settles.
-    """
-    legend, side = key if key is not None else (None, None)
-    width, height = figure.get_size_inches() * figure.dpi
-    pad = PAD * figure.dpi
-    applied = None
-    for _ in range(LAYOUT_ROUNDS):
-        figure.draw_without_rendering()
-        renderer = figure.canvas.get_renderer()
-        frames = [axes.get_window_extent(renderer) for axes in panels]
-        outers = [axes.get_tightbbox(renderer) for axes in panels]
-        extent = {
-            name: text.get_window_extent(renderer)
-            for name, text in (("key", legend), ("caption", caption), ("heading", heading))
-            if text is not None
-        }
-        caption_height = extent["caption"].height + pad if "caption" in extent else 0.0
-        below = max(frame.y0 - outer.y0 for frame, outer in zip(frames, outers, strict=True))
-        above = max(outer.y1 - frame.y1 for frame, outer in zip(frames, outers, strict=True))
-        left = (frames[0].x0 - outers[0].x0 + pad) / width
-        right = 1 - (outers[-1].x1 - frames[-1].x1 + pad) / width
-        bottom = below + pad + caption_height
-        if side == "right":
-            right -= (extent["key"].width + pad) / width
-        elif side == "below":
-            bottom += extent["key"].height + pad
-        top = above + pad + (extent["heading"].height + pad if "heading" in extent else 0)
-        gap = max(
-            (outers[index].x1 - frames[index].x1 + frames[index + 1].x0 - outers[index + 1].x0
-             for index in range(len(panels) - 1)),
-            default=0.0,
-        ) + 2 * pad  # fmt: skip
-        right = max(right, left + 0.1)  # an impossible fit still draws, and the tests see it
-        if bottom + top + MIN_AXES_HEIGHT * figure.dpi > height:
-            # A key too long for the page's height: the figure grows rather than overlap.
-            height = bottom + top + MIN_AXES_HEIGHT * figure.dpi
-            figure.set_figheight(height / figure.dpi)
-        if caption is not None:
-            caption.set_y(pad / height)
-        if heading is not None:
-            heading.set_y(1 - pad / height)
-        panel_width = ((right - left) * width - (len(panels) - 1) * gap) / len(panels)
-        margins = {"left": left, "right": right, "bottom": bottom / height,
-                   "top": 1 - top / height, "wspace": gap / max(panel_width, 1.0)}  # fmt: skip
-        if applied is not None and all(
-            abs(margins[name] - applied[name]) < 1e-4 for name in margins
-        ):
-            return  # settled: the last drawing already used these margins
-        applied = margins
-        figure.subplots_adjust(**margins)
-        if side == "right":
-            legend.set_bbox_to_anchor((1 - pad / width, 1 - top / height),
-                                      transform=figure.transFigure)  # fmt: skip
-        elif side == "below":
-            legend.set_bbox_to_anchor((0.5, (pad + caption_height) / height),
-                                      transform=figure.transFigure)  # fmt: skip
-    figure.draw_without_rendering()
 
 
 def _check_mapping(name, value) -> None:
@@ -303,9 +183,15 @@ def plot_architectures(*, curves) -> Figure:
         if not handles:
             axes.text(0.5, 0.5, "no curve to draw", transform=axes.transAxes, ha="center")
         blocks = any(block is not None for _, _, block, _ in checked.values())
-        caption = _caption(figure, ARCHITECTURES_CAPTION + (H_BLOCK_CAPTION if blocks else ""))
-        key = _key(figure, handles, height_inches=figure.get_figheight() - 1.6) if handles else None
-        _arrange(figure, [axes], key=key, caption=caption)
+        caption = layout.caption(
+            figure, ARCHITECTURES_CAPTION + (H_BLOCK_CAPTION if blocks else "")
+        )
+        key = (
+            layout.key(figure, handles, height_inches=figure.get_figheight() - 1.6)
+            if handles
+            else None
+        )
+        layout.arrange(figure, [[axes]], key=key, caption=caption)
     return figure
 
 
@@ -428,10 +314,10 @@ def plot_spectrum(*, exponents, growth_per_step, mean_field_growth=None, title: 
             _mark_zoom(panels[0], x_limits, y_limits)
             panels[0].set_title(f"(a) all {count} exponents")
             panels[1].set_title(f"(b) the top {top}, boxed in (a)")
-        heading = _heading(figure, title)
-        caption = _caption(figure, " ".join(filter(None, notes)))
-        key = _key(figure, handles, height_inches=figure.get_figheight() - 1.6)
-        _arrange(figure, panels, key=key, caption=caption, heading=heading)
+        heading = layout.heading(figure, title)
+        caption = layout.caption(figure, " ".join(filter(None, notes)))
+        key = layout.key(figure, handles, height_inches=figure.get_figheight() - 1.6)
+        layout.arrange(figure, [panels], key=key, caption=caption, heading=heading)
     return figure
 
 
@@ -477,17 +363,21 @@ def plot_spectra(*, spectra) -> Figure:
         if not handles:
             panels[0].text(0.5, 0.5, "no spectrum to draw", transform=panels[0].transAxes,
                            ha="center")  # fmt: skip
-        heading = _heading(
+        heading = layout.heading(
             figure, "Lyapunov spectra: along how many directions the gradient survives"
         )
-        caption = _caption(
+        caption = layout.caption(
             figure,
             "Each network's exponents, largest first, at the fraction i / K of its K directions. "
             "Where a spectrum lies above the grey line at 0 the gradient grows along that share "
             "of directions; near 0 it survives; below 0 it vanishes, the faster the lower.",
         )
-        key = _key(figure, handles, height_inches=figure.get_figheight() - 1.6) if handles else None
-        _arrange(figure, panels, key=key, caption=caption, heading=heading)
+        key = (
+            layout.key(figure, handles, height_inches=figure.get_figheight() - 1.6)
+            if handles
+            else None
+        )
+        layout.arrange(figure, [panels], key=key, caption=caption, heading=heading)
     return figure
 
 
@@ -580,7 +470,7 @@ def _box_under_key(figure, text, *, key):
     extent = key.get_window_extent(figure.canvas.get_renderer())
     width, height = figure.get_size_inches() * figure.dpi
     return figure.text(
-        extent.x1 / width, (extent.y0 - PAD * figure.dpi) / height,
+        extent.x1 / width, (extent.y0 - layout.PAD * figure.dpi) / height,
         text, ha="right", va="top", multialignment="left", bbox=BOX,
         fontsize=style.SMALL_FONT_SIZE, parse_math=False, linespacing=1.3,
     )  # fmt: skip
@@ -645,9 +535,9 @@ def plot_gain_sweep(*, rows, theory) -> Figure:
         axes.set_ylabel("growth of the gradient\n(log10 per step)")
         axes.set_title("The edge of chaos: measured gradient growth against mean-field theory",
                        pad=PHASE_OFFSET + 2.2 * style.SMALL_FONT_SIZE)  # fmt: skip
-        caption = _caption(figure, " ".join(notes))
-        key = _key(figure, handles, height_inches=figure.get_figheight() - 1.6)
-        _arrange(figure, [axes], key=key, caption=caption)
+        caption = layout.caption(figure, " ".join(notes))
+        key = layout.key(figure, handles, height_inches=figure.get_figheight() - 1.6)
+        layout.arrange(figure, [[axes]], key=key, caption=caption)
         if worst is None:
             summary = "no finite measurement\nto compare with the theory"
         else:
