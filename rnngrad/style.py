@@ -78,14 +78,19 @@ def output(*, dpi: int = DPI) -> dict:
     return {"figure.dpi": dpi, "savefig.dpi": dpi}
 
 
-def figure(*, venue: str = "slide", aspect: float = 0.6) -> dict:
-    """Everything a figure needs: matplotlib's defaults, then fonts, size and resolution."""
+def base() -> dict:
+    """matplotlib's own defaults (never a user's rc file or style), then fonts and resolution."""
     defaults = {
         key: value
         for key, value in rcParamsDefault.items()
         if key not in SESSION_SETTINGS and not key.startswith(("webagg.", "tk."))
     }
-    return defaults | fonts() | size(venue=venue, aspect=aspect) | output()
+    return defaults | fonts() | output()
+
+
+def figure(*, venue: str = "slide", aspect: float = 0.6) -> dict:
+    """Everything a figure needs: matplotlib's defaults, then fonts, size and resolution."""
+    return base() | size(venue=venue, aspect=aspect)
 
 
 def series_styles(count: int) -> list[dict]:
