@@ -79,7 +79,7 @@ def output(*, dpi: int = DPI) -> dict:
 
 
 def base() -> dict:
-    """matplotlib's own defaults (never a user's rc file or style), then fonts and resolution."""
+    """The defaults matplotlib ships (never a user's rc file or style), then fonts and dpi."""
     defaults = {
         key: value
         for key, value in rcParamsDefault.items()
