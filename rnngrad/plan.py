@@ -88,8 +88,12 @@ def comparison_params(rule, project) -> dict:
     """Params of the comparison rules: the settings of every scenario they read."""
     if rule == "plot_course_vs_exact":
         names = course_scenarios(project.scenarios)
-    elif rule == "plot_rules":  # the rules are about a vanilla RNN's W_hh
-        names = [n for n, s in project.scenarios.items() if s["architecture"] == "vanilla"]
+    elif rule == "plot_rules":  # the rules are about P_k of a vanilla RNN's W_hh
+        names = [
+            n
+            for n, s in project.scenarios.items()
+            if s["architecture"] == "vanilla" and s["contributions"]["method"] == "jacobian"
+        ]
     elif rule == "plot_architectures":  # those of the list that this config has
         names = [
             n
