@@ -44,6 +44,7 @@ FACTORS = {  # J_i of each architecture, for the caption
     "gru": "J_i = (∂h_{i+1}/∂h_i)ᵀ of PyTorch's GRU",
 }
 BOUND_HEADROOM = 1.5  # the frame grows by at most this many data spans to show the whole bound
+PLAIN_LOG10_BEYOND = 30  # decades: beyond this a log axis reads 10^−60000, so show log10 itself
 
 
 def new_figure() -> Figure:
@@ -104,9 +105,46 @@ def _power_of_ten(value, _position):
     return f"$10^{{{round(value):d}}}$"
 
 
+def _plain(value, _position):
+    return f"{value:g}".replace("-", "−")
+
+
+def step_ticks(t: int, *, bins: int = 7) -> list[int]:
+    """Integer ticks at 1-2-5 multiples in [1, t], with 1 itself: where a step axis starts."""
+    locator = ticker.MaxNLocator(nbins=bins, integer=True, steps=[1, 2, 5, 10])
+    multiples = [int(v) for v in locator.tick_values(1, max(t, 2)) if 1 <= v <= t]
+    step = multiples[1] - multiples[0] if len(multiples) > 1 else 1
+    return [1, *(v for v in multiples if v > 1 + 0.4 * step)]
+
+
+def step_axis(axis, t: int, *, label: str, bins: int = 7) -> None:
+    """A step axis (steps back or k) from 1 to t with integer ticks at 1-2-5 multiples."""
+    axis.set_major_locator(ticker.FixedLocator(step_ticks(t, bins=bins)))
+    axis.set_minor_locator(ticker.NullLocator())
+    axis.set_major_formatter(ticker.FuncFormatter(_plain))
+    axis.set_label_text(label)
+
+
+def log10_axis(axes, frame, *, words: str) -> None:
+    """A y axis of log10 values: ticks 10^k over a few decades, plain log10 numbers beyond."""
+    low, high = frame
+    axes.set_ylim(frame)
+    axes.yaxis.set_major_locator(ticker.MaxNLocator(nbins=8, integer=True, steps=[1, 2, 5, 10]))
+    if high - low > PLAIN_LOG10_BEYOND:
+        axes.yaxis.set_major_formatter(ticker.FuncFormatter(_plain))
+        axes.set_ylabel(f"log10 {words}")
+        return
+    axes.yaxis.set_major_formatter(ticker.FuncFormatter(_power_of_ten))
+    axes.set_ylabel(words)
+    if high - low <= 4:
+        decades = np.arange(np.floor(low), np.ceil(high) + 1)
+        minor = (decades[:, None] + np.log10(np.arange(2, 10))[None, :]).ravel()
+        axes.yaxis.set_minor_locator(ticker.FixedLocator(minor[(minor > low) & (minor < high)]))
+
+
 def _fixed(value) -> str:
     # Fixed decimals, and no "-0.0000": rounding noise must not change the text's pixels.
-    return f"{round(float(value), 4) + 0.0:.4f}"
+    return f"{round(float(value), 4) + 0.0:.4f}".replace("-", "−")
 
 
 def _theory_text(theory) -> str:
@@ -168,29 +206,73 @@ def log_frame(log10_values, *, log10_bound=None) -> tuple[tuple[float, float], s
     return (low - 0.05 * span, high + 0.05 * span), note
 
 
-def _log10_axis(axes, frame) -> None:
-    axes.set_ylim(frame)
-    axes.yaxis.set_major_locator(ticker.MaxNLocator(nbins=8, integer=True, steps=[1, 2, 5, 10]))
-    axes.yaxis.set_major_formatter(ticker.FuncFormatter(_power_of_ten))
-    low, high = frame
-    if high - low <= 4:
-        decades = np.arange(np.floor(low), np.ceil(high) + 1)
-        minor = (decades[:, None] + np.log10(np.arange(2, 10))[None, :]).ravel()
-        axes.yaxis.set_minor_locator(ticker.FixedLocator(minor[(minor > low) & (minor < high)]))
-
-
-def _notes_below(figure, *, columns, width_inches) -> None:
-    """Text blocks side by side under the axes, the figure's bottom margin sized to hold them."""
+def _notes_below(figure, *, columns) -> float:
+    """Text blocks side by side under the axes; the height in inches they take."""
     lines = max(text.count("\n") + 1 for text in columns)
     height = figure.get_figheight()
-    text_height = lines * LINE_HEIGHT + 0.1
-    figure.subplots_adjust(bottom=(text_height + 0.65) / height, top=1 - 0.45 / height)
     column_width = 1 / len(columns)
     for index, text in enumerate(columns):
         figure.text(
             0.01 + index * column_width, 0.1 / height, text, fontsize=style.SMALL_FONT_SIZE,
             color=style.NOTE_COLOUR, va="bottom", parse_math=False, linespacing=1.3,
         )  # fmt: skip
+    return lines * LINE_HEIGHT + 0.1
+
+
+def _rule_line(axes, steps_back, rate, frame) -> None:
+    """The eigenvalue rule's rate (γρ)^(t−k+1), dotted; an arrow and its value if it leaves."""
+    steps_back = np.sort(steps_back)
+    line = steps_back * rate
+    colour = style.PALETTE[3]
+    axes.plot(steps_back, line, ":", color=colour, linewidth=2, zorder=3,
+              label="eigenvalue rule's rate (γρ)^(t−k+1)")  # fmt: skip
+    low, high = frame
+    outside = (line < low) | (line > high)
+    if not outside.any():
+        return
+    where = int(np.argmax(outside))
+    below = line[where] < low
+    x = steps_back[max(where - 1, 0)]
+    left_half = (x - steps_back[0]) <= 0.5 * (steps_back[-1] - steps_back[0])
+    axes.annotate(
+        f"eigenvalue rule: 10^{line[-1]:.0f} at {steps_back[-1]:g} steps back (off the scale)",
+        xy=(x, low if below else high), xytext=(0.03 if left_half else 0.97, 0.1 if below else 0.9),
+        textcoords="axes fraction", ha="left" if left_half else "right",
+        va="bottom" if below else "top", color=colour, fontsize=style.SMALL_FONT_SIZE,
+        arrowprops={"arrowstyle": "->", "color": colour},
+    )  # fmt: skip
+
+
+def _course_figure(*, k, contribution, description, notes) -> Figure:
+    """The notebook's own figure: the signed max entry against k, on a linear axis."""
+    t = len(k)
+    with matplotlib.rc_context(style.figure(venue="notebook", aspect=5 / 7)):
+        figure = new_figure()
+        axes = figure.add_subplot()
+        axes.plot(k, contribution)
+        axes.set_title("Maximum contribution to the gradient at step $k$")
+        axes.set_ylabel("Maximum contribution")
+        axes.set_xlabel("k")
+        if t <= ALL_TICKS_UP_TO:
+            axes.set_xticks(k)
+        else:
+            step_axis(axes.xaxis, t, label="k")
+            axes.set_xlim(1, max(t, 2))
+        missing = int(np.sum(np.isnan(contribution)))
+        lines = [description, CAPTIONS["max_entry"]] if notes else []
+        if missing:
+            lines.append(f"{missing} of {t} contributions are NaN, not drawn")
+        width = figure.get_figwidth()
+        bottom = 0.45
+        if any(lines):
+            bottom += _notes_below(
+                figure,
+                columns=[style.wrap("\n".join(filter(None, lines)), width_inches=width - 0.3)],
+            )
+        height = figure.get_figheight()
+        figure.subplots_adjust(left=0.11, right=0.97, bottom=(bottom + 0.2) / height,
+                               top=1 - 0.45 / height)  # fmt: skip
+    return figure
 
 
 def plot_contributions(
@@ -203,11 +285,16 @@ def plot_contributions(
     description: str,
     theory=None,
     architecture: str = "vanilla",
+    log10_contribution_h=None,
+    growth_per_step=None,
+    notes: bool = True,
 ) -> Figure:
-    """Contribution against k; on a log axis the values are drawn as log10 so none overflows.
+    """Contribution against steps back (the notebook's copies: against k, as it drew them).
 
     `theory` (a mapping with the keys of `rnngrad.analysis.theory_summary`) adds the bound
-    (γ‖W_hh‖₂)^(t-k+1) as a dashed line and a text block with ρ, ‖W_hh‖₂, γ and both verdicts.
+    (γ‖W_hh‖₂)^(t-k+1), the eigenvalue rule's rate (γρ)^(t-k+1), and a text block with ρ,
+    ‖W_hh‖₂, γ and both verdicts; `log10_contribution_h` an LSTM's h-to-h block;
+    `growth_per_step` goes into the key; `notes` False leaves out the grey text, for a slide.
     """
     if yscale not in ("linear", "log"):
         msg = f"yscale is {yscale!r}; allowed: 'linear' or 'log'"
@@ -215,63 +302,78 @@ def plot_contributions(
     if metric not in CAPTIONS:
         msg = f"metric is {metric!r}; allowed: {', '.join(CAPTIONS)}"
         raise ValueError(msg)
+    if metric == "max_entry":
+        return _course_figure(k=k, contribution=contribution, description=description, notes=notes)
+    k = np.asarray(k)
     t = len(k)
-    course = metric == "max_entry"
-    notes = []
-    venue = {"venue": "notebook", "aspect": 5 / 7} if course else {"venue": "slide", "aspect": 0.6}
-    with matplotlib.rc_context(style.figure(**venue)):
+    steps_back = t - k + 1
+    words, symbol = METRIC_LABELS[metric]
+    warnings_shown = []
+    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.6)):
         figure = new_figure()
         axes = figure.add_subplot()
+        if growth_per_step is None and theory is not None:
+            growth_per_step = theory["growth_per_step"]
+        growth = "" if growth_per_step is None else f", growth {_fixed(growth_per_step)} per step"
         if yscale == "log":
+            whole = "measured" if log10_contribution_h is None else "measured, whole (h, c)"
+            axes.plot(steps_back, log10_contribution, linewidth=2.5, color=style.PALETTE[0],
+                      label=whole + growth)  # fmt: skip
+            shown = [log10_contribution]
+            if log10_contribution_h is not None:
+                axes.plot(steps_back, log10_contribution_h, "--", linewidth=2,
+                          color=style.PALETTE[2], label="measured, h-to-h block")  # fmt: skip
+                shown.append(log10_contribution_h)
             bound = None if theory is None else theory["log10_bound"]
-            axes.plot(
-                k, log10_contribution, label="measured", linewidth=2.5, color=style.PALETTE[0]
-            )
             if bound is not None:
                 # Drawn over the measurement, thinner and black: visible even where they coincide.
-                axes.plot(k, bound, "--", color=style.THEORY_COLOUR, linewidth=1.2, zorder=3,
-                          label="bound (γ‖W_hh‖₂)^(t−k+1)")  # fmt: skip
-            frame, bound_note = log_frame(log10_contribution, log10_bound=bound)
-            _log10_axis(axes, frame)
-            notes += [bound_note, missing_values_note(log10_contribution)]
+                axes.plot(steps_back, bound, "--", color=style.THEORY_COLOUR, linewidth=1.2,
+                          zorder=3, label="bound (γ‖W_hh‖₂)^(t−k+1)")  # fmt: skip
+            frame, bound_note = log_frame(np.concatenate(shown), log10_bound=bound)
+            log10_axis(axes, frame, words=f"{words} {symbol}")
+            warnings_shown += [bound_note, missing_values_note(log10_contribution)]
+            if theory is not None:
+                rate = np.log10(theory["gamma"] * theory["spectral_radius"])
+                if np.isfinite(rate):
+                    _rule_line(axes, steps_back, rate, frame)
         else:
-            axes.plot(k, contribution, label="measured")
+            axes.plot(steps_back, contribution, label="measured" + growth)
+            axes.set_ylabel(f"{words} {symbol}")
             missing = int(np.sum(np.isnan(contribution)))
             if missing:
-                notes.append(f"{missing} of {t} contributions are NaN, not drawn")
-            if not course:
-                message = (
-                    "linear y axis for a Jacobian product: its values span many decades and most "
-                    "look like 0 here; set plot.yscale: log (or auto)"
-                )
-                warnings.warn(message, stacklevel=2)
-                notes.append("Warning: " + message)
-        if course:
-            axes.set_title("Maximum contribution to the gradient at step $k$")
-            axes.set_ylabel("Maximum contribution")
-        else:
-            words, symbol = METRIC_LABELS[metric]
-            axes.set_title(f"Contribution to the gradient at step $k$ ({words})")
-            axes.set_ylabel(f"{words} {symbol}")
-        axes.set_xlabel("k")
-        if t <= ALL_TICKS_UP_TO:
-            axes.set_xticks(k)
-        else:
-            axes.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
-        if theory is not None or not course:
-            axes.legend(loc="best")
+                warnings_shown.append(f"{missing} of {t} contributions are NaN, not drawn")
+            message = (
+                "linear y axis for a Jacobian product: its values span many decades and most "
+                "look like 0 here; set plot.yscale: log (or auto)"
+            )
+            warnings.warn(message, stacklevel=2)
+            warnings_shown.append("Warning: " + message)
+        axes.set_xlim(1, max(t, 2))
+        step_axis(axes.xaxis, t, label="steps back from the last step, t − k + 1")
+        top = axes.secondary_xaxis("top", functions=(lambda s: t + 1 - s, lambda s: t + 1 - s))
+        step_axis(top.xaxis, t, label="step k")
+        title = style.wrap(
+            description or f"Contribution to the gradient, {words}",
+            width_inches=figure.get_figwidth() - 1, font_size=style.FONT_SIZE + 1,
+        )  # fmt: skip
+        axes.set_title(title, parse_math=False)
+        axes.legend(loc="best")
         width = figure.get_figwidth()
         explained = CAPTIONS[metric].replace(FACTORS["vanilla"], FACTORS[architecture])
-        caption = "\n".join([description, explained, *filter(None, notes)])
-        if theory is None:
+        shown_warnings = "\n".join(filter(None, warnings_shown))
+        if notes:
+            caption = "\n".join(filter(None, [explained, shown_warnings]))
             columns = [style.wrap(caption, width_inches=width - 0.3)]
+            if theory is not None:
+                columns = [_theory_text(theory), style.wrap(caption, width_inches=width / 2 - 0.3)]
         else:
-            columns = [
-                _theory_text(theory),
-                style.wrap(caption, width_inches=width / 2 - 0.3),
-            ]
-        _notes_below(figure, columns=columns, width_inches=width)
-        figure.subplots_adjust(left=0.11 if course else 0.09, right=0.97)
+            columns = (
+                [style.wrap(shown_warnings, width_inches=width - 0.3)] if shown_warnings else []
+            )
+        below = _notes_below(figure, columns=columns) if columns else 0.0
+        height = figure.get_figheight()
+        figure.subplots_adjust(left=0.09, right=0.97, bottom=(below + 0.6) / height,
+                               top=1 - (0.85 + 0.2 * title.count("\n")) / height)  # fmt: skip
     return figure
 
 
