@@ -18,6 +18,7 @@ PAD = 0.12  # inches between the axes, the key, the caption and the figure's edg
 KEY_WIDTH = 2.6  # inches a key label may take before it wraps
 LAYOUT_ROUNDS = 5  # measure-and-fit rounds; the margins settle in two or three
 MIN_AXES_HEIGHT = 2.5  # inches the axes keep, however long the key and caption
+MIN_ROW_HEIGHT = 1.6  # inches each row of a grid of axes keeps
 KEY_SHARE = 0.45  # of the figure's width at most for a key beside the axes; else it goes below
 
 
@@ -107,7 +108,12 @@ def arrange(figure, grid, *, key=None, caption=None, heading=None) -> None:
         figure.draw_without_rendering()
         renderer = figure.canvas.get_renderer()
         frames = [[axes.get_window_extent(renderer) for axes in row] for row in grid]
-        outers = [[axes.get_tightbbox(renderer) for axes in row] for row in grid]
+        # An empty cell of the grid (hidden axes) needs no room beyond its frame.
+        outers = [
+            [axes.get_tightbbox(renderer) if axes.get_visible() else frame
+             for axes, frame in zip(row, frames_row, strict=True)]
+            for row, frames_row in zip(grid, frames, strict=True)
+        ]  # fmt: skip
         extent = {
             name: text.get_window_extent(renderer)
             for name, text in (("key", legend), ("caption", caption), ("heading", heading))
@@ -128,7 +134,8 @@ def arrange(figure, grid, *, key=None, caption=None, heading=None) -> None:
             top += extent["key"].height + pad
         wgap, hgap = _gaps(frames, outers, pad)
         right = max(right, left + 0.1)  # an impossible fit still draws, and the tests see it
-        needed = bottom + top + rows * MIN_AXES_HEIGHT * figure.dpi + (rows - 1) * hgap
+        least = max(MIN_AXES_HEIGHT / rows, MIN_ROW_HEIGHT) * figure.dpi
+        needed = bottom + top + rows * least + (rows - 1) * hgap
         if needed > height:
             # A key too long for the page's height: the figure grows rather than overlap.
             height = needed

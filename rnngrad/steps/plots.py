@@ -6,7 +6,7 @@ from rnngrad.contributions import jacobian_contributions
 from rnngrad.steps.summaries import summary_rows
 
 
-def plot_contributions(*, contributions_arrays, yscale, description):
+def plot_contributions(*, contributions_arrays, yscale, description, notes=True):
     """Figure contributions.png from the arrays of contributions.npz."""
     from rnngrad.plotting import plot_contributions as _plot  # matplotlib only in plotting jobs
 
@@ -27,18 +27,23 @@ def plot_contributions(*, contributions_arrays, yscale, description):
         # The bound and both rules are about a vanilla RNN's W_hh.
         theory=None if metric == "max_entry" or architecture != "vanilla" else summary,
         architecture=architecture,
+        log10_contribution_h=arrays["log10_contribution_h"] if architecture == "lstm" else None,
+        growth_per_step=float(arrays["growth_per_step"]),
+        notes=notes,
     )
 
 
 def plot_comparison(*, scenarios, contributions_arrays):
     """Figure comparison/contributions.png: every scenario's log10 contribution by steps back."""
+    from rnngrad.comparison import family
     from rnngrad.comparison_plots import plot_comparison as _plot
 
     curves = {
         name: (len(arrays["k"]) - arrays["k"] + 1, arrays["log10_contribution"])
         for name, arrays in zip(scenarios, contributions_arrays, strict=True)
     }
-    return _plot(curves=curves)
+    families = {name: family(settings) for name, settings in scenarios.items()}
+    return _plot(curves=curves, families=families)
 
 
 def plot_course_vs_exact(*, scenarios, checkpoint_arrays, w_hh_arrays, contributions_arrays):
