@@ -235,7 +235,8 @@ def _rule_line(axes, steps_back, rate, frame) -> None:
     x = steps_back[max(where - 1, 0)]
     left_half = (x - steps_back[0]) <= 0.5 * (steps_back[-1] - steps_back[0])
     axes.annotate(
-        f"eigenvalue rule: 10^{line[-1]:.0f} at {steps_back[-1]:g} steps back (off the scale)",
+        f"eigenvalue rule: 10^{line[-1]:.0f} at {steps_back[-1]:g} steps back (off the scale)"
+        .replace("-", "−"),
         xy=(x, low if below else high), xytext=(0.03 if left_half else 0.97, 0.1 if below else 0.9),
         textcoords="axes fraction", ha="left" if left_half else "right",
         va="bottom" if below else "top", color=colour, fontsize=style.SMALL_FONT_SIZE,

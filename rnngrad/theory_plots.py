@@ -15,12 +15,11 @@ import math
 
 import matplotlib
 import numpy as np
-from matplotlib import ticker
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from rnngrad import layout, style
-from rnngrad.plotting import log_frame, new_figure
+from rnngrad.plotting import log10_axis, log_frame, new_figure, step_axis
 
 ARCHITECTURES = ("vanilla", "lstm", "gru")
 WORDS = {"vanilla": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -63,17 +62,6 @@ def _minus(value) -> str:
 def _number(value) -> str:
     # Fixed decimals, and no "-0.0000": rounding noise must not change the text's pixels.
     return f"{round(float(value), 4) + 0.0:.4f}".replace("-", "−")
-
-
-def _power_of_ten(value, _position):
-    return f"$10^{{{round(value):d}}}$"
-
-
-def _log10_axis(axes, frame) -> None:
-    """A y axis of log10 values with ticks at whole powers of ten, labelled 10^k."""
-    axes.set_ylim(frame)
-    axes.yaxis.set_major_locator(ticker.MaxNLocator(nbins=8, integer=True, steps=[1, 2, 5, 10]))
-    axes.yaxis.set_major_formatter(ticker.FuncFormatter(_power_of_ten))
 
 
 def _companion_style(linestyle):
@@ -129,17 +117,6 @@ def _check_curve(label, curve) -> tuple[np.ndarray, np.ndarray, np.ndarray | Non
     return steps_back, log10, block, architecture
 
 
-ARCHITECTURES_CAPTION = (
-    "‖P_k‖₂ is the spectral norm of P_k = (∂z_t/∂z_(k−1))ᵀ: how strongly the gradient at the "
-    "last step reaches the state t − k + 1 steps back (z = h; for the LSTM z = (h, c)). "
-    "Below 10⁰ = 1 the gradient shrinks; each power of ten lower, it is ten times weaker."
-)
-H_BLOCK_CAPTION = (
-    " Hollow markers, same colour: the LSTM's h-to-h block, ∂h_t/∂h_(k−1) with the cell state "
-    "c held fixed, i.e. without the path through the cell."
-)
-
-
 def plot_architectures(*, curves) -> Figure:
     """How much of the gradient survives each step back (log10 ‖P_k‖₂) for each network."""
     _check_mapping("curves", curves)
@@ -171,27 +148,24 @@ def plot_architectures(*, curves) -> Figure:
                                  "markerfacecolor": "white", "linewidth": 1.3},
                     label=_with_note(f"{label}: h-to-h block", _gap_note(block)),
                 )  # fmt: skip
-        _log10_axis(axes, frame)
-        axes.xaxis.set_major_locator(ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+        log10_axis(axes, frame, words="‖P_k‖₂, the gradient that survives")
+        longest = max((int(np.nanmax(steps)) for steps, *_ in checked.values()), default=2)
+        axes.set_xlim(1, max(longest, 2))
+        step_axis(axes.xaxis, longest, label="steps back from the last step, t − k + 1")
         axes.axhline(0, color="grey", linewidth=0.6, zorder=1)
-        axes.set_xlabel("steps back from the last step, t − k + 1")
-        axes.set_ylabel(r"gradient that survives, $\|P_k\|_2$")
         present = [WORDS[name] for name in ARCHITECTURES
                    if any(curve[3] == name for curve in checked.values())]  # fmt: skip
         axes.set_title("How much of the gradient survives each step back"
                        + (": " + ", ".join(present) if present else ""))  # fmt: skip
         if not handles:
             axes.text(0.5, 0.5, "no curve to draw", transform=axes.transAxes, ha="center")
-        blocks = any(block is not None for _, _, block, _ in checked.values())
-        caption = layout.caption(
-            figure, ARCHITECTURES_CAPTION + (H_BLOCK_CAPTION if blocks else "")
-        )
         key = (
             layout.key(figure, handles, height_inches=figure.get_figheight() - 1.6)
             if handles
             else None
         )
-        layout.arrange(figure, [[axes]], key=key, caption=caption)
+        # The explanation is the report's caption (report/architectures.rst): one caption.
+        layout.arrange(figure, [[axes]], key=key)
     return figure
 
 
@@ -286,8 +260,10 @@ def plot_spectrum(*, exponents, growth_per_step, mean_field_growth=None, title: 
         index = np.arange(1, count + 1)
         handles = []
         for number, axes in enumerate(panels):
+            shown = slice(None, top if number else None)  # (b) draws only what it shows
             lines = axes.plot(
-                index, _drawable(exponents), color=style.PALETTE[0], marker="o", markersize=4,
+                index[shown], _drawable(exponents[shown]), color=style.PALETTE[0], marker="o",
+                markersize=4,
                 markevery=1 if number else _marker_every(count), linewidth=1.4,
                 label="Lyapunov exponents λᵢ, largest first",
             )  # fmt: skip
@@ -304,11 +280,13 @@ def plot_spectrum(*, exponents, growth_per_step, mean_field_growth=None, title: 
                     label=f"mean-field theory = {_number(theory)}\n(½ log10 χ)",
                 ))  # fmt: skip
             handles = handles or lines
-            axes.xaxis.set_major_locator(ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
-            axes.set_xlabel("index i (1 = the fastest-growing direction)")
+            step_axis(axes.xaxis, top if number else count, bins=5,
+                      label="index i (1 = the fastest-growing direction)")  # fmt: skip
         panels[0].set_ylabel("Lyapunov exponent $\\lambda_i$\n(log10 growth per step)")
         if top:
-            x_limits, y_limits = (0.5, top + 0.5), _zoom_limits(exponents[:top], levels)
+            # Fitted to the top exponents; a level far from them is left to panel (a).
+            near = [level for level in levels if _is_near(level, exponents[:top])]
+            x_limits, y_limits = (0.5, top + 0.5), _zoom_limits(exponents[:top], near)
             panels[1].set_xlim(x_limits)
             panels[1].set_ylim(y_limits)
             _mark_zoom(panels[0], x_limits, y_limits)
@@ -316,9 +294,19 @@ def plot_spectrum(*, exponents, growth_per_step, mean_field_growth=None, title: 
             panels[1].set_title(f"(b) the top {top}, boxed in (a)")
         heading = layout.heading(figure, title)
         caption = layout.caption(figure, " ".join(filter(None, notes)))
-        key = layout.key(figure, handles, height_inches=figure.get_figheight() - 1.6)
+        key = layout.key(figure, handles, height_inches=0, side="below")
         layout.arrange(figure, [panels], key=key, caption=caption, heading=heading)
     return figure
+
+
+def _is_near(level, values) -> bool:
+    """Whether a horizontal level lies within the span of the finite values, widened by half."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return True
+    low, high = finite.min(), finite.max()
+    reach = 0.5 * max(high - low, 1e-3)
+    return low - reach <= level <= high + reach
 
 
 def plot_spectra(*, spectra) -> Figure:
@@ -366,18 +354,12 @@ def plot_spectra(*, spectra) -> Figure:
         heading = layout.heading(
             figure, "Lyapunov spectra: along how many directions the gradient survives"
         )
-        caption = layout.caption(
-            figure,
-            "Each network's exponents, largest first, at the fraction i / K of its K directions. "
-            "Where a spectrum lies above the grey line at 0 the gradient grows along that share "
-            "of directions; near 0 it survives; below 0 it vanishes, the faster the lower.",
-        )
         key = (
             layout.key(figure, handles, height_inches=figure.get_figheight() - 1.6)
             if handles
             else None
         )
-        layout.arrange(figure, [panels], key=key, caption=caption, heading=heading)
+        layout.arrange(figure, [panels], key=key, heading=heading)  # caption: report/spectra.rst
     return figure
 
 

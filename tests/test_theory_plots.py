@@ -113,13 +113,18 @@ def test_architectures_draw_zeros_and_nan_as_gaps_and_say_so():
     assert_readable(figure)
 
 
-def test_architectures_fit_every_finite_value_on_ticks_at_powers_of_ten():
+def test_architectures_fit_every_finite_value_on_plain_log10_ticks_beyond_30_decades():
     figure = plot_architectures(curves=with_gaps() | architecture_curves(4))
     axes = figure.axes[0]
     low, high = axes.get_ylim()
     assert low <= -0.05 * 500 - 0.3 and 0.5 * 400 <= high
+    figure.draw_without_rendering()
     labels = [label.get_text() for label in axes.get_yticklabels()]
-    assert labels and all(label.startswith("$10^{") for label in labels)
+    assert labels and all(label.lstrip("−").isdigit() for label in labels)  # no 10^−60000
+    assert axes.get_ylabel().startswith("log10 ")
+    short = plot_architectures(curves=architecture_curves(1, t=20)).axes[0]
+    short.figure.draw_without_rendering()
+    assert all(label.get_text().startswith("$10^{") for label in short.get_yticklabels())
 
 
 @pytest.mark.parametrize("count", [1, 5, 25])

@@ -95,10 +95,15 @@ def plot_architectures(*, scenarios, contributions_arrays):
     """Figure comparison/architectures.png: how the gradient decays in each architecture."""
     from rnngrad.theory_plots import plot_architectures as _plot
 
+    sizes = {name: (s["hidden_size"], s["sequence_length"]) for name, s in scenarios.items()}
+    usual = max(set(sizes.values()), key=list(sizes.values()).count)
     curves = {}
     for name, arrays in zip(scenarios, contributions_arrays, strict=True):
         architecture = str(arrays["architecture"])
-        curves[name] = {
+        n, t = sizes[name]
+        # A network of another size says so in its name: n and t change how much survives.
+        label = name if sizes[name] == usual else f"{name} (n = {n}, t = {t})"
+        curves[label] = {
             "steps_back": len(arrays["k"]) - arrays["k"] + 1,
             "log10": arrays["log10_contribution"],
             "log10_h": arrays["log10_contribution_h"] if architecture == "lstm" else None,
