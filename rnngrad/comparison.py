@@ -159,3 +159,32 @@ def summary_markdown(rows) -> str:
         *(f"- `{row['scenario']}`: {markdown_text(row['description'])}" for row in rows),
     ]
     return "\n".join(lines) + "\n"
+
+
+COMPACT_COLUMNS = {  # the report's table: column heading ← summary column(s)
+    "scenario": "scenario",
+    "architecture": "architecture",
+    "n": "n",
+    "t": "t",
+    "eigenvalue rule": "eigenvalue_rule",
+    "singular values": "singular_value_condition",
+    "growth per step": "growth_per_step",
+    "mean field": "mean_field_growth",
+}
+
+
+def _four_digits(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}".replace("-", "−") if np.isfinite(value) else "—"
+    return str(value)
+
+
+def summary_compact_csv(rows) -> str:
+    """The report's table: who, both verdicts, the measurement, agreement; 4 significant digits."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*COMPACT_COLUMNS, "agrees (eigenvalue / singular values)"])
+    for row in rows:
+        agrees = f"{row['eigenvalue_rule_agrees']} / {row['singular_value_condition_agrees']}"
+        writer.writerow([*(_four_digits(row[key]) for key in COMPACT_COLUMNS.values()), agrees])
+    return buffer.getvalue()

@@ -380,17 +380,28 @@ def _series_name(keys, values) -> str:
     return ", ".join(words) or "every point"
 
 
+def series_keys(grid_keys, *, spread_over="seed") -> list[str]:
+    """The grid keys that name a series: neither the x position, the length nor the spread."""
+    return [k for k in grid_keys if not _is_axis_key(k) and k not in (LENGTH_KEY, spread_over)]
+
+
+def series_name(assignment, *, spread_over="seed") -> str:
+    """The series a sweep point belongs to, in words ("non-normal (random eigenvectors)")."""
+    keys = series_keys(list(assignment), spread_over=spread_over)
+    return _series_name(keys, [assignment[k] for k in keys])
+
+
 def phase_series(rows, *, spread_over="seed") -> dict:
     """{(series name, t): points} of a sweep: mean γρ, mean γ‖W_hh‖₂, mean and std of growth."""
     grid_keys = [k for k in rows[0] if k not in ("point", spread_over, *PHASE_FIELDS)]
-    series_keys = [k for k in grid_keys if not _is_axis_key(k) and k != LENGTH_KEY]
+    named_by = series_keys(grid_keys, spread_over=spread_over)
     groups = {}
     for row in rows:
         groups.setdefault(tuple(row[k] for k in grid_keys), []).append(row)
     series = {}
     for members in groups.values():
         first = members[0]
-        name = _series_name(series_keys, [first[k] for k in series_keys])
+        name = _series_name(named_by, [first[k] for k in named_by])
         length = first.get(LENGTH_KEY)
         growth = np.array([m["growth_per_step"] for m in members], dtype=float)
         series.setdefault((name, length), []).append(

@@ -474,8 +474,7 @@ def plot_gain_sweep(*, rows, theory) -> Figure:
         "Each point is one seed's network"
         + (f"; seeds are spread by up to ±{shift * rank.max():.2g} in g so none hides another"
            if len(seeds) > 1 else "")
-        + ". The mean field equals log10 g where the states die out (q* = 0: tanh with no bias "
-        "and no input, below the edge) and bends below it beyond."
+        + "."
     ]  # fmt: skip
     if not drawn.all():
         notes.append(f"{int(np.sum(~drawn))} of {len(measured)} measurements are not finite: "

@@ -355,3 +355,20 @@ def test_a_users_settings_do_not_reach_the_figures():
 def test_style_refuses_what_would_be_unreadable(function, arguments, message):
     with pytest.raises(ValueError, match=message):
         function(**arguments)
+
+
+def test_one_canvas_size_per_figure_family_read_back_from_the_files():
+    from conftest import ROOT
+    from PIL import Image
+
+    notebook = {"results/course_vanishing/contributions.png",
+                "results/course_exploding/contributions.png"}  # fmt: skip
+    for path in sorted((ROOT / "results").rglob("*.png")):
+        name = path.relative_to(ROOT).as_posix()
+        if "/sweeps/" in name and name.count("/") > 3:
+            continue  # an exported sweep point, not tracked
+        with Image.open(path) as image:
+            size, dpi = image.size, image.info.get("dpi")
+        copy = name in notebook or name.startswith("results/activation/")
+        assert size == ((1400, 1000) if copy else (2000, 1200)), name
+        assert dpi is not None and round(dpi[0]) == round(dpi[1]) == 200, name

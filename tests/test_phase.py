@@ -55,3 +55,37 @@ def test_phase_figure_shows_each_length_beside_the_rule():
     key = [text.get_text() for text in figure.legends[0].texts]
     assert key == [NON_NORMAL, NORMAL, "log10 γρ: the eigenvalue rule's rate"]
     assert figure.texts[0].get_text() == "phase"  # the title is the sweep's own description
+
+
+def slider_data(path):
+    import json
+    import re
+
+    return json.loads(re.search(r"const data = (\{.*?\});\n", path.read_text()).group(1))
+
+
+def test_the_committed_slider_carries_each_points_curve_as_the_sweep_measured_it():
+    data = slider_data(ROOT / "results" / "sweeps" / "phase" / "slider.html")
+    rows = {row["point"]: row for row in read_summary(SUMMARY.read_text())}
+    assert data["series"] == [NON_NORMAL, NORMAL] and len(data["factors"]) == 16
+    assert len(data["curves"]) == 32  # each γρ and kind once: the longest t, the first seed
+    for curve in data["curves"]:
+        row = rows[curve["point"]]
+        assert row["sequence_length"] == len(curve["log10"]) == 200 and row["seed"] == 0
+        # log10 ‖P_1‖₂ / t is the growth per step the sweep recorded (4 decimals in the page)
+        assert curve["log10"][-1] / 200 == pytest.approx(row["growth_per_step"], abs=1e-6)
+        assert curve["factor"] == pytest.approx(row["gamma_rho"], rel=1e-6)
+        assert curve["series"] == (NORMAL if row["w_hh.eigenvectors"] == "orthogonal"
+                                   else NON_NORMAL)  # fmt: skip
+
+
+def test_slider_page_refuses_no_curves_and_writes_no_infinity():
+    from rnngrad.plotting import phase_slider_html
+
+    with pytest.raises(ValueError, match="curves is empty"):
+        phase_slider_html(curves=[], description="x")
+    page = phase_slider_html(
+        curves=[{"series": "a", "factor": 0.9, "point": "p", "log10": [0.0, -np.inf, -1.0]}],
+        description="x",
+    )
+    assert "Infinity" not in page and "[0.0, null, -1.0]" in page

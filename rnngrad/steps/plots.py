@@ -155,3 +155,30 @@ def plot_gain_sweep(*, summary_text, activation):
         for row in rows
     ]
     return _plot(rows=points, theory={"gain": GAIN_CURVE, "mean_field_growth": np.array(curve)})
+
+
+def plot_tangent_slider(*, activations):
+    """Page activation/slider.html: the notebook's tangent slider over every activation used."""
+    from rnngrad.plotting import tangent_slider_html
+
+    return tangent_slider_html(activations=activations)
+
+
+def plot_phase_slider(*, points, description):
+    """Page sweeps/<sweep>/slider.html: each chosen point's curve, recomputed as its scenario."""
+    from rnngrad.comparison_plots import series_name
+    from rnngrad.plotting import phase_slider_html
+    from rnngrad.steps.scenario import run_scenario
+
+    curves = []
+    for name, (assignment, settings) in points.items():
+        *_, arrays = run_scenario(settings)
+        curves.append(
+            {
+                "series": series_name(assignment),
+                "factor": float(arrays["gamma"]) * float(arrays["spectral_radius"]),
+                "point": name,
+                "log10": arrays["log10_contribution"][::-1],  # by steps back, 1 first
+            }
+        )
+    return phase_slider_html(curves=curves, description=description)
