@@ -8,7 +8,7 @@ axes aside instead of overlapping them.
 >>> figure = new_figure()
 >>> axes = figure.add_subplot()
 >>> arrange(figure, [[axes]], heading=heading(figure, "A title"))
->>> 0 < figure.subplotpars.left < 0.2
+>>> bool(0 < figure.subplotpars.left < 0.2)
 True
 """
 

@@ -535,6 +535,15 @@ def phase_slider_html(*, curves, description: str, early: int = 20) -> str:
     if not curves:
         msg = "curves is empty; expected at least one sweep point"
         raise ValueError(msg)
+    drawable = [c for c in curves if np.isfinite(c["factor"]) and c["factor"] > 0]
+    if len(drawable) < len(curves):
+        # γρ is NaN for LSTM and GRU points (no single W_hh): no place on the slider.
+        left_out = len(curves) - len(drawable)
+        description += f" ({left_out} of {len(curves)} points have no finite γρ > 0: not shown.)"
+    if not drawable:
+        msg = "no curve has a finite γρ > 0 (LSTM and GRU points have none); nothing to show"
+        raise ValueError(msg)
+    curves = drawable
     factors = sorted({round(float(c["factor"]), 6) for c in curves})
     series = sorted({c["series"] for c in curves})
     data = {

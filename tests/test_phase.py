@@ -89,3 +89,14 @@ def test_slider_page_refuses_no_curves_and_writes_no_infinity():
         description="x",
     )
     assert "Infinity" not in page and "[0.0, null, -1.0]" in page
+
+
+def test_slider_page_leaves_out_points_without_a_gamma_rho_and_says_so():
+    from rnngrad.plotting import phase_slider_html
+
+    good = {"series": "a", "factor": 0.9, "point": "p", "log10": [0.0, -0.1]}
+    gated = good | {"factor": float("nan"), "point": "q"}
+    page = phase_slider_html(curves=[good, gated], description="mixed")
+    assert "1 of 2 points have no finite γρ > 0: not shown" in page and '"point": "q"' not in page
+    with pytest.raises(ValueError, match="no curve has a finite γρ"):
+        phase_slider_html(curves=[gated], description="gated only")
