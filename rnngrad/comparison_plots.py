@@ -235,10 +235,11 @@ def place_labels(axes, labels, points, *, renderer) -> list:
 
     A label goes to the first spot, nearest first, that lies inside the axes, overlaps no label
     or marker, and is nearer its own points than any other; a label away from its point gets a
-    leader line.
+    leader line. Spots are tried as boxes of the label's measured size, then drawn once.
     """
     pixels = axes.transData.transform(np.asarray(points, dtype=float).reshape(-1, 2))
-    marker = np.sqrt(MARKER_SIZE) * axes.figure.dpi / 72
+    scale = axes.figure.dpi / 72  # pixels per point
+    marker = np.sqrt(MARKER_SIZE) * scale
     groups = point_groups(pixels, radius=0.8 * marker)
     frame = axes.get_window_extent(renderer)
     markers = [Bbox.from_extents(*(p - marker / 2), *(p + marker / 2)) for p in pixels]
@@ -247,49 +248,44 @@ def place_labels(axes, labels, points, *, renderer) -> list:
     for group in sorted(groups, key=lambda g: -len(g)):
         anchor = pixels[group[0]]
         label = ", ".join(labels[m] for m in group)
+        options = {"textcoords": "offset points", "ha": "center", "va": "center", "zorder": 4,
+                   "fontsize": style.SMALL_FONT_SIZE, "parse_math": False}  # fmt: skip
+        where = tuple(axes.transData.inverted().transform(anchor))
+        probe = axes.annotate(label, where, xytext=(0, 0), **options)
+        size = probe.get_window_extent(renderer)
+        probe.remove()
         others = [pixels[m] for m in range(len(pixels)) if m not in group]
         chosen = None
         for radius in LABEL_RADII:
             for dx, dy in directions:
-                text = axes.annotate(
-                    label, tuple(axes.transData.inverted().transform(anchor)),
-                    xytext=(dx * radius, dy * radius), textcoords="offset points",
-                    ha="center", va="center", fontsize=style.SMALL_FONT_SIZE, parse_math=False,
-                    zorder=4,
-                )  # fmt: skip
-                box = text.get_window_extent(renderer)
+                centre = anchor + np.array([dx, dy]) * radius * scale
+                box = Bbox.from_bounds(centre[0] - size.width / 2, centre[1] - size.height / 2,
+                                       size.width, size.height)  # fmt: skip
                 own = min(_box_distance(box, pixels[m]) for m in group)
-                fits = (
+                if (
                     frame.x0 <= box.x0 and box.x1 <= frame.x1
                     and frame.y0 <= box.y0 and box.y1 <= frame.y1
                     and not any(box.overlaps(other) for other in placed)
                     and not any(box.overlaps(m) for m in markers)
                     and all(own < _box_distance(box, p) for p in others)
-                )  # fmt: skip
-                if fits:
-                    chosen = text
+                ):  # fmt: skip
+                    chosen = (dx * radius, dy * radius)
                     break
-                text.remove()
             if chosen is not None:
                 break
         if chosen is None:  # nowhere free: beside its point, and the tests will say so
-            chosen = axes.annotate(label, tuple(axes.transData.inverted().transform(anchor)),
-                                   xytext=(6, 6), textcoords="offset points",
-                                   fontsize=style.SMALL_FONT_SIZE, parse_math=False)  # fmt: skip
+            text = axes.annotate(label, where, xytext=(6, 6), **options)
         elif radius > LABEL_RADII[1]:  # far from its point: a leader line shows whose it is
-            offset = chosen.xyann
-            chosen.remove()
-            shrink = 0.4 * np.sqrt(MARKER_SIZE)
-            chosen = axes.annotate(
-                label, tuple(axes.transData.inverted().transform(anchor)), xytext=offset,
-                textcoords="offset points", ha="center", va="center", zorder=4,
-                fontsize=style.SMALL_FONT_SIZE, parse_math=False,
+            text = axes.annotate(
+                label, where, xytext=chosen, **options,
                 arrowprops={"arrowstyle": "-", "color": style.NOTE_COLOUR, "linewidth": 0.6,
-                            "shrinkA": 0, "shrinkB": shrink},
+                            "shrinkA": 0, "shrinkB": 0.4 * np.sqrt(MARKER_SIZE)},
             )  # fmt: skip
-        chosen.point_indices = group  # for the tests: which points this label names
-        placed.append(chosen.get_window_extent(renderer))
-        texts.append(chosen)
+        else:
+            text = axes.annotate(label, where, xytext=chosen, **options)
+        text.point_indices = group  # for the tests: which points this label names
+        placed.append(text.get_window_extent(renderer))
+        texts.append(text)
     return texts
 
 
@@ -342,15 +338,14 @@ def plot_rules(*, rows) -> Figure:
         heading = layout.heading(figure, "Which rule predicts the measured growth? Left of the "
                                          "dashed line a rule says vanishing")  # fmt: skip
         legend = layout.key(figure, panels[0].collections[:3], height_inches=0, side="top")
-        figure.draw_without_rendering()
         renderer = figure.canvas.get_renderer()
         width = key.get_window_extent(renderer).width / figure.dpi + 2 * layout.PAD
         layout.arrange(figure, [panels], key=legend, heading=heading)
         right = figure.subplotpars.right - width / figure.get_figwidth()
         figure.subplots_adjust(right=right)
         key.set_x(1 - width / figure.get_figwidth() + layout.PAD / figure.get_figwidth())
-        figure.draw_without_rendering()
         for axes, points in zip(panels, positions, strict=True):
+            axes.get_ylim()  # the limits the labels are placed in: autoscaled, final
             place_labels(axes, numbers, points, renderer=renderer)
     return figure
 

@@ -17,6 +17,7 @@ from rnngrad import style
 PAD = 0.12  # inches between the axes, the key, the caption and the figure's edge
 KEY_WIDTH = 2.6  # inches a key label may take before it wraps
 LAYOUT_ROUNDS = 5  # measure-and-fit rounds; the margins settle in two or three
+SETTLED = 1e-3  # of the figure's size (2 pixels of 2000): margins this close need no more rounds
 MIN_AXES_HEIGHT = 2.5  # inches the axes keep, however long the key and caption
 MIN_ROW_HEIGHT = 1.6  # inches each row of a grid of axes keeps
 KEY_SHARE = 0.45  # of the figure's width at most for a key beside the axes; else it goes below
@@ -97,7 +98,7 @@ def arrange(figure, grid, *, key=None, caption=None, heading=None) -> None:
     """Fit a grid of axes (a list of rows), with their labels, between heading, key and caption.
 
     `key` is a (legend, side) pair from `key`. Tick labels change with the axes' size, so the
-    measurement is repeated until it settles.
+    measurement is repeated until the margins move by less than SETTLED.
     """
     legend, side = key if key is not None else (None, None)
     width, height = figure.get_size_inches() * figure.dpi
@@ -105,7 +106,7 @@ def arrange(figure, grid, *, key=None, caption=None, heading=None) -> None:
     rows, columns = len(grid), len(grid[0])
     applied = None
     for _ in range(LAYOUT_ROUNDS):
-        figure.draw_without_rendering()
+        # Extents are measured without drawing the figure: drawing costs more than measuring.
         renderer = figure.canvas.get_renderer()
         frames = [[axes.get_window_extent(renderer) for axes in row] for row in grid]
         # An empty cell of the grid (hidden axes) needs no room beyond its frame.
@@ -150,7 +151,7 @@ def arrange(figure, grid, *, key=None, caption=None, heading=None) -> None:
                    "top": 1 - top / height, "wspace": wgap / max(panel_width, 1.0),
                    "hspace": hgap / max(panel_height, 1.0)}  # fmt: skip
         if applied is not None and all(
-            abs(margins[name] - applied[name]) < 1e-4 for name in margins
+            abs(margins[name] - applied[name]) < SETTLED for name in margins
         ):
             return  # settled: the last drawing already used these margins
         applied = margins
@@ -165,4 +166,3 @@ def arrange(figure, grid, *, key=None, caption=None, heading=None) -> None:
             heading_height = extent["heading"].height + pad if "heading" in extent else 0.0
             legend.set_bbox_to_anchor((0.5, 1 - (pad + heading_height) / height),
                                       transform=figure.transFigure)  # fmt: skip
-    figure.draw_without_rendering()
