@@ -458,3 +458,27 @@ def test_figures_keep_the_project_style_whatever_the_users_settings():
         assert figure.dpi == style.DPI
         assert_readable(figure)
     figures[1].canvas.print_png(io.BytesIO())  # maths and a literal title render to pixels
+
+
+def test_two_lstms_are_not_orange_and_vermillion_side_by_side():
+    colours = [s["color"] for s in style.series_styles(5)]
+    assert "#E69F00" in colours and "#D55E00" not in colours  # hard to tell apart on a slide
+
+
+def test_a_network_of_another_size_says_so_in_the_architectures_key():
+    from rnngrad.steps.plots import plot_architectures as step
+
+    def arrays(t, architecture):
+        k = np.arange(1, t + 1)
+        return {"k": k, "log10_contribution": -0.1 * (t - k + 1), "architecture": architecture,
+                "log10_contribution_h": -0.1 * (t - k + 1)}  # fmt: skip
+
+    scenarios = {
+        "a": {"hidden_size": 64, "sequence_length": 500},
+        "b": {"hidden_size": 64, "sequence_length": 500},
+        "small": {"hidden_size": 16, "sequence_length": 300},
+    }
+    figure = step(scenarios=scenarios, contributions_arrays=[
+        arrays(500, "vanilla"), arrays(500, "gru"), arrays(300, "gru")])  # fmt: skip
+    labels = [text.get_text() for text in figure.legends[0].texts]
+    assert labels == ["a", "b", "small (n = 16, t = 300)"]
