@@ -372,3 +372,26 @@ def test_one_canvas_size_per_figure_family_read_back_from_the_files():
         copy = name in notebook or name.startswith("results/activation/")
         assert size == ((1400, 1000) if copy else (2000, 1200)), name
         assert dpi is not None and round(dpi[0]) == round(dpi[1]) == 200, name
+
+
+def test_rules_labels_in_a_crowded_cloud_still_sit_nearest_their_own_points():
+    # 25 points in a small square: the nearest free spot of a label is often beside a
+    # neighbour, which the placement must refuse.
+    rng = np.random.default_rng(0)
+    crowded = [
+        {"scenario": f"s{i}", "gamma_rho": 10 ** rng.uniform(-0.3, 0.3),
+         "gamma_norm": 10 ** rng.uniform(0, 0.6), "growth_per_step": rng.uniform(-0.1, 0.1),
+         "eigenvalue_rule_agrees": "yes", "singular_value_condition_agrees": "yes"}
+        for i in range(25)
+    ]  # fmt: skip
+    figure = plot_rules(rows=crowded)
+    assert_readable(figure)
+    renderer = figure.canvas.get_renderer()
+    for axes, factor in zip(figure.axes, ("gamma_rho", "gamma_norm"), strict=True):
+        pixels = rule_pixels(crowded, axes, factor)
+        for label in [text for text in axes.texts if hasattr(text, "point_indices")]:
+            box = label.get_window_extent(renderer)
+            own = min(box_distance(box, pixels[i]) for i in label.point_indices)
+            others = [box_distance(box, p) for i, p in enumerate(pixels)
+                      if i not in label.point_indices]  # fmt: skip
+            assert all(own < other for other in others), label.get_text()
