@@ -100,3 +100,13 @@ def test_slider_page_leaves_out_points_without_a_gamma_rho_and_says_so():
     assert "1 of 2 points have no finite γρ > 0: not shown" in page and '"point": "q"' not in page
     with pytest.raises(ValueError, match="no curve has a finite γρ"):
         phase_slider_html(curves=[gated], description="gated only")
+
+
+def test_the_slider_recomputes_the_longest_sequence_and_first_seed_of_each_point():
+    from rnngrad.plan import slider_points
+
+    chosen = slider_points(load_sweeps()["phase"])
+    assignments = [assignment for assignment, _ in chosen.values()]
+    assert len(chosen) == 16 * 2
+    assert {a["sequence_length"] for a in assignments} == {200}
+    assert {a["seed"] for a in assignments} == {0}

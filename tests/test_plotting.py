@@ -183,8 +183,10 @@ def test_spectrum_zoom_fits_its_exponents_and_stays_in_its_frame():
     from rnngrad.theory_plots import plot_spectrum
 
     exponents = -0.3 - np.linspace(0, 1.5, 64) ** 2
+    title = ("A random tanh network, W_hh ~ N(0, g²/n) with g = 0.5, n = 64: its full Lyapunov "
+             "spectrum and the mean-field growth")  # fmt: skip
     figure = plot_spectrum(exponents=exponents, growth_per_step=-0.29, mean_field_growth=-0.301,
-                           title="A random tanh network and its mean-field growth")  # fmt: skip
+                           title=title)  # fmt: skip
     zoom = figure.axes[1]
     low, high = zoom.get_ylim()
     assert high < 0  # not forced to include 0, far above the exponents
@@ -194,3 +196,19 @@ def test_spectrum_zoom_fits_its_exponents_and_stays_in_its_frame():
     assert "mean-\n" not in figure.texts[0].get_text()  # no word broken at its hyphen
     key = figure.legends[0].get_window_extent(figure.canvas.get_renderer())
     assert key.y1 < zoom.get_window_extent(figure.canvas.get_renderer()).y0  # the key below
+
+
+def test_the_plot_step_hands_an_lstms_h_block_to_the_figure():
+    from rnngrad.steps.plots import plot_contributions as step
+
+    k = np.arange(1, 41)
+    arrays = {
+        "k": k, "contribution": np.ones(40), "log10_contribution": -0.1 * (41 - k),
+        "log10_contribution_h": -0.2 * (41 - k), "metric": "spectral_norm",
+        "architecture": "lstm", "growth_per_step": -0.1, "spectral_radius": np.nan,
+        "spectral_norm": np.nan, "gamma": np.nan, "log10_bound": np.full(40, np.nan),
+        "eigenvalue_rule": "not applicable", "singular_value_condition": "not applicable",
+    }  # fmt: skip
+    axes = step(contributions_arrays=arrays, yscale="log", description="lstm").axes[0]
+    block = next(line for line in axes.lines if line.get_label() == "measured, h-to-h block")
+    np.testing.assert_array_equal(block.get_ydata(), arrays["log10_contribution_h"])
