@@ -155,8 +155,9 @@ LAYOUT = """() => {
       ({shown: img.getBoundingClientRect().width, natural: img.naturalWidth})),
     captions: [...document.querySelectorAll("figure.rnngrad-figure")].map(f =>
       f.querySelectorAll("figcaption").length),
-    codeBefore: getComputedStyle(document.querySelector(".prose code") || document.body,
-                                 "::before").content,
+    literals: [...document.querySelectorAll(".rnngrad-landing tt, .rnngrad-landing code")]
+      .map(node => [getComputedStyle(node, "::before").content,
+                    getComputedStyle(node, "::after").content]),
   };
 }"""
 
@@ -199,7 +200,9 @@ def test_landing_figures_have_one_caption_and_their_true_size(fresh_report):
     for image in layout["images"]:
         # a 200-dpi PNG at 96 CSS pixels per inch: 9 pt text is shown at 9 pt
         assert abs(image["shown"] - image["natural"] * 96 / 200) <= 1
-    assert layout["codeBefore"] in ("none", "normal")  # no stray backticks around inline code
+    # inline code (a caption's ``plot: {notes: false}``) without stray backticks around it
+    assert layout["literals"]
+    assert all(mark in ("none", "normal") for pair in layout["literals"] for mark in pair)
 
 
 def test_tangent_slider_in_the_report_moves_its_tangent(fresh_report):
@@ -325,3 +328,28 @@ def test_tangent_slider_page_moves_its_tangent_in_chromium(tmp_path):
     assert errors == []
     assert at_zero == "Gradient: 0.2500" and at_two == "Gradient: 0.1050"
     assert "undefined" in kink and hidden == "none"
+
+
+def test_phase_slider_page_draws_the_chosen_series_and_gamma_rho(tmp_path):
+    from rnngrad.plotting import phase_slider_html
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    curves = [
+        {"series": series, "factor": factor, "point": f"{series}-{factor}",
+         "log10": [s * (0.1 if series == "normal" else 0.2) * factor for s in range(1, 31)]}
+        for series in ("normal", "non-normal") for factor in (0.5, 0.9)
+    ]  # fmt: skip
+    page_path = tmp_path / "phase.html"
+    page_path.write_text(phase_slider_html(curves=curves, description="test"))
+    with sync_api.sync_playwright() as playwright:
+        browser, page, errors = open_report(playwright, page_path)
+        shown = [page.locator("#point").inner_text()]
+        page.locator("#factor").fill("0")
+        shown.append(page.locator("#point").inner_text())
+        page.locator("#series").select_option("normal")
+        shown.append(page.locator("#point").inner_text())
+        rule = page.locator("#rule").get_attribute("d")
+        browser.close()
+    assert errors == []
+    assert shown == ["(non-normal-0.9)", "(non-normal-0.5)", "(normal-0.5)"]
+    assert rule.startswith("M")
