@@ -29,6 +29,7 @@ SCENARIO_STEPS = {
     },
     "plot_contributions": {
         "yscale": ("plot", "yscale"),
+        "notes": ("plot", "notes"),
         "description": ("description",),
     },
 }
