@@ -71,7 +71,7 @@ def points_data_files(points) -> tuple[str, ...]:
     files = {
         path
         for _, settings in points.values()
-        for rule in SCENARIO_STEPS
+        for rule in ("generate_checkpoint", "construct_w_hh")  # the steps that read data files
         for path in data_files(rule, settings)
     }
     return tuple(sorted(files))

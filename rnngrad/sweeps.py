@@ -8,7 +8,6 @@
 '0-2, 5, 7-8'
 """
 
-import copy
 import csv
 import io
 import itertools
@@ -17,9 +16,10 @@ from dataclasses import dataclass, field
 
 MAX_POINTS = 20_000  # per sweep: each point is checked when the workflow starts (about 1 ms each)
 MAX_JOBS = 1_000  # compute_sweep jobs per sweep: Snakemake plans each one (10-20 ms each)
-# Building W_hh to check the points (eig, inverse, norms: about 15-40 ns × n³ here), in units of
-# n³: one point at n = 1024, 100 at n = 256, 20,000 small points; 30-60 s on this 2-core machine.
-MAX_BUILD_WORK = 2_500_000_000
+# Building W_hh to check the points (eig, inverse, norms: 15-40 ns × n³ here), in units of n³
+# (rnngrad.config.replay.build_work): 1 point at n = 1024, 14 at 512, 118 at 256, 20,000 small
+# ones; at most about 30 s on this 2-core machine (benchmarks/planning.py).
+MAX_BUILD_WORK = 2_000_000_000
 SHOWN_RANGES = 20  # failing points are listed as ranges of indices, at most this many
 
 
@@ -53,7 +53,7 @@ class GridKeyError(ValueError):
 
 def with_assignment(base, assignment) -> dict:
     """A copy of `base` with each dotted key path set to its value (missing mappings created)."""
-    settings = copy.deepcopy(base)
+    settings = plain_copy(base)
     for path, value in assignment.items():
         *parents, last = path.split(".")
         node = settings
@@ -63,8 +63,17 @@ def with_assignment(base, assignment) -> dict:
                 where = ".".join(parents[: depth + 1])
                 msg = f"{where} is {node!r} in base, not a mapping that {path} could go into"
                 raise GridKeyError(msg)
-        node[last] = copy.deepcopy(value)
+        node[last] = plain_copy(value)
     return settings
+
+
+def plain_copy(value):
+    """A copy of plain data (YAML's dicts, lists, numbers, text), faster than copy.deepcopy."""
+    if isinstance(value, dict):
+        return {key: plain_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_copy(item) for item in value]
+    return value
 
 
 def point_name(sweep: str, index: int) -> str:
