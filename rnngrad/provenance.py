@@ -132,8 +132,11 @@ def check_job(*, job, record, digest, software) -> JobState:
     reasons = []
     if record["rule"] != job.rule:
         reasons.append(f"record is of rule {record['rule']!r}")
-    changes = settings_changes(record["params"], plain(job.params))
-    reasons += [f"setting changed: {change}" for change in changes]
+    params = plain(job.params)
+    if record["params"] != params:  # compared whole first: a chunk holds many points' settings
+        reasons += [
+            f"setting changed: {change}" for change in settings_changes(record["params"], params)
+        ]
     for name, version in software.items():
         was = record["software"].get(name)
         if was != version:

@@ -238,6 +238,33 @@ def test_an_edit_reruns_exactly_what_it_affects(repository, family, chunks):
     assert found == expected
 
 
+def test_a_corrupt_job_reruns_what_follows_it_even_if_that_read_the_corrupt_file(repository):
+    complete(repository, jobs_of(repository))
+    (repository / "results/course_vanishing/w_hh.npz").write_bytes(b"edited by hand")
+    # compute_contributions then ran on the edited file: its own record agrees with it
+    record_path = repository / "results/course_vanishing/provenance/compute_contributions.json"
+    record = io.load_json(record_path)
+    record["inputs"]["results/course_vanishing/w_hh.npz"] = io.file_digest(
+        repository / "results/course_vanishing/w_hh.npz"
+    )
+    io.save_json(record_path, record)
+    freshness = Freshness(jobs_of(repository), root=repository)
+    assert freshness.states[str(record_path.relative_to(repository))].reasons == [
+        "upstream job reruns: construct_w_hh"
+    ]
+    assert reruns(repository) == scenario_jobs("course_vanishing", CHAIN[1:]) | comparison_jobs()
+
+
+@pytest.mark.parametrize("chunks", [False, True], ids=["fresh_clone", "with_history"])
+def test_a_complete_project_has_no_orphans(repository, chunks):
+    complete(repository, jobs_of(repository), chunks=chunks)
+    assert Freshness(jobs_of(repository), root=repository).orphans() == []
+    (repository / "results/old/checkpoint.npz").parent.mkdir()
+    (repository / "results/old/checkpoint.npz").write_text("left by a deleted scenario")
+    orphans = Freshness(jobs_of(repository), root=repository).orphans()
+    assert orphans == ["results/old/checkpoint.npz"]
+
+
 def test_a_touched_but_unchanged_file_reruns_nothing_and_times_follow_inputs(repository):
     jobs = jobs_of(repository)
     complete(repository, jobs)

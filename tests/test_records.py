@@ -90,6 +90,21 @@ def test_a_changed_or_removed_code_file_makes_the_job_stale(job_and_record):
     assert state_of(root, job).reasons == ["code removed: rnngrad/step.py"]
 
 
+def test_a_record_of_another_rule_makes_the_job_stale(job_and_record):
+    root, job, record = job_and_record
+    record["rule"] = "plot_contributions"
+    assert state_of(root, job, record).reasons == ["record is of rule 'plot_contributions'"]
+
+
+def test_a_new_or_dropped_input_file_makes_the_job_stale(job_and_record):
+    root, job, _ = job_and_record
+    (root / "config/inputs/y.npy").write_bytes(b"more inputs")
+    more = Job(**{**job.__dict__, "inputs": (*job.inputs, "config/inputs/y.npy")})
+    assert state_of(root, more).reasons == ["its set of input files changed"]
+    fewer = Job(**{**job.__dict__, "inputs": ()})
+    assert state_of(root, fewer).reasons == ["its set of input files changed"]
+
+
 def test_a_changed_setting_is_named_with_old_and_new_values(job_and_record):
     root, job, _ = job_and_record
     edited = Job(**{**job.__dict__, "params": {"seed": 7, "checkpoint": {"states": "zeros"}}})

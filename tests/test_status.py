@@ -146,6 +146,24 @@ def test_status_is_current_after_a_complete_run_and_names_an_edit(repository, ca
     assert "generate_checkpoint: setting changed: seed: 12345 → 1" in out.out
 
 
+def test_an_orphan_alone_makes_status_exit_1(repository, capsys):
+    complete(repository, jobs_of(repository), chunks=False)
+    (repository / "results/old").mkdir()
+    (repository / "results/old/checkpoint.npz").write_text("left by a deleted scenario")
+    code, out = run_status(repository, capsys)
+    assert code == 1
+    assert out.out.splitlines()[-1].split() == [
+        "results/old/checkpoint.npz",
+        "orphaned",
+        "(no",
+        "scenario",
+        "or",
+        "sweep",
+        "makes",
+        "it)",
+    ]
+
+
 def test_a_config_error_exits_2_and_names_it(repository, capsys):
     (repository / "config/scenarios/bad.yaml").write_text("hiden_size: 3\n")
     code, out = run_status(repository, capsys)
