@@ -258,6 +258,10 @@ def test_a_corrupt_job_reruns_what_follows_it_even_if_that_read_the_corrupt_file
 @pytest.mark.parametrize("chunks", [False, True], ids=["fresh_clone", "with_history"])
 def test_a_complete_project_has_no_orphans(repository, chunks):
     complete(repository, jobs_of(repository), chunks=chunks)
+    # untracked files of a sweep: a chunk of an earlier points_per_job, an exported point
+    for path in ("results/sweeps/small/chunks/9.csv", "results/sweeps/small/0003/w_hh.npz"):
+        (repository / path).parent.mkdir(parents=True, exist_ok=True)
+        (repository / path).write_text("not tracked")
     assert Freshness(jobs_of(repository), root=repository).orphans() == []
     (repository / "results/old/checkpoint.npz").parent.mkdir()
     (repository / "results/old/checkpoint.npz").write_text("left by a deleted scenario")

@@ -22,6 +22,7 @@ from rnngrad.interrupted import RUN_LOCK, SNAKEMAKE_LOCKS, claim_run
 SCENARIOS = ("course_vanishing", "long_sequence_vanishing")
 CONFIG = ["--config", "scenarios_dir=small"]
 LONG_JOB = "logs/long_sequence_vanishing/compute_contributions.log"
+LONG_OUTPUT = "results/long_sequence_vanishing/contributions.npz"
 
 
 @pytest.fixture
@@ -35,9 +36,9 @@ def project(tmp_path):
     return project
 
 
-def interrupt(project, sign):
-    """Start a plain run and send `sign` to its process group while the long job computes."""
-    (project / LONG_JOB).unlink(missing_ok=True)
+def interrupt(project, sign, *, when):
+    """Start a plain run and send `sign` to its process group as soon as `when` exists."""
+    (project / when).unlink(missing_ok=True)
     process = subprocess.Popen(
         [sys.executable, "-m", "snakemake", "--cores", "2", *CONFIG, "sweeps_dir=no-sweeps"],
         cwd=project,
@@ -46,21 +47,25 @@ def interrupt(project, sign):
         start_new_session=True,
     )
     deadline = time.monotonic() + 180
-    while not (project / LONG_JOB).exists() and time.monotonic() < deadline:
+    while not (project / when).exists() and time.monotonic() < deadline:
         assert process.poll() is None, "the run ended before it could be interrupted"
-        time.sleep(0.02)
+        time.sleep(0.005)
     os.killpg(process.pid, sign)
     process.wait(timeout=120)
-    assert not (project / "results/long_sequence_vanishing/contributions.npz").exists()
 
 
 @pytest.mark.slow
 def test_a_plain_rerun_finishes_a_run_after_ctrl_c_and_after_sigkill(project):
-    interrupt(project, signal.SIGINT)  # Snakemake cleans up, but marks what ran as incomplete
-    interrupt(project, signal.SIGKILL)  # the plain rerun, killed: nothing cleaned up at all
+    interrupt(project, signal.SIGINT, when=LONG_JOB)  # Ctrl-C while the long job computes
+    assert not (project / LONG_OUTPUT).exists()
+    # The plain rerun, killed as soon as the long job's output is written, before Snakemake has
+    # seen the job end: its lock stays, and the output is marked incomplete.
+    interrupt(project, signal.SIGKILL, when=LONG_OUTPUT)
     assert list((project / SNAKEMAKE_LOCKS).glob("*.lock")), "a killed run leaves its lock"
+    plan = snakemake(project, "--dry-run", *CONFIG)  # the first run after the kill frees the lock
+    assert "rnngrad: removed the stale lock of an interrupted run" in plan.stdout
+    assert "compute_contributions" in plan.stdout.split("Job stats:")[1], plan.stdout[-3000:]
     rerun = snakemake(project, "--cores", "2", *CONFIG)
-    assert "rnngrad: removed the stale lock of an interrupted run" in rerun.stdout
     assert re.search(r"\(100%\) done", rerun.stdout), rerun.stdout[-3000:]
     results = tree_bytes(project / "results")
     for name in SCENARIOS:
