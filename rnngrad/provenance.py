@@ -132,8 +132,10 @@ def check_job(*, job, record, digest, software) -> JobState:
     reasons = []
     if record["rule"] != job.rule:
         reasons.append(f"record is of rule {record['rule']!r}")
-    params = plain(job.params)
-    if record["params"] != params:  # compared whole first: a chunk holds many points' settings
+    # Compared whole first (a chunk holds thousands of points' settings), as JSON sees them only
+    # if needed: params read back from the checked config's cache are already plain.
+    params = job.params if record["params"] == job.params else plain(job.params)
+    if record["params"] != params:
         reasons += [
             f"setting changed: {change}" for change in settings_changes(record["params"], params)
         ]

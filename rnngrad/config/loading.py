@@ -190,9 +190,8 @@ def _from_cache(path: Path, key: str, root: Path) -> Project | None:
     try:
         if not _data_unchanged(cached["data_files"], root):
             return None
+        # points stay [assignment, settings] lists, as JSON has them: records compare them as is
         sweeps = {name: Sweep(**sweep) for name, sweep in cached["project"]["sweeps"].items()}
-        for sweep in sweeps.values():
-            sweep.points.update({name: tuple(point) for name, point in sweep.points.items()})
         files = {name: Path(file) for name, file in cached["project"]["files"].items()}
         return Project(
             settings=cached["project"]["settings"],
