@@ -10,6 +10,7 @@ from snakemake.utils import min_version
 from rnngrad import plan
 from rnngrad.config import NAME, ConfigError, load_project, problem_report, read_config_mapping
 from rnngrad.freshness import Freshness
+from rnngrad.interrupted import claim_run
 
 min_version("9.0")
 
@@ -57,6 +58,13 @@ if workflow.is_main_process:
         print(f"rnngrad: orphaned (no config makes it): {path}", file=sys.stderr)
     for name in sorted(set(config["architecture_figure"]["scenarios"]) - set(SCENARIOS)):
         print(f"rnngrad: architecture_figure: no scenario {name!r}, not drawn", file=sys.stderr)
+
+# A run killed with SIGKILL leaves Snakemake's lock behind; a run that holds rnngrad's run lock
+# knows it is stale and removes it (README, "After an interrupted run").
+if workflow.is_main_process:
+    RUN_LOCK, STALE_LOCKS = claim_run()
+    for path in STALE_LOCKS:
+        print(f"rnngrad: removed the stale lock of an interrupted run: {path}", file=sys.stderr)
 
 
 def record(kind, rule):
@@ -465,7 +473,15 @@ def sweep_chunks(pattern):
 
 rule compute_sweep:
     input:
-        unpack(inputs("chunk", "compute_sweep")),
+        unpack(
+            inputs(
+                "chunk",
+                "compute_sweep",
+                data=lambda w: list(
+                    plan.chunk_data_files(SWEEPS[w.sweep], int(w.chunk), POINTS_PER_JOB)
+                ),
+            )
+        ),
     output:
         csv=plan.SWEEP_CHUNK,
         provenance=plan.RECORD["chunk"],
@@ -491,6 +507,7 @@ rule summarize_sweep:
                 "summarize_sweep",
                 chunks=sweep_chunks(plan.SWEEP_CHUNK),
                 provenance=sweep_chunks(plan.RECORD["chunk"]),
+                data=lambda w: list(plan.points_data_files(SWEEPS[w.sweep].points)),
             )
         ),
     output:

@@ -40,9 +40,12 @@ class Freshness:
         return "".join(f"{reason}\n" for reason in self.states[record].reasons)
 
     def digest(self, path):
-        """SHA-256 of a file below the root, computed once per run."""
+        """SHA-256 of a file below the root, computed once per run (None, or Unreadable)."""
         if path not in self._digests:
-            self._digests[path] = io.file_digest(self.root / path)
+            try:
+                self._digests[path] = io.file_digest(self.root / path)
+            except io.UnreadableFile as error:
+                self._digests[path] = provenance.Unreadable(f"{path}: {error.problem}")
         return self._digests[path]
 
     def _record(self, path):
@@ -110,8 +113,10 @@ class Freshness:
         vouched = set()
         for path in orphaned:
             if "/provenance/" in path and path.endswith(".json"):
-                record = io.load_json(self.root / path) or {}
-                outputs = record.get("outputs", {})
+                record = io.load_json(self.root / path)
+                if provenance.record_problem(record):
+                    continue
+                outputs = record["outputs"]
                 if all(self.digest(p) in (sha, None) for p, sha in outputs.items()):
                     vouched |= {path, *outputs}
         removed = sorted(orphaned & vouched)

@@ -10,6 +10,7 @@ import traceback
 from pathlib import Path
 
 from rnngrad import io, provenance
+from rnngrad.errors import InputError
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -25,34 +26,54 @@ def code_files(*, script) -> list[str]:
     return sorted(loaded | {script})
 
 
+def input_error_line(*, rule, outputs, error) -> str:
+    """The one line a job prints for an InputError: the rule, what it makes, and the message."""
+    made = f" ({', '.join(outputs[:2])}{', ...' if len(outputs) > 2 else ''})" if outputs else ""
+    text = " ".join(str(error).split())  # one line, whatever the message holds
+    return f"rnngrad: {rule}{made}: {text}"
+
+
 @contextlib.contextmanager
 def workflow_job(snakemake):
     """Send stderr to the job's log; on success write the job's record to output `provenance`.
 
+    An InputError (a file or setting the user gave cannot be used) ends the job with one line,
+    in the log and on the terminal, and exit status 1; any other error keeps its traceback.
     The record's code is what this process loaded, plus the code recorded by input records
     (a sweep's summary answers for the chunks it joins, whose records are not tracked).
     """
+    outputs = [path for name, path in snakemake.output.items() if name != "provenance"]
     with open(snakemake.log[0], "w", encoding="utf-8") as log:
         sys.stderr = log
         try:
             yield
+        except InputError as error:
+            line = input_error_line(rule=snakemake.rule, outputs=outputs, error=error)
+            print(line, file=log)
+            print(line, file=sys.__stderr__)
+            raise SystemExit(1) from None
         except BaseException:
             traceback.print_exc(file=log)
             raise
         finally:
             sys.stderr = sys.__stderr__
-    outputs = [path for name, path in snakemake.output.items() if name != "provenance"]
     inputs = [
         path
         for name, value in snakemake.input.items()
         if name != "rerun"  # the marker that made it rerun is not what it read
         for path in ([value] if isinstance(value, str) else value)
     ]
-    code = {
-        path: io.file_digest(path) for path in code_files(script=f"scripts/{snakemake.rule}.py")
+    code = {  # rnngrad's modules as loaded (its folder), the script from the repository root
+        path: io.file_digest(PACKAGE.parent / path if path.startswith(f"{PACKAGE.name}/") else path)
+        for path in code_files(script=f"scripts/{snakemake.rule}.py")
     }
     for path in snakemake.input.get("provenance", []):
-        code |= (io.load_json(path) or {}).get("code", {})
+        joined = io.load_json(path)
+        problem = provenance.record_problem(joined)
+        if problem:  # its own job wrote it just now: a bug, not a user's file
+            msg = f"{path}: malformed provenance record: {problem}"
+            raise RuntimeError(msg)
+        code |= joined["code"]
     record = provenance.make_record(
         rule=snakemake.rule,
         params=dict(snakemake.params.items()),

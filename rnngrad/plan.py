@@ -74,6 +74,22 @@ def data_files(rule, settings) -> tuple[str, ...]:
     return ()
 
 
+def points_data_files(points) -> tuple[str, ...]:
+    """The data files that sweep points ({name: (assignment, settings)}) read, each once."""
+    files = {
+        path
+        for _, settings in points.values()
+        for rule in ("generate_checkpoint", "construct_w_hh")  # the steps that read data files
+        for path in data_files(rule, settings)
+    }
+    return tuple(sorted(files))
+
+
+def chunk_data_files(sweep, chunk: int, size: int) -> tuple[str, ...]:
+    """The data files that one chunk of a sweep reads (inputs of its compute_sweep job)."""
+    return points_data_files(chunk_points(sweep, chunk, size))
+
+
 def course_scenarios(scenarios) -> list[str]:
     """Scenarios computed by the notebook's method, drawn beside their exact product."""
     return [name for name, s in scenarios.items() if s["contributions"]["method"] == "course"]
@@ -117,8 +133,9 @@ def comparison_params(rule, project) -> dict:
 
 def sweep_figure_params(sweep) -> dict:
     """Params of a sweep's figure: the description (phase) or the activation the theory needs."""
-    if sweep.definition["figure"] == "gain":
-        return {"activation": sweep.definition["base"].get("activation", "sigmoid")}
+    if sweep.definition["figure"] == "gain":  # one activation for all points (checked)
+        _, settings = next(iter(sweep.points.values()))
+        return {"activation": settings["activation"]}
     return {"description": sweep.description}
 
 
@@ -220,7 +237,8 @@ def plan(project) -> list[Job]:
             output = SWEEP_CHUNK.format(sweep=sweep_name, chunk=chunk)
             record = RECORD["chunk"].format(sweep=sweep_name, chunk=chunk)
             params = {"points": chunk_points(sweep, chunk, size)}
-            jobs.append(Job("compute_sweep", params, (), (output,), record, tracked=False))
+            data = chunk_data_files(sweep, chunk, size)
+            jobs.append(Job("compute_sweep", params, data, (output,), record, tracked=False))
             chunk_files.append(output)
             chunk_records.append(record)
         summary = SWEEP_SUMMARY.format(sweep=sweep_name)
@@ -228,7 +246,8 @@ def plan(project) -> list[Job]:
             Job(
                 rule="summarize_sweep",
                 params={"sweep": sweep.definition, "points_per_job": size},
-                inputs=(*chunk_files, *chunk_records),
+                # the data files too: a fresh clone has no chunks, whose records name them
+                inputs=(*chunk_files, *chunk_records, *points_data_files(sweep.points)),
                 outputs=(summary,),
                 record=RECORD["sweep"].format(sweep=sweep_name, rule="summarize_sweep"),
             )

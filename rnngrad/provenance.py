@@ -8,12 +8,17 @@ not, why: on a fresh clone exactly as on a clone with run history.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
+
+from rnngrad import io
 
 SOFTWARE = ("numpy", "matplotlib")  # packages whose versions can change the bytes of a result
 SHOWN_CHANGES = 4  # changed settings listed per job; the rest are counted
 
 CURRENT, STALE, CORRUPT, MISSING, ABSENT = "current", "stale", "corrupt", "missing", "absent"
+FILE_MAPS = ("code", "inputs", "outputs")  # {repository path: sha256} in every record
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def plain(value):
@@ -59,6 +64,43 @@ def settings_changes(old, new) -> list[str]:
     return changes
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """What `digest` gives for a path that is there but cannot be hashed (a FIFO, a device)."""
+
+    reason: str
+
+
+def _shown(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else f"{text[:37]}..."
+
+
+def record_problem(record) -> str | None:
+    """Why a record read from disk cannot be trusted (its shape, a path outside the repository)."""
+    if not isinstance(record, dict):
+        return f"a JSON {type(record).__name__}, not a mapping"
+    missing = [key for key in ("rule", "params", "software", *FILE_MAPS) if key not in record]
+    if missing:
+        return f"no {', '.join(missing)}"
+    if not isinstance(record["rule"], str):
+        return f"rule is {_shown(record['rule'])}, not a name"
+    software = record["software"]
+    if not isinstance(software, dict) or not all(isinstance(v, str) for v in software.values()):
+        return f"software is {_shown(software)}, not a mapping of packages to versions"
+    for key in FILE_MAPS:
+        files = record[key]
+        if not isinstance(files, dict):
+            return f"{key} is {_shown(files)}, not a mapping of files to SHA-256 digests"
+        for path, sha in files.items():
+            problem = io.repository_path_problem(path)
+            if problem:
+                return f"{key} names {_shown(path)}, which {problem}"
+            if not (isinstance(sha, str) and SHA256.fullmatch(sha)):
+                return f"{key}: {path}: {_shown(sha)} is not a SHA-256 digest"
+    return None
+
+
 @dataclass
 class JobState:
     """How a planned job stands against its record: one of the states above, and why."""
@@ -68,35 +110,55 @@ class JobState:
 
 
 def check_job(*, job, record, digest, software) -> JobState:
-    """Compare a planned job (rnngrad.plan.Job) with its record; `digest(path)` hashes a file."""
-    missing = [path for path in job.outputs if digest(path) is None]
+    """Compare a planned job (rnngrad.plan.Job) with its record; `digest(path)` hashes a file.
+
+    `digest` gives a SHA-256, None for a missing file or Unreadable; `record` is the record as
+    read (None if there is none), checked here: a malformed record makes its job stale.
+    """
+    outputs = {path: digest(path) for path in job.outputs}
+    missing = [path for path, sha in outputs.items() if sha is None]
     if missing:
         if not job.tracked:
             return JobState(ABSENT, [f"not built here: {missing[0]}"])
         return JobState(MISSING, [f"missing: {path}" for path in missing])
+    unreadable = [sha.reason for sha in outputs.values() if isinstance(sha, Unreadable)]
+    if unreadable:
+        return JobState(CORRUPT, [f"output cannot be hashed: {reason}" for reason in unreadable])
     if record is None:
         return JobState(STALE, ["no provenance record"])
+    problem = record_problem(record)
+    if problem:
+        return JobState(STALE, [f"malformed provenance record: {problem}"])
     reasons = []
-    if record.get("rule") != job.rule:
-        reasons.append(f"record is of rule {record.get('rule')!r}")
-    changes = settings_changes(record.get("params"), plain(job.params))
-    reasons += [f"setting changed: {change}" for change in changes]
+    if record["rule"] != job.rule:
+        reasons.append(f"record is of rule {record['rule']!r}")
+    # Compared whole first (a chunk holds thousands of points' settings), as JSON sees them only
+    # if needed: params read back from the checked config's cache are already plain.
+    params = job.params if record["params"] == job.params else plain(job.params)
+    if record["params"] != params:
+        reasons += [
+            f"setting changed: {change}" for change in settings_changes(record["params"], params)
+        ]
     for name, version in software.items():
-        if record.get("software", {}).get(name) != version:
-            was = record.get("software", {}).get(name)
+        was = record["software"].get(name)
+        if was != version:
             reasons.append(f"software changed: {name} {was} → {version}")
-    for path, sha in record.get("code", {}).items():
+    for path, sha in record["code"].items():
         now = digest(path)
+        if isinstance(now, Unreadable):
+            return JobState(CORRUPT, [f"code cannot be hashed: {now.reason}"])
         if now != sha:
             reasons.append(f"code {'removed' if now is None else 'changed'}: {path}")
-    recorded_inputs = record.get("inputs", {})
+    recorded_inputs = record["inputs"]
     if set(recorded_inputs) != set(job.inputs):
         reasons.append("its set of input files changed")
     for path in job.inputs:
         now = digest(path)  # an untracked input may be absent: its own job says whether it reruns
+        if isinstance(now, Unreadable):
+            return JobState(CORRUPT, [f"input cannot be hashed: {now.reason}"])
         if now is not None and recorded_inputs.get(path) not in (None, now):
             reasons.append(f"input changed since this job ran: {path}")
-    corrupt = [path for path in job.outputs if record.get("outputs", {}).get(path) != digest(path)]
+    corrupt = [path for path, sha in outputs.items() if record["outputs"].get(path) != sha]
     if corrupt:
         return JobState(
             CORRUPT, [f"output differs from its record: {p}" for p in corrupt] + reasons

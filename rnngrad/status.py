@@ -12,6 +12,7 @@ from rnngrad import plan, provenance
 from rnngrad.config import ConfigError, load_project, problem_report, read_config_mapping
 from rnngrad.freshness import Freshness
 
+CHECKED_CONFIG = ".snakemake/rnngrad/checked-config.json"  # the Snakefile's cache, shared
 ORDER = (
     provenance.CURRENT,
     provenance.ABSENT,
@@ -69,7 +70,7 @@ def main(argv=None) -> int:
     root = Path(arguments.root)
     try:
         settings = read_config_mapping(root / arguments.config)
-        project = load_project(settings, root=root)
+        project = load_project(settings, root=root, cache=CHECKED_CONFIG)
     except ConfigError as error:
         print(problem_report(error), file=sys.stderr)
         return 2

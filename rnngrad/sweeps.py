@@ -8,14 +8,18 @@
 '0-2, 5, 7-8'
 """
 
-import copy
 import csv
 import io
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_POINTS = 20_000  # per sweep: each point is checked when the workflow starts (about 1 ms each)
+MAX_JOBS = 1_000  # compute_sweep jobs per sweep: Snakemake plans each one (10-20 ms each)
+# Building W_hh to check the points (eig, inverse, norms: 10-30 ns × n³ here), in units of n³
+# (rnngrad.config.replay.build_work): 1 point at n = 1024, 11 at 512, 89 at 256, 20,000 small
+# ones; 25-40 s on this 2-core machine (benchmarks/planning.py).
+MAX_BUILD_WORK = 1_500_000_000
 SHOWN_RANGES = 20  # failing points are listed as ranges of indices, at most this many
 
 
@@ -26,12 +30,15 @@ class Sweep:
     description: str
     definition: dict
     points: dict  # {point name: (grid assignment, resolved settings)}
+    _chunks: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def chunks(self, size: int) -> list[list[str]]:
         """Point names in consecutive chunks: of its own points_per_job, else of `size`."""
         size = self.definition.get("points_per_job") or size
-        names = list(self.points)
-        return [names[start : start + size] for start in range(0, len(names), size)]
+        if size not in self._chunks:  # asked once per job by the Snakefile: computed once
+            names = list(self.points)
+            self._chunks[size] = [names[i : i + size] for i in range(0, len(names), size)]
+        return self._chunks[size]
 
 
 def grid_points(grid) -> list[dict]:
@@ -46,7 +53,7 @@ class GridKeyError(ValueError):
 
 def with_assignment(base, assignment) -> dict:
     """A copy of `base` with each dotted key path set to its value (missing mappings created)."""
-    settings = copy.deepcopy(base)
+    settings = plain_copy(base)
     for path, value in assignment.items():
         *parents, last = path.split(".")
         node = settings
@@ -56,8 +63,17 @@ def with_assignment(base, assignment) -> dict:
                 where = ".".join(parents[: depth + 1])
                 msg = f"{where} is {node!r} in base, not a mapping that {path} could go into"
                 raise GridKeyError(msg)
-        node[last] = copy.deepcopy(value)
+        node[last] = plain_copy(value)
     return settings
+
+
+def plain_copy(value):
+    """A copy of plain data (YAML's dicts, lists, numbers, text), faster than copy.deepcopy."""
+    if isinstance(value, dict):
+        return {key: plain_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain_copy(item) for item in value]
+    return value
 
 
 def point_name(sweep: str, index: int) -> str:
@@ -77,11 +93,14 @@ def index_ranges(indices) -> str:
     )
 
 
-def expand_sweep(path, data, *, name, sweep_schema, check_point):
+def expand_sweep(path, data, *, name, sweep_schema, checker, points_per_job):
     """(Sweep, []) for a valid sweep file's data, else (None, every problem).
 
-    `check_point(file, settings)` returns (resolved settings or None, problems) for one point.
-    Every failing point is reported: each distinct problem once, with the indices it applies to.
+    `checker` checks a point in two passes: `checker.settle(file, settings)` gives (resolved
+    settings or None, problems) from the schema and the data files; `checker.build(file, settings)`
+    builds the point's weights as its jobs will, after the sweep's building work is known to be
+    within MAX_BUILD_WORK (`checker.work(settings)`). Every failing point is reported: each
+    distinct problem once, with the indices it applies to. `points_per_job` is the global default.
     """
     if not isinstance(data, dict):
         return None, [f"{path}: (top level): expected a mapping with base and grid"]
@@ -95,6 +114,15 @@ def expand_sweep(path, data, *, name, sweep_schema, check_point):
         sizes = " × ".join(str(len(values)) for values in grid.values())
         text = f"{sizes} = {count:,} points; at most {MAX_POINTS:,} per sweep"
         return None, [f"{path}: grid: {text}"]
+    per_job = data["points_per_job"] or points_per_job
+    if math.ceil(count / per_job) > MAX_JOBS:
+        where = "points_per_job" if data["points_per_job"] else "sweep_points_per_job (config)"
+        text = (
+            f"{count:,} points at {per_job} per job make {math.ceil(count / per_job):,} jobs; "
+            f"at most {MAX_JOBS:,} per sweep: set points_per_job to at least "
+            f"{math.ceil(count / MAX_JOBS)} in this file"
+        )
+        return None, [f"{path}: {where}: {text}"]
     points, failing = {}, {}
     for index, assignment in enumerate(grid_points(grid)):
         try:
@@ -103,20 +131,74 @@ def expand_sweep(path, data, *, name, sweep_schema, check_point):
             key = next(k for k in assignment if str(error).endswith(f"that {k} could go into"))
             failing.setdefault(f"{path}: grid.{key}: {error}", []).append(index)
             continue
-        resolved, found = check_point(path, settings)
+        resolved, found = checker.settle(path, settings)
         for line in found:
             failing.setdefault(line, []).append(index)
         if resolved is not None:
             points[point_name(name, index)] = (assignment, resolved)
-    if failing:
-        return None, [
-            f"{line} (grid points {index_ranges(indices)}: {len(indices)} of {count})"
-            for line, indices in failing.items()
-        ]
+    problems = _figure_problems(path, data, points) if points else []
+    work = sum(checker.work(settings) for _, settings in points.values())
+    if work > MAX_BUILD_WORK:
+        sizes = sorted({s["hidden_size"] for _, s in points.values() if checker.work(s)})
+        text = (
+            f"checking this sweep builds W_hh for its points (hidden_size {index_ranges(sizes)}), "
+            f"an estimated {work:.3g} units of n³ work; at most {MAX_BUILD_WORK:.3g} per sweep "
+            "(README, Limits): fewer points or smaller networks"
+        )
+        problems.append(f"{path}: grid: {text}")
+    elif not problems:
+        for point, (_, settings) in list(points.items()):
+            found = checker.build(path, settings)
+            for line in found:
+                failing.setdefault(line, []).append(int(point.rsplit("/", 1)[1]))
+            if found:
+                del points[point]
+    problems += [
+        f"{line} (grid points {index_ranges(indices)}: {len(indices)} of {count})"
+        for line, indices in failing.items()
+    ]
+    if problems:
+        return None, problems
     definition = {
         key: data[key] for key in ("description", "figure", "points_per_job", "base", "grid")
     }
     return Sweep(description=data["description"], definition=definition, points=points), []
+
+
+GAIN_KEY = "weights.gain"
+
+
+def _where(data, key) -> str:
+    """Where a sweep sets `key`: in its grid, or else in its base."""
+    return f"grid.{key}" if key in data["grid"] else f"base.{key}"
+
+
+def _figure_problems(path, data, points) -> list[str]:
+    """What the sweep's figure cannot draw: gated points (no γρ), gains without a normal init."""
+    settings = [s for _, s in points.values()]
+    gated = sorted({s["architecture"] for s in settings} - {"vanilla"})
+    problems = []
+    if gated:
+        text = (
+            f"grid points of architecture {' and '.join(gated)}: the {data['figure']} figure is "
+            "about a vanilla RNN's W_hh (γρ, γ‖W_hh‖₂, mean field); sweep vanilla networks"
+        )
+        problems.append(f"{path}: {_where(data, 'architecture')}: {text}")
+    if data["figure"] != "gain":
+        return problems
+    if GAIN_KEY not in data["grid"]:
+        text = f"figure gain draws growth against the gain: the grid needs the key {GAIN_KEY}"
+        problems.append(f"{path}: grid: {text}")
+    if any((s["weights"] or {}).get("init") != "normal" for s in settings):
+        text = (
+            "figure gain compares with mean-field theory, which is for W_hh drawn N(0, g²/n): "
+            "every point needs weights: {init: normal}"
+        )
+        problems.append(f"{path}: {_where(data, 'weights.init')}: {text}")
+    if len({s["activation"] for s in settings}) > 1:
+        text = "figure gain draws one mean-field curve: every point needs the same activation"
+        problems.append(f"{path}: grid.activation: {text}")
+    return problems
 
 
 SUMMARY_COLUMNS = (

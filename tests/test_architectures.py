@@ -1,12 +1,14 @@
 """LSTM, GRU and PyTorch weights through the workflow's steps, and their config errors."""
 
+import shutil
+
 import numpy as np
 import pytest
-from conftest import ROOT, load
+from conftest import ROOT
 from safetensors.numpy import save_file
 
 from rnngrad import architectures, gated, io, weights
-from rnngrad.config import ConfigError
+from rnngrad.config import ConfigError, load_project
 from rnngrad.errors import InputError
 from rnngrad.mean_field import mean_field_growth
 from rnngrad.steps.scenario import run_scenario
@@ -21,10 +23,15 @@ checkpoint: {{states: rollout}}
 
 
 def scenario(tmp_path, text, name="s"):
+    """The checked settings of a scenario in a repository at tmp_path (data files are inside it)."""
     folder = tmp_path / "scenarios"
     folder.mkdir(exist_ok=True)
     (folder / f"{name}.yaml").write_text(text)
-    return load(folder).scenarios[name]
+    (tmp_path / "config").mkdir(exist_ok=True)
+    for schema in (ROOT / "config").glob("*.schema.yaml"):
+        shutil.copy(schema, tmp_path / "config")
+    settings = {"scenarios_dir": "scenarios", "sweeps_dir": "no-sweeps"}
+    return load_project(settings, root=tmp_path).scenarios[name]
 
 
 def test_a_vanilla_rnn_from_a_file_gives_the_bytes_of_the_same_matrices_in_the_config(
@@ -45,9 +52,7 @@ def test_a_vanilla_rnn_from_a_file_gives_the_bytes_of_the_same_matrices_in_the_c
         "bias_hh_l0": np.zeros(3),
     }
     save_file(arrays, str(tmp_path / "rnn.safetensors"))
-    from_file = scenario(
-        tmp_path, text + f"weights: {{file: {tmp_path}/rnn.safetensors}}\n", "file"
-    )
+    from_file = scenario(tmp_path, text + "weights: {file: rnn.safetensors}\n", "file")
     *_, actual = run_scenario(from_file)
     for path, arrays_ in (("expected.npz", expected), ("actual.npz", actual)):
         io.save_npz(tmp_path / path, arrays_)
@@ -138,25 +143,25 @@ REFUSED = {
         "weights.file: found 'nowhere.npz': no such file",
     ),
     "inputs_file_of_the_wrong_shape": (
-        "hidden_size: 2\nsequence_length: 4\ncheckpoint: {inputs: {file: TMP/inputs.npy}}\n",
-        "checkpoint.inputs.file: inputs.npy holds float64 (3, 4); expected numbers of shape (2, 4)",
+        "hidden_size: 2\nsequence_length: 4\ncheckpoint: {inputs: {file: inputs.npy}}\n",
+        "checkpoint.inputs.file: inputs.npy holds an array of shape (3, 4); expected (2, 4)",
     ),
     "weights_file_of_the_wrong_shape": (
-        SMALL.format(architecture="gru") + "weights: {file: TMP/small.npz}\n",
+        SMALL.format(architecture="gru") + "weights: {file: small.npz}\n",
         "weight_hh_l0",
     ),
     "weights_file_is_a_directory": (
-        SMALL.format(architecture="gru") + "weights: {file: TMP}\n",
-        "weights.file: found 'TMP': a directory, not a file (paths are relative to the repository)",
+        SMALL.format(architecture="gru") + "weights: {file: scenarios}\n",
+        "weights.file: found 'scenarios': a directory, not a file",
     ),
     # issue 19 item 7: weights that overflow float64 are refused when the config is checked.
     "weights_near_the_float64_limit": (
-        VANILLA + "weights: {file: TMP/huge.npz}\n",
-        "weights: TMP/huge.npz: array 'weight_ih_l0' has 9 entries beyond ±1e+06 (the largest, "
+        VANILLA + "weights: {file: huge.npz}\n",
+        "weights: huge.npz: array 'weight_ih_l0' has 9 entries beyond ±1e+06 (the largest, "
         "1.7e+308, at index (0, 0))",
     ),
     "vanilla_weights_at_1e300": (
-        VANILLA + "weights: {file: TMP/e300.npz}\n",
+        VANILLA + "weights: {file: e300.npz}\n",
         "array 'weight_ih_l0' has 9 entries beyond ±1e+06 (the largest, 1e+300",
     ),
     # Stacked and bidirectional networks.
@@ -197,11 +202,11 @@ REFUSED = {
     ),
     "file_stack_spectrum_too_large": (
         SMALL.format(architecture="gru")
-        + "weights: {file: TMP/stack.npz}\ncontributions: {lyapunov: {count: 7}}\n",
+        + "weights: {file: stack.npz}\ncontributions: {lyapunov: {count: 7}}\n",
         "contributions.lyapunov.count: found 7; at most the state size 6",
     ),
     "file_stack_with_random_states": (
-        VANILLA + "weights: {file: TMP/vanilla_stack.npz}\ncheckpoint: {states: random}\n",
+        VANILLA + "weights: {file: vanilla_stack.npz}\ncheckpoint: {states: random}\n",
         "checkpoint.states: found 'random'; a network of 2 layer(s) rolls its states out",
     ),
 }
@@ -224,8 +229,7 @@ def test_bad_architecture_settings_name_the_key(tmp_path, monkeypatch, case):
     layers_file(tmp_path / "vanilla_stack.npz", architecture="vanilla", layers=2)
     text, expected = REFUSED[case]
     with pytest.raises(ConfigError) as error:
-        scenario(tmp_path, text.replace("TMP", str(tmp_path)))
-    expected = expected.replace("TMP", str(tmp_path))
+        scenario(tmp_path, text)
     assert any(expected in line for line in error.value.problems), error.value.problems
     assert all("\n" not in line for line in error.value.problems)
 

@@ -50,6 +50,10 @@ def slurm(*args):
 @pytest.fixture(scope="module")
 def slurm_cluster():
     """The cluster's partitions as `sinfo` reports them; skip (or fail in CI) when there is none."""
+    try:  # first: without the cluster extra there is nothing to ask sinfo for
+        import snakemake_executor_plugin_slurm  # noqa: F401
+    except ImportError:
+        unavailable("the cluster extra is not installed (pip install -r requirements-cluster.lock)")
     if shutil.which("sinfo") is None:
         unavailable("sinfo is not installed (start a cluster with .ci/slurm-cluster install/start)")
     states = slurm("sinfo", "--noheader", "--format=%P %t")
@@ -57,10 +61,6 @@ def slurm_cluster():
         unavailable("the SLURM cluster does not answer sinfo (start it: .ci/slurm-cluster start)")
     if not re.search(r"\b(idle|mix)\b", states):
         unavailable(f"no SLURM node is idle; sinfo says: {states.strip()!r}")
-    try:
-        import snakemake_executor_plugin_slurm  # noqa: F401
-    except ImportError:
-        unavailable("the cluster extra is not installed (pip install -e '.[cluster]')")
     return states
 
 

@@ -133,7 +133,10 @@ def test_a_grid_key_through_a_number_is_a_clear_error(tmp_path):
 
 @pytest.mark.slow
 def test_cluster_generic_run_gives_the_bytes_of_a_local_run(tmp_path):
-    pytest.importorskip("snakemake_executor_plugin_cluster_generic")
+    pytest.importorskip(
+        "snakemake_executor_plugin_cluster_generic",
+        reason="the cluster extra is not installed (pip install -r requirements-cluster.lock)",
+    )
     runs = {}
     for mode in ("local", "cluster"):
         project = tmp_path / mode / "rnngrad"

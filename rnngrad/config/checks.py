@@ -190,6 +190,8 @@ def _method_problems(file, settings) -> list[str]:
             text = "found 'max_entry'; method jacobian allows spectral_norm | frobenius | max_abs"
             return [problem(file, "contributions.metric", text)]
         return []
+    if settings["architecture"] != "vanilla":  # _architecture_problems says course is vanilla-only
+        return []
     problems = []
     if metric not in ("auto", "max_entry"):
         text = f"found {metric!r}; method course allows only max_entry (or auto)"

@@ -15,27 +15,34 @@ RESERVED_NAMES = (
 MAX_FILES = 1000  # files per folder: each scenario is a few jobs, and a sweep is many
 
 
-def find_config_files(directory, *, kind: str, missing_ok: bool = False) -> dict[str, Path]:
+def find_config_files(
+    directory, *, kind: str, missing_ok: bool = False, root="."
+) -> dict[str, Path]:
     """{name: path} of the scenario or sweep files in `directory`; bad names are ConfigErrors.
 
-    `kind` ("scenario" or "sweep") words the messages. A directory or a dangling link with a YAML
+    `directory` is relative to `root` (the repository), and so are the paths returned. `kind`
+    ("scenario" or "sweep") words the messages. A directory or a dangling link with a YAML
     suffix is an error, and so are two files with one stem (a.yaml beside a.yml).
     """
     directory = Path(directory)
     setting = f"{kind}s_dir"
-    if not directory.is_dir():
-        if missing_ok and not directory.exists():
+    found_directory = Path(root) / directory
+    if not found_directory.is_dir():
+        if missing_ok and not found_directory.exists():
             return {}
         raise ConfigError([problem(directory, setting, "no such folder")])
-    candidates = sorted(p for p in directory.iterdir() if p.suffix in SUFFIXES)
+    candidates = sorted(
+        directory / p.name for p in found_directory.iterdir() if p.suffix in SUFFIXES
+    )
     if len(candidates) > MAX_FILES:
         text = f"found {len(candidates)} {kind} files; at most {MAX_FILES}"
         raise ConfigError([problem(directory, setting, text)])
     found, problems = {}, []
     for path in candidates:
-        name = path.stem
-        if not path.is_file():
-            what = "a dangling link" if path.is_symlink() and not path.exists() else "not a file"
+        name, found_path = path.stem, Path(root) / path
+        if not found_path.is_file():
+            dangling = found_path.is_symlink() and not found_path.exists()
+            what = "a dangling link" if dangling else "not a file"
             problems.append(problem(path, "(file)", f"{what}; a {kind} must be a YAML file"))
         elif not re.fullmatch(NAME, name):
             text = (

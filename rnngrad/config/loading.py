@@ -4,16 +4,24 @@ import copy
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
+from rnngrad import io
 from rnngrad.config.checks import architecture_defaults, resolve, semantic_problems
 from rnngrad.config.discovery import find_config_files
 from rnngrad.config.messages import ConfigError, problem
 from rnngrad.config.reading import read_config_file
-from rnngrad.config.replay import construction_problems
+from rnngrad.config.replay import (
+    build_problems,
+    build_work,
+    construction_problems,
+    data_files,
+    depends_on_seed,
+    file_problems,
+)
 from rnngrad.config.schema import Schema
-from rnngrad.sweeps import Sweep, expand_sweep
+from rnngrad.sweeps import Sweep, expand_sweep, plain_copy
 
 
 @dataclass(frozen=True)
@@ -46,29 +54,47 @@ def check_scenario(file, data, schema: Schema, *, root=".") -> tuple[dict | None
     return (None, found) if found else (resolved, [])
 
 
-def point_checker(schema: Schema, *, root="."):
-    """check_scenario for a sweep's points: points that differ only in their seed share checks.
+class PointChecker:
+    """check_scenario for a sweep's points, in two passes: settle every point, then build.
 
-    The schema and the semantic checks do not depend on the seed's value; building W_hh does,
-    and runs for every point. A 10000-point sweep of a few seeds is checked in seconds.
+    Points that differ only in their seed share their schema and semantic checks (these do not
+    depend on the seed's value), and so do their builds when they read a weights file; a
+    10000-point sweep of a few seeds is checked in seconds. Building W_hh runs for every other
+    point, once the sweep's total building work is known (rnngrad.sweeps.MAX_BUILD_WORK).
     """
-    checked = {}
 
-    def check_point(file, data):
+    def __init__(self, schema: Schema, *, root="."):
+        self.schema, self.root = schema, root
+        self._settled, self._built, self._files = {}, {}, {}
+
+    def settle(self, file, data) -> tuple[dict | None, list[str]]:
+        """(resolved settings, []) after the schema, the semantics and the data files."""
         seed = data.get("seed") if isinstance(data, dict) else None
-        if not (isinstance(seed, int) and not isinstance(seed, bool)):
-            return check_scenario(file, data, schema, root=root)
-        key = json.dumps({k: v for k, v in data.items() if k != "seed"}, sort_keys=True)
-        if key not in checked:
-            checked[key] = _checked_without_construction(file, data, schema)
-        template, found = checked[key]
-        if found or not 0 <= seed <= MAX_SEED:
-            return check_scenario(file, data, schema, root=root)
-        settings = copy.deepcopy(template) | {"seed": seed}
-        found = construction_problems(file, settings, root=root)
+        if isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed <= MAX_SEED:
+            key = json.dumps({k: v for k, v in data.items() if k != "seed"}, sort_keys=True)
+            if key not in self._settled:
+                self._settled[key] = _checked_without_construction(file, data, self.schema)
+            template, found = self._settled[key]
+            settings = None if found else plain_copy(template) | {"seed": seed}
+        else:
+            settings, found = _checked_without_construction(file, data, self.schema)
+        if found:
+            return None, found
+        found = file_problems(file, settings, root=self.root, memo=self._files)
         return (None, found) if found else (settings, [])
 
-    return check_point
+    def work(self, settings) -> int:
+        """What building this point costs (rnngrad.config.replay.build_work)."""
+        return build_work(settings) if depends_on_seed(settings) else 0
+
+    def build(self, file, settings) -> list[str]:
+        """Problems of building the point's weights (shared by seeds when they read a file)."""
+        if depends_on_seed(settings):
+            return build_problems(file, settings, root=self.root)
+        key = json.dumps({k: v for k, v in settings.items() if k != "seed"}, sort_keys=True)
+        if key not in self._built:
+            self._built[key] = build_problems(file, settings, root=self.root)
+        return self._built[key]
 
 
 MAX_SEED = 2**32 - 1  # numpy's RandomState, as the schema says
@@ -92,56 +118,127 @@ def _checked_without_construction(file, data, schema) -> tuple[dict | None, list
     return (None, found) if found else (resolve(data), [])
 
 
+CACHE_LIMIT = 2**20  # config and code files hashed whole up to this size; larger: size and time
+
+
 def _cache_key(settings, root: Path) -> str:
-    """A digest of everything a check depends on: settings, config files, schemas and code."""
+    """A digest of everything a check depends on: settings, config files, schemas and code.
+
+    Paths enter relative to the root, so `python -m rnngrad status` (any root) and the Snakefile
+    (an absolute root) share one cache. The data files a config names are checked apart
+    (_data_fingerprints): which they are is known only once the config is read.
+    """
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
-    folders = [Path(settings.get(key, "")) for key in ("scenarios_dir", "sweeps_dir")]
-    paths = [root / "config", root / "rnngrad", *(root / folder for folder in folders)]
-    for folder in paths:
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.suffix in (".yaml", ".yml", ".py") and path.is_file():
-                    digest.update(str(path).encode() + b"\0" + path.read_bytes())
+    folders = [settings.get(key, "") for key in ("scenarios_dir", "sweeps_dir")]
+    files = [path for top in ("config", "rnngrad") for path in sorted((root / top).rglob("*"))]
+    for folder in folders:  # scenario and sweep files are found at the top of their folder only
+        if isinstance(folder, str) and (root / folder).is_dir():
+            files += sorted((root / folder).iterdir())
+    for path in files:
+        if path.suffix not in (".yaml", ".yml", ".py") or not path.is_file():
+            continue
+        status = path.stat()
+        content = path.read_bytes() if status.st_size <= CACHE_LIMIT else b""
+        name = path.relative_to(root) if path.is_relative_to(root) else path
+        stamp = f"{name}\0{status.st_size}\0{status.st_mtime_ns if not content else ''}\0"
+        digest.update(stamp.encode() + content)
     return digest.hexdigest()
 
 
-def _from_cache(path: Path, key: str) -> Project | None:
+def _data_fingerprints(project: Project, root: Path) -> dict:
+    """{data file: [real path, size, mtime, sha256]} of every file the project's settings name."""
+    named = {
+        path
+        for settings in (
+            *project.scenarios.values(),
+            *(s for sweep in project.sweeps.values() for _, s in sweep.points.values()),
+        )
+        for path in data_files(settings).values()
+    }
+    fingerprints = {}
+    for path in sorted(named):
+        full = root / path
+        status = full.stat()
+        fingerprints[path] = [
+            str(full.resolve()),
+            status.st_size,
+            status.st_mtime_ns,
+            io.file_digest(full),
+        ]
+    return fingerprints
+
+
+def _data_unchanged(fingerprints: dict, root: Path) -> bool:
+    """Whether every data file is what was checked: the same file, and its bytes if touched."""
+    for path, (real, size, mtime, sha) in fingerprints.items():
+        full = root / path
+        try:
+            status = full.stat()
+            if str(full.resolve()) != real or status.st_size != size:
+                return False
+            if status.st_mtime_ns != mtime and io.file_digest(full) != sha:
+                return False
+        except (OSError, io.UnreadableFile):
+            return False
+    return True
+
+
+def _from_cache(path: Path, key: str, root: Path) -> Project | None:
+    cached = io.load_json(path, limit=2**30)
+    if not isinstance(cached, dict) or cached.get("key") != key:
+        return None
     try:
-        cached = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if not _data_unchanged(cached["data_files"], root):
+            return None
+        # points stay [assignment, settings] lists, as JSON has them: records compare them as is
+        sweeps = {name: Sweep(**sweep) for name, sweep in cached["project"]["sweeps"].items()}
+        files = {name: Path(file) for name, file in cached["project"]["files"].items()}
+        return Project(
+            settings=cached["project"]["settings"],
+            scenarios=cached["project"]["scenarios"],
+            sweeps=sweeps,
+            files=files,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):  # a cache of another layout
         return None
-    if cached.get("key") != key:
-        return None
-    sweeps = {name: Sweep(**sweep) for name, sweep in cached["project"]["sweeps"].items()}
-    for sweep in sweeps.values():
-        sweep.points.update({name: tuple(point) for name, point in sweep.points.items()})
-    files = {name: Path(file) for name, file in cached["project"]["files"].items()}
-    return Project(
-        settings=cached["project"]["settings"],
-        scenarios=cached["project"]["scenarios"],
-        sweeps=sweeps,
-        files=files,
+
+
+def _save_cache(path: Path, key: str, project: Project, root: Path) -> None:
+    data = {  # not dataclasses.asdict, which deep-copies every point (seconds at 20,000 points)
+        "settings": project.settings,
+        "scenarios": project.scenarios,
+        "sweeps": {
+            name: {"description": s.description, "definition": s.definition, "points": s.points}
+            for name, s in project.sweeps.items()
+        },
+        "files": {name: str(file) for name, file in project.files.items()},
+    }
+    text = json.dumps(
+        {"key": key, "data_files": _data_fingerprints(project, root), "project": data}
     )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
 
 
 def load_project(settings, *, root, cache=None) -> Project:
     """Check `settings` (config/config.yaml) and every scenario and sweep file it points to.
 
     Raises one ConfigError with every problem of every file; nothing is partially loaded.
-    With `cache` (a file), a project checked before with the same files and code is read back
-    from it instead of checked again: a 256-point sweep takes a second to check.
+    Folders in `settings` are relative to `root`, the repository. With `cache` (a file, relative
+    to `root`), a project checked before with the same settings, files, code and data files is
+    read back from it instead of checked again. Defaults are filled into `settings`.
     """
     root = Path(root)
     if cache is not None:
+        cache = root / cache
         key = _cache_key(settings, root)
-        project = _from_cache(Path(cache), key)
+        project = _from_cache(cache, key, root)
         if project is None:
             project = load_project(settings, root=root)
-            data = asdict(project) | {"files": {k: str(v) for k, v in project.files.items()}}
-            Path(cache).parent.mkdir(parents=True, exist_ok=True)
-            partial = Path(f"{cache}.{os.getpid()}.partial")
-            partial.write_text(json.dumps({"key": key, "project": data}), encoding="utf-8")
-            partial.replace(cache)
+            _save_cache(cache, key, project, root)
+        settings.update(copy.deepcopy(project.settings))
         return project
     config_schema = Schema(root / "config" / "config.schema.yaml")
     problems = config_schema.problems("config/config.yaml", settings)
@@ -151,17 +248,19 @@ def load_project(settings, *, root, cache=None) -> Project:
     scenario_schema = Schema(root / "config" / "scenario.schema.yaml")
     sweep_schema = Schema(root / "config" / "sweep.schema.yaml")
     scenarios, sweeps, files = {}, {}, {}
-    check_points = point_checker(scenario_schema, root=root)
+    checker = PointChecker(scenario_schema, root=root)
     for kind, directory in (("scenario", "scenarios_dir"), ("sweep", "sweeps_dir")):
         try:
-            found = find_config_files(settings[directory], kind=kind, missing_ok=kind == "sweep")
+            found = find_config_files(
+                settings[directory], kind=kind, missing_ok=kind == "sweep", root=root
+            )
         except ConfigError as error:
             problems += error.problems
             continue
         for name, path in found.items():
             files[name] = path
             try:
-                data = read_config_file(path)
+                data = read_config_file(root / path, name=path)
             except ConfigError as error:
                 problems += error.problems
                 continue
@@ -175,7 +274,8 @@ def load_project(settings, *, root, cache=None) -> Project:
                     data,
                     name=name,
                     sweep_schema=sweep_schema,
-                    check_point=check_points,
+                    checker=checker,
+                    points_per_job=settings["sweep_points_per_job"],
                 )
                 if sweep is not None:
                     sweeps[name] = sweep
@@ -185,4 +285,4 @@ def load_project(settings, *, root, cache=None) -> Project:
     return Project(settings=settings, scenarios=scenarios, sweeps=sweeps, files=files)
 
 
-__all__ = ["Project", "Sweep", "check_scenario", "load_project"]
+__all__ = ["PointChecker", "Project", "Sweep", "check_scenario", "load_project"]

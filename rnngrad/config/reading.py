@@ -4,12 +4,15 @@ from rnngrad.config.messages import ConfigError, problem, shown
 from rnngrad.safe_yaml import YamlProblem, load_yaml
 
 
-def read_config_file(path):
-    """The file's data (YAML 1.2, bounded in size and work); a ConfigError names file and key."""
+def read_config_file(path, *, name=None):
+    """The file's data (YAML 1.2, bounded in size and work); a ConfigError names file and key.
+
+    `name` is how messages call the file (default: `path`), e.g. relative to the repository.
+    """
     try:
         return load_yaml(path)
     except YamlProblem as error:
-        raise ConfigError([problem(path, error.key, error.text)]) from None
+        raise ConfigError([problem(name or path, error.key, error.text)]) from None
 
 
 def read_config_mapping(path) -> dict:
