@@ -546,7 +546,13 @@ rule plot_phase:
 
 rule plot_phase_slider:
     input:
-        unpack(inputs("sweep", "plot_phase_slider")),
+        unpack(
+            inputs(
+                "sweep",
+                "plot_phase_slider",
+                data=lambda w: list(plan.points_data_files(plan.slider_points(SWEEPS[w.sweep]))),
+            )
+        ),
     output:
         page=report(plan.PHASE_SLIDER, caption="report/phase_slider.rst", category="sliders"),
         provenance=record("sweep", "plot_phase_slider"),

@@ -267,7 +267,8 @@ def plan(project) -> list[Job]:
                 Job(
                     rule="plot_phase_slider",
                     params=phase_slider_params(sweep),
-                    inputs=(),
+                    # it recomputes its points, so it reads their data files
+                    inputs=points_data_files(slider_points(sweep)),
                     outputs=(PHASE_SLIDER.format(sweep=sweep_name),),
                     record=RECORD["sweep"].format(sweep=sweep_name, rule="plot_phase_slider"),
                 )

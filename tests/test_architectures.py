@@ -4,7 +4,7 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from conftest import ROOT, load
 from safetensors.numpy import save_file
 
 from rnngrad import architectures, gated, io, weights

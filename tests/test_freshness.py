@@ -29,6 +29,7 @@ from rnngrad.freshness import STAMP, Freshness
 SCENARIOS = ("course_vanishing", "nonnormal_counterexample")
 CHAIN = ("generate_checkpoint", "construct_w_hh", "compute_contributions", "plot_contributions")
 COMPARISON = ("summarize", "plot_comparison", "plot_course_vs_exact", "plot_rules")
+COURSE_COMPARISON = COMPARISON[:3]  # rules.png draws exact-method scenarios only
 SCENARIO_OUTPUTS = {
     "generate_checkpoint": "checkpoint.npz",
     "construct_w_hh": "w_hh.npz",
@@ -46,6 +47,7 @@ SWEEP_JOBS = {
     "compute_sweep: results/sweeps/small/chunks/1.csv",
     "summarize_sweep: results/sweeps/small/summary.csv",
     "plot_phase: results/sweeps/small/phase.png",
+    "plot_phase_slider: results/sweeps/small/slider.html",
 }
 FROM_FILE = """\
 description: "inputs and weights from files"
@@ -167,11 +169,12 @@ DATA_SWEEP_JOBS = {
     "compute_sweep: results/sweeps/data/chunks/0.csv",
     "summarize_sweep: results/sweeps/data/summary.csv",
     "plot_phase: results/sweeps/data/phase.png",
+    "plot_phase_slider: results/sweeps/data/slider.html",  # it recomputes points from the file
 }
 EDITS = {
     "checkpoint": (
         lambda p: edit(p, SCENARIO_FILE.format("course_vanishing"), "seed: 12345", "seed: 7"),
-        scenario_jobs("course_vanishing") | comparison_jobs(),
+        scenario_jobs("course_vanishing") | comparison_jobs(COURSE_COMPARISON),
     ),
     "w_hh": (
         lambda p: edit(p, SCENARIO_FILE.format("nonnormal_counterexample"), "[8, 8]", "[7, 8]"),
@@ -193,7 +196,7 @@ EDITS = {
         lambda p: edit(
             p, SCENARIO_FILE.format("course_vanishing"), 'description: "', 'description: "New. '
         ),
-        scenario_jobs("course_vanishing", CHAIN[3:]) | comparison_jobs(),
+        scenario_jobs("course_vanishing", CHAIN[3:]) | comparison_jobs(COURSE_COMPARISON),
     ),
     "sweep": (  # its first chunk holds the points of 0.8 alone: unchanged
         lambda p: edit(p, "config/sweeps/small.yaml", "[0.8, 1.25]", "[0.8, 1.5]"),
@@ -205,7 +208,7 @@ EDITS = {
     ),
     "corrupted_output": (
         lambda p: (p / "results/course_vanishing/w_hh.npz").write_bytes(b"PK\x03\x04 truncated"),
-        scenario_jobs("course_vanishing", CHAIN[1:]) | comparison_jobs(),
+        scenario_jobs("course_vanishing", CHAIN[1:]) | comparison_jobs(COURSE_COMPARISON),
     ),
     # Data files: an in-place edit reruns every job that reads them, sweeps included.
     "inputs_file": (
@@ -252,7 +255,9 @@ def test_a_corrupt_job_reruns_what_follows_it_even_if_that_read_the_corrupt_file
     assert freshness.states[str(record_path.relative_to(repository))].reasons == [
         "upstream job reruns: construct_w_hh"
     ]
-    assert reruns(repository) == scenario_jobs("course_vanishing", CHAIN[1:]) | comparison_jobs()
+    assert reruns(repository) == scenario_jobs("course_vanishing", CHAIN[1:]) | comparison_jobs(
+        COURSE_COMPARISON
+    )
 
 
 @pytest.mark.parametrize("chunks", [False, True], ids=["fresh_clone", "with_history"])
@@ -464,6 +469,7 @@ CODE_EDIT = (
         "compute_sweep: results/sweeps/data/chunks/0.csv",
         "summarize_sweep: results/sweeps/data/summary.csv",
         "plot_phase: results/sweeps/data/phase.png",
+        "plot_phase_slider: results/sweeps/data/slider.html",
     }
 )
 
@@ -480,7 +486,7 @@ def test_an_edit_reruns_exactly_what_it_affects_in_one_run(built, tmp_path, fami
         expected = CODE_EDIT
     else:
         edit(project, "small/scenarios/course_vanishing.yaml", "seed: 12345", "seed: 7")
-        expected = scenario_jobs("course_vanishing") | comparison_jobs()
+        expected = scenario_jobs("course_vanishing") | comparison_jobs(COURSE_COMPARISON)
     plan_ = run(project, "--dry-run")
     assert planned(plan_) == expected, plan_.stdout[-3000:]
     run(project, "--cores", "2")

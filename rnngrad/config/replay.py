@@ -114,7 +114,11 @@ def build_problems(file, settings, *, root=".") -> list[str]:
     except ConstructionError as error:
         return [problem_line(file, error.key, error.text)]
     except ValueError as error:  # a weights file: which array, the shape found and expected
-        return [problem_line(file, "weights", str(error))]
+        # The file as the scenario names it, relative to the repository, not as it was read.
+        text = (
+            str(error).replace(f"{Path(root)}/", "") if str(root) not in (".", "") else str(error)
+        )
+        return [problem_line(file, "weights", text)]
     if settings["weights"] is not None and "file" in settings["weights"]:
         # The file's names decide its layers and directions (one vanilla layer: W_hh).
         return network_problems(
