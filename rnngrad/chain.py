@@ -173,12 +173,14 @@ class _SpectralNorms:
 
     After each batch y moves one half-step further (to Vᵀ z of the last step); when the last step
     needed tier 3, V becomes that product's top right singular subspace and the next batch is
-    shorter, until a batch settles in tier 1 again.
+    shorter, until a batch settles without tier 3 again. A batch after one where most steps needed
+    tier 3 (and the first) goes to tier 3 at once: early in a chain the top vector still moves.
     """
 
     def __init__(self, views):
         self.views, self.bases, self.tops = views, {}, {}
         self.length, self.settled, self.refresh = 2, True, False
+        self.iterating = {}  # views whose last batch mostly needed tier 3: start there
 
     def measure(self, products):
         """{view: ‖P̂[view]‖₂} for a batch of products; sets the next batch's length."""
@@ -192,7 +194,7 @@ class _SpectralNorms:
             if name not in self.bases:  # P_t = J_{t-1}: its longest rows span its top directions
                 longest = np.argsort(-np.linalg.vector_norm(part[0], axis=1), kind="stable")
                 self.bases[name] = np.linalg.qr(part[0][longest[:BLOCK]].T)[0]
-                self.tops[name] = np.eye(BLOCK)[0]
+                self.tops[name], self.iterating[name] = np.eye(BLOCK)[0], True
             values[name] = self._measure_view(name, part)
             if self.refresh:
                 self.bases[name] = _top_subspace(part[-1], self.bases[name])
@@ -204,6 +206,10 @@ class _SpectralNorms:
     def _measure_view(self, name, part):
         basis = self.bases[name]
         self.refresh = False
+        if self.iterating.get(name):  # tiers 1 and 2 would only add to the iteration's work
+            value, _ = top_singular_values(part, basis)
+            self.iterating[name], self.refresh, self.settled = False, True, False
+            return value
         value, before, images = _single_vector(part, basis @ self.tops[name])
         settled = np.abs(value - before) <= RELATIVE_CHANGE * value
         if not settled.all():  # tier 2
@@ -221,6 +227,7 @@ class _SpectralNorms:
                 part[unsettled], basis, previous=value[unsettled]
             )
             self.refresh = unsettled[-1] == len(part) - 1
+            self.iterating[name] = 2 * len(unsettled) > len(part)
         turned = basis.T @ images[-1]  # one half-step further, within V's span
         if np.linalg.vector_norm(turned) > 0:  # also False for NaN
             self.tops[name] = turned / np.linalg.vector_norm(turned)
