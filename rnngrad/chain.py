@@ -12,12 +12,12 @@ from collections.abc import Iterable
 import numpy as np
 
 BLOCK = 4  # vectors of the warm-started block power iteration for ‖P_k‖₂
-RELATIVE_CHANGE = 1e-14  # the iteration stops when σ_max(P_k V) changes less than this
+RELATIVE_CHANGE = 1e-14  # a step is settled when two successive half-steps agree to this
 MAX_ITERATIONS = 8  # beyond this a step falls back to LAPACK's SVD
 DROP = 1e-4  # basis directions weaker than this (in σ²) relative to the top one are dropped
-SMALL = 2 * BLOCK  # up to this many columns LAPACK's SVD is as cheap as the iteration
+SMALL = 2 * BLOCK  # up to this size LAPACK's SVD is as cheap as the iteration
 METRICS = ("spectral_norm", "frobenius", "max_abs")
-BATCH_ENTRIES = 2**18  # entries of the products measured together (2 MB)
+BATCH_ENTRIES = 2**18  # entries of the products measured together (2 MB), at most MAX_BATCH
 MAX_BATCH = 64
 MIN_BATCH_ENTRIES = 2**14  # the shortest batch: numpy's per-call cost must not dominate
 
@@ -84,7 +84,7 @@ def _chain(factor_blocks, *, sequence_length, pace):
     """rescaled_products in batches: one buffer of products, overwritten by the next batch.
 
     A batch holds up to `_batch_steps(d)` products; with `pace`, the next batch holds
-    `pace.length` of them (as the consumer set it, at least `_shortest_batch(d)`).
+    `pace.length` of them, as the consumer set it (at least MIN_BATCH_ENTRIES / d², and 2).
     """
     product, buffer, sizes, filled = None, None, None, 0
     log10_scale, step = 0.0, sequence_length - 1  # step: i of the next factor J_i
