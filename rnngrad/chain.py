@@ -17,7 +17,7 @@ MAX_ITERATIONS = 8  # beyond this a step falls back to LAPACK's SVD
 DROP = 1e-4  # basis directions weaker than this (in σ²) relative to the top one are dropped
 SMALL = 2 * BLOCK  # up to this size LAPACK's SVD is as cheap as the iteration
 METRICS = ("spectral_norm", "frobenius", "max_abs")
-BATCH_ENTRIES = 2**18  # entries of the products measured together (2 MB), at most MAX_BATCH
+BATCH_ENTRIES = 2**17  # entries of the products measured together (1 MB), at most MAX_BATCH
 MAX_BATCH = 64
 MIN_BATCH_ENTRIES = 2**14  # the shortest batch: numpy's per-call cost must not dominate
 
