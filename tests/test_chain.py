@@ -5,7 +5,15 @@ from functools import reduce
 import numpy as np
 import pytest
 
-from rnngrad.chain import BLOCK, METRICS, SMALL, chain_log10_metrics, top_singular_values
+from rnngrad import chain
+from rnngrad.chain import (
+    BLOCK,
+    METRICS,
+    SMALL,
+    chain_log10_metrics,
+    rescaled_products,
+    top_singular_values,
+)
 
 REFERENCE = {
     "spectral_norm": lambda p: np.linalg.norm(p, 2),
@@ -122,3 +130,56 @@ def test_iteration_equals_lapack_from_a_poor_start():
     values, last_basis = top_singular_values(stack, basis)
     np.testing.assert_allclose(values, np.linalg.norm(stack, 2, axis=(1, 2)), rtol=1e-12)
     assert last_basis.shape == (SMALL + 4, BLOCK)
+
+
+def test_batches_cover_every_step_once_in_order():
+    # products come in batches (one reused buffer): each P_k exactly once, k decreasing
+    d, t = 12, 700  # more steps than one batch holds
+    factors = random_factors(t, d, seed=5)
+    seen = []
+    for end, products, log10_scales in rescaled_products(
+        blocks(factors, [3, 250, 1, 446]), sequence_length=t
+    ):
+        assert products.shape[1:] == (d, d) and len(products) == len(log10_scales)
+        seen.extend(range(end, end - len(products), -1))
+    assert seen == list(range(t - 1, -1, -1))
+
+
+def test_factor_blocks_of_another_size_are_refused():
+    with pytest.raises(ValueError, match=r"all be 3×3; found \(1, 4, 4\)"):
+        chain_log10_metrics([np.ones((2, 3, 3)), np.ones((1, 4, 4))], sequence_length=3)
+
+
+def test_empty_factor_blocks_are_skipped():
+    factors = random_factors(4, 3)
+    result = chain_log10_metrics(
+        [factors[:2], factors[2:2], factors[2:]], sequence_length=4, metric="frobenius"
+    )["whole"]
+    np.testing.assert_allclose(result, dense_log10(factors, "frobenius"), atol=1e-13)
+
+
+def test_iteration_hands_hopeless_steps_to_lapack_early(monkeypatch):
+    # top singular values 1, 0.9999, ...: block power iteration would need thousands of
+    # half-steps; it must see that after a few and let LAPACK answer, exactly
+    rng = np.random.RandomState(6)
+    size = SMALL + 8
+    values = np.concatenate([1 - 1e-4 * np.arange(8), np.full(size - 8, 0.1)])
+    stack = np.stack(
+        [
+            np.linalg.qr(rng.randn(size, size))[0]
+            @ np.diag(values)
+            @ np.linalg.qr(rng.randn(size, size))[0]
+            for _ in range(3)
+        ]
+    )
+    half_steps = []
+    times = chain._times
+
+    def counting(matrices, vectors):
+        half_steps.append(len(matrices))
+        return times(matrices, vectors)
+
+    monkeypatch.setattr(chain, "_times", counting)
+    result, _ = top_singular_values(stack, np.eye(size)[:, :BLOCK])
+    np.testing.assert_allclose(result, 1.0, rtol=1e-13)
+    assert len(half_steps) < chain.MAX_ITERATIONS  # P-side half-steps: stopped well before 16
