@@ -44,6 +44,7 @@ from safetensors import safe_open
 
 GATE_COUNTS = {"vanilla": 1, "lstm": 4, "gru": 3}
 LAYER_NAMES = ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
+READOUT_NAMES = ("head.weight", "head.bias")  # a linear readout saved beside the layer: not read
 INITS = ("pytorch", "xavier_uniform", "xavier_normal", "orthogonal", "identity", "normal")
 FLOAT_DTYPES = ("float16", "float32", "float64")
 SAFETENSORS_DTYPES = {"F16": "float16", "F32": "float32", "F64": "float64"}
@@ -220,7 +221,7 @@ def _check_described(path, described, shapes, *, architecture) -> None:
     """Raise one ValueError listing every missing, extra, misshapen or non-float array."""
     problems = []
     missing = [name for name in LAYER_NAMES if name not in described]
-    extra = [name for name in described if name not in shapes]
+    extra = [name for name in described if name not in shapes and name not in READOUT_NAMES]
     if missing:
         problems.append(f"missing array(s) {', '.join(map(repr, missing))}")
     if extra:
