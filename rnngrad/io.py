@@ -61,6 +61,12 @@ def save_text(path, text: str) -> None:
         partial.write_text(text, encoding="utf-8")
 
 
+def save_bytes(path, data: bytes) -> None:
+    """Write bytes (a .safetensors file's, say) atomically."""
+    with _atomic_path(path) as partial:
+        partial.write_bytes(data)
+
+
 def file_digest(path) -> str | None:
     """SHA-256 of a file's bytes as hex, or None if there is no such file."""
     try:
