@@ -99,18 +99,23 @@ def data_files(rule):
     return lambda wildcards: list(plan.data_files(rule, SETTINGS[wildcards.scenario]))
 
 
-def step_params(rule):
-    """Params of a scenario step: the settings it reads (plan.SCENARIO_STEPS)."""
-    return {
-        name: (
-            lambda wildcards, name=name: plan.step_params(rule, SETTINGS[wildcards.scenario])[name]
-        )
-        for name in plan.SCENARIO_STEPS[rule]
-    }
+def step_params(step):
+    """Params of a scenario step: the settings it reads (plan.scenario_params)."""
+
+    def param(name):
+        return lambda w: plan.scenario_params(step, w.scenario, SETTINGS[w.scenario])[name]
+
+    return {name: param(name) for name in plan.param_names(step)}
+
+
+def trained_weights(wildcards):
+    """A trained scenario's last checkpoint, which its construct_w_hh reads (plan.trained_inputs)."""
+    return plan.trained_inputs("construct_w_hh", wildcards.scenario, SETTINGS[wildcards.scenario])
 
 
 wildcard_constraints:
     scenario=f"(sweeps/{NAME}/[0-9]+|{NAME})",
+    checkpoint_update="[0-9]+",
     sweep=NAME,
     chunk="[0-9]+",
     activation="|".join(plan.activations(PROJECT)),
@@ -161,6 +166,7 @@ rule construct_w_hh:
                 "construct_w_hh",
                 checkpoint=CHECKPOINT,
                 data=data_files("construct_w_hh"),
+                trained=trained_weights,
             )
         ),
     output:
@@ -265,6 +271,88 @@ rule plot_activation:
         tangent_points=config["activation_figure"]["tangent_points"],
     script:
         "scripts/plot_activation.py"
+
+
+# ---- Training: a scenario with `training` learns its weights first ----------------------------
+# train makes run.npz (the trace and the weights at every checkpoint); each checkpoint is exported
+# as PyTorch's .safetensors, the last one read by construct_w_hh; measure_training measures them all.
+
+
+rule train:
+    input:
+        unpack(inputs("scenario", "train")),
+    output:
+        run=plan.TRAINING_FILES["run"],
+        provenance=record("scenario", "train"),
+    log:
+        "logs/{scenario}/train.log",
+    benchmark:
+        "logs/benchmarks/{scenario}/train.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **step_params("train"),
+    script:
+        "scripts/train.py"
+
+
+rule export_checkpoint:
+    input:
+        unpack(inputs("export", "export_checkpoint", run=plan.TRAINING_FILES["run"])),
+    output:
+        checkpoint=plan.TRAINING_FILES["export"],
+        provenance=plan.RECORD["export"],
+    log:
+        "logs/{scenario}/export_checkpoint_{checkpoint_update}.log",
+    benchmark:
+        "logs/benchmarks/{scenario}/export_checkpoint_{checkpoint_update}.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        checkpoint_update=lambda wildcards: int(wildcards.checkpoint_update),
+    script:
+        "scripts/export_checkpoint.py"
+
+
+rule measure_training:
+    input:
+        unpack(inputs("scenario", "measure_training", run=plan.TRAINING_FILES["run"])),
+    output:
+        training=plan.TRAINING_FILES["training"],
+        provenance=record("scenario", "measure_training"),
+    log:
+        "logs/{scenario}/measure_training.log",
+    benchmark:
+        "logs/benchmarks/{scenario}/measure_training.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **step_params("measure_training"),
+    script:
+        "scripts/measure_training.py"
+
+
+rule plot_training:
+    input:
+        unpack(inputs("scenario", "plot_training", training=plan.TRAINING_FILES["training"])),
+    output:
+        figure=report(
+            plan.TRAINING_FILES["figure"],
+            caption="report/training.rst",
+            category="training",
+            labels=lambda w: report_labels(SETTINGS[w.scenario], scenario=w.scenario),
+        ),
+        provenance=record("scenario", "plot_training"),
+    log:
+        "logs/{scenario}/plot_training.log",
+    benchmark:
+        "logs/benchmarks/{scenario}/plot_training.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **step_params("plot_training"),
+    script:
+        "scripts/plot_training.py"
 
 
 # ---- Comparison across scenarios ---------------------------------------------------------------

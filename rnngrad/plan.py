@@ -7,7 +7,7 @@ jobs against their provenance records, so the two cannot disagree about what a j
 from dataclasses import dataclass
 
 from rnngrad import provenance
-from rnngrad.steps.settings import SCENARIO_STEPS, step_params  # noqa: F401 (the Snakefile's)
+from rnngrad.steps.settings import SCENARIO_STEPS, STEPS, step_params
 
 RESULTS = "results"
 SCENARIO_FILES = {
@@ -16,8 +16,15 @@ SCENARIO_FILES = {
     "contributions": "results/{scenario}/contributions.npz",
     "figure": "results/{scenario}/contributions.png",
 }
+TRAINING_FILES = {
+    "run": "results/{scenario}/checkpoints/run.npz",
+    "export": "results/{scenario}/checkpoints/update_{checkpoint_update}.safetensors",
+    "training": "results/{scenario}/training.npz",
+    "figure": "results/{scenario}/training.png",
+}
 RECORD = {
     "scenario": "results/{scenario}/provenance/{rule}.json",
+    "export": "results/{scenario}/provenance/export_checkpoint/{checkpoint_update}.json",
     "activation": "results/activation/provenance/{activation}.json",
     "comparison": "results/comparison/provenance/{rule}.json",
     "sweep": "results/sweeps/{sweep}/provenance/{rule}.json",
@@ -64,6 +71,73 @@ def data_files(rule, settings) -> tuple[str, ...]:
         weights = settings["weights"] or {}
         return (weights["file"],) if "file" in weights else ()
     return ()
+
+
+def final_checkpoint(settings) -> int:
+    """The update count of a trained scenario's last checkpoint: the network it analyses."""
+    return max(settings["training"]["checkpoints"])
+
+
+def training_jobs(scenario, settings) -> list["Job"]:
+    """A trained scenario's jobs: train, export every checkpoint, measure them, draw the run."""
+    files = {
+        key: path.format(scenario=scenario, checkpoint_update="{update}")
+        for key, path in TRAINING_FILES.items()
+    }
+    record = RECORD["scenario"].format(scenario=scenario, rule="{rule}")
+    jobs = [
+        Job(
+            "train",
+            step_params("train", settings),
+            (),
+            (files["run"],),
+            record.format(rule="train"),
+        )
+    ]
+    for update in settings["training"]["checkpoints"]:
+        jobs.append(
+            Job(
+                rule="export_checkpoint",
+                params={"checkpoint_update": update},
+                inputs=(files["run"],),
+                outputs=(files["export"].format(update=update),),
+                record=RECORD["export"].format(scenario=scenario, checkpoint_update=update),
+            )
+        )
+    for rule, source, output in (
+        ("measure_training", "run", "training"),
+        ("plot_training", "training", "figure"),
+    ):
+        params = step_params(rule, settings)
+        jobs.append(Job(rule, params, (files[source],), (files[output],), record.format(rule=rule)))
+    return jobs
+
+
+def trained_weights(scenario, settings) -> str | None:
+    """The file a trained scenario's construct_w_hh reads: its last checkpoint (else None)."""
+    if settings.get("training") is None:
+        return None
+    update = final_checkpoint(settings)
+    return TRAINING_FILES["export"].format(scenario=scenario, checkpoint_update=update)
+
+
+def trained_inputs(rule, scenario, settings) -> list[str]:
+    """The trained weights as an input of construct_w_hh (none for other steps or scenarios)."""
+    path = trained_weights(scenario, settings) if rule == "construct_w_hh" else None
+    return [] if path is None else [path]
+
+
+def param_names(rule) -> list[str]:
+    """Names of a scenario step's params (scenario_params' keys)."""
+    return [*STEPS[rule], *(["trained_weights"] if rule == "construct_w_hh" else [])]
+
+
+def scenario_params(rule, scenario, settings) -> dict:
+    """Params of a scenario step: its settings, and for construct_w_hh the trained weights."""
+    params = step_params(rule, settings)
+    if rule == "construct_w_hh":
+        params["trained_weights"] = trained_weights(scenario, settings)
+    return params
 
 
 def course_scenarios(scenarios) -> list[str]:
@@ -132,14 +206,17 @@ def plan(project) -> list[Job]:
     jobs = []
     for scenario, settings in project.scenarios.items():
         files = {key: path.format(scenario=scenario) for key, path in SCENARIO_FILES.items()}
+        if settings.get("training") is not None:
+            jobs += training_jobs(scenario, settings)
         for rule in SCENARIO_STEPS:
             jobs.append(
                 Job(
                     rule=rule,
-                    params=step_params(rule, settings),
+                    params=scenario_params(rule, scenario, settings),
                     inputs=(
                         *(files[key] for key in STEP_INPUTS[rule]),
                         *data_files(rule, settings),
+                        *trained_inputs(rule, scenario, settings),
                     ),
                     outputs=(files[STEP_OUTPUTS[rule]],),
                     record=RECORD["scenario"].format(scenario=scenario, rule=rule),

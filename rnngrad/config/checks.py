@@ -3,6 +3,7 @@
 import math
 
 from rnngrad.config.messages import problem, shown
+from rnngrad.config.training import training_defaults, training_problems
 
 MAX_ELEMENTS = 20_000_000  # n·t, the size of h and of x (160 MB each as float64)
 MAX_ABS_VALUE = 1e6  # larger eigenvalues, weights or inputs overflow float64 within a few steps
@@ -193,6 +194,7 @@ def semantic_problems(file, settings, given=None) -> list[str]:
         + _shape_problems(file, settings)
         + _method_problems(file, settings)
         + _architecture_problems(file, settings, given or {})
+        + training_problems(file, settings, given or {})
     )
 
 
@@ -207,6 +209,7 @@ def architecture_defaults(settings, given) -> dict:
             settings["checkpoint"]["states"] = "rollout"
         if settings["weights"] is None:
             settings["weights"] = {"init": "pytorch", "gain": 1}
+    training_defaults(settings, given)
     weights = settings["weights"]
     if weights is not None:
         if "file" in weights:

@@ -26,12 +26,19 @@ class Project:
     files: dict  # {scenario or sweep name: its file}
 
 
+def _types(schema) -> list:
+    """The JSON types a (sub)schema names: its `type`, a string or a list."""
+    named = schema.get("type")
+    return named if isinstance(named, list) else [named]
+
+
 def _integers_as_int(data, schema):
     """Whole-number floats (5.0, 1e1) for integer keys become ints; the schema has accepted them."""
     for key, subschema in schema.get("properties", {}).items():
         if key not in data:
             continue
-        types = {subschema.get("type")} | {f.get("type") for f in subschema.get("oneOf", [])}
+        forms = [subschema, *subschema.get("oneOf", [])]
+        types = {t for form in forms for t in _types(form)}
         if "integer" in types and isinstance(data[key], float) and data[key].is_integer():
             data[key] = int(data[key])
         elif isinstance(data[key], dict):

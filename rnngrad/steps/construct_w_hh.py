@@ -41,9 +41,15 @@ def construct_w_hh(
     architecture="vanilla",
     input_size=None,
     weights=None,
+    trained_weights=None,
 ) -> dict:
-    """Arrays of w_hh.npz: the weights, ρ, ‖W_hh‖₂, γ and both verdicts (vanilla only)."""
+    """Arrays of w_hh.npz: the weights, ρ, ‖W_hh‖₂, γ and both verdicts (vanilla only).
+
+    A trained scenario's weights are its last checkpoint, the file `trained_weights`.
+    """
     rng = state_from_arrays(checkpoint_arrays)
+    if trained_weights is not None:
+        weights = {"file": trained_weights}
     if weights is not None:
         arrays = pytorch_weights(
             rng,

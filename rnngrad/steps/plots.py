@@ -145,3 +145,10 @@ def plot_gain_sweep(*, summary_text, activation):
         for row in rows
     ]
     return _plot(rows=points, theory={"gain": GAIN_CURVE, "mean_field_growth": np.array(curve)})
+
+
+def plot_training(*, training_arrays, description):
+    """Figure <scenario>/training.png: the learning curve and the gradient k steps back."""
+    from rnngrad.training_plots import plot_training as _plot
+
+    return _plot(training_arrays=training_arrays, description=description)

@@ -1,0 +1,131 @@
+"""Figures of training: a run's learning curve and gradients, runs side by side, the length sweep.
+
+The x axis of every gradient panel is "steps back": how many steps the state lies before the
+last one, h_T. ∂L/∂h_k lies T − k steps back, and P_k = (∂h_T/∂h_{k-1})ᵀ reaches T − k + 1 steps
+back, so both curves of one checkpoint describe the same states.
+"""
+
+import matplotlib
+import numpy as np
+from matplotlib import cm, ticker
+
+from rnngrad import style
+from rnngrad.plotting import new_figure
+
+TASK_WORDS = {"adding": "adding problem", "copy": "copy task"}
+LOSS_WORDS = {"adding": "mean squared error", "copy": "cross-entropy per step"}
+DIVERGED_COLOUR = style.PALETTE[3]  # vermillion
+
+
+def _checkpoint_colours(count):
+    """Early checkpoints light, late ones dark: one sequential, colour-blind-safe scale."""
+    return [cm.viridis(value) for value in np.linspace(0.85, 0.0, count)]
+
+
+def _running_mean(values, window):
+    """The mean of each `window` consecutive values (fewer at the start): a readable trace."""
+    if len(values) == 0:
+        return values
+    sums = np.cumsum(np.insert(values, 0, 0.0))
+    counts = np.minimum(np.arange(1, len(values) + 1), window)
+    return (sums[1:] - sums[np.maximum(np.arange(1, len(values) + 1) - window, 0)]) / counts
+
+
+def _learning_curve(axes, arrays):
+    task = str(arrays["task"])
+    updates, loss = arrays["update"], arrays["loss"]
+    finite = np.isfinite(loss)
+    window = max(1, len(loss) // 50)
+    axes.plot(updates[finite], loss[finite], color="#bbbbbb", linewidth=0.6, label="training loss")
+    if finite.all() and window > 1:
+        axes.plot(
+            updates,
+            _running_mean(loss, window),
+            color=style.PALETTE[0],
+            linewidth=1.6,
+            label=f"training loss, mean of {window} updates",
+        )
+    checkpoint_updates = arrays["weights_update"]
+    axes.plot(
+        checkpoint_updates,
+        arrays["test_loss"],
+        color="black",
+        marker="o",
+        markersize=5,
+        linestyle="none",
+        label="test loss at the checkpoints",
+        zorder=4,
+    )
+    baseline = float(arrays["baseline_loss"])
+    axes.axhline(baseline, color="black", linestyle="--", linewidth=1.2,
+                 label=f"baseline (no memory): {baseline:.4g}")  # fmt: skip
+    diverged = int(arrays["diverged_at"])
+    if diverged:
+        axes.axvline(diverged, color=DIVERGED_COLOUR, linewidth=1.5,
+                     label=f"diverged at update {diverged}")  # fmt: skip
+    axes.set_yscale("log")
+    axes.set_xlabel("update")
+    axes.set_ylabel(f"loss ({LOSS_WORDS[task]})")
+    axes.set_title("(a) learning curve", loc="left")
+    axes.legend(loc="lower left", frameon=False)
+
+
+def _steps_back_panel(axes, arrays, *, key, offset, title, ylabel):
+    k = arrays["k"]
+    steps = len(k) - k + offset
+    colours = _checkpoint_colours(len(arrays["checkpoint_update"]))
+    for update, values, colour in zip(arrays["weights_update"], arrays[key], colours, strict=True):
+        drawn = np.where(np.isfinite(values), values, np.nan)
+        axes.plot(steps, drawn, color=colour, linewidth=1.6, label=f"after {update} updates")
+    for position, marker in enumerate(arrays["marker_k"]):
+        back = len(k) - int(marker)  # the state h_k that read the marked value
+        axes.axvline(back, color="grey", linestyle=":", linewidth=1.0)
+        axes.annotate(
+            ("first", "second")[position] + " marker",
+            (back, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(3, -3),
+            textcoords="offset points",
+            va="top",
+            fontsize=style.SMALL_FONT_SIZE,
+            color="#444444",
+        )
+    axes.set_xlim(0, len(k))
+    axes.xaxis.set_major_locator(ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    axes.set_xlabel("steps back from the last step")
+    axes.set_ylabel(ylabel)
+    axes.set_title(title, loc="left")
+
+
+def plot_training(*, training_arrays, description=""):
+    """A run: its learning curve, the gradient reaching each step, and ‖P_k‖₂, per checkpoint."""
+    arrays = training_arrays
+    task, architecture = str(arrays["task"]), str(arrays["architecture"])
+    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.42)):
+        figure = new_figure()
+        grid = figure.add_gridspec(1, 3, wspace=0.32)
+        curve = figure.add_subplot(grid[0])
+        _learning_curve(curve, arrays)
+        reach = figure.add_subplot(grid[1])
+        _steps_back_panel(
+            reach, arrays, key="log10_gradient_by_checkpoint", offset=0,
+            title="(b) gradient reaching h_k",
+            ylabel=r"$\log_{10}\,\|\partial L/\partial h_k\|$",
+        )  # fmt: skip
+        product = figure.add_subplot(grid[2], sharex=reach)
+        _steps_back_panel(
+            product, arrays, key="log10_contribution_by_checkpoint", offset=1,
+            title=r"(c) $\|P_k\|_2$, any gradient at $h_T$",
+            ylabel=r"$\log_{10}\,\|P_k\|_2$",
+        )  # fmt: skip
+        product.legend(loc="lower left", frameon=False)
+        title = f"{architecture} on the {TASK_WORDS[task]}, T = {_length(arrays)}"
+        figure.suptitle(title + (f": {description}" if description else ""))
+        figure.subplots_adjust(left=0.07, right=0.99, top=0.84, bottom=0.13)
+    return figure
+
+
+def _length(arrays) -> int:
+    """T of the task: the sequence length (adding) or the delay (copy, T + 20 steps)."""
+    steps = len(arrays["k"])
+    return steps if str(arrays["task"]) == "adding" else steps - 20
