@@ -130,7 +130,7 @@ def train(
     def step(params, state, x, target):
         value, gradients = jax.value_and_grad(batch_loss)(params, x, target)
         change, state = transform.update(gradients, state, params)
-        return optax.apply_updates(params, change), state, value, optax.global_norm(gradients)
+        return optax.apply_updates(params, change), state, value, optax.tree.norm(gradients)
 
     batches = tasks.stream(seed, "batches")
     wanted = sorted(set(checkpoints))
