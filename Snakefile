@@ -528,9 +528,14 @@ def sweep_chunks(pattern):
     )
 
 
+def chunk_runs(wildcards):
+    """The run.npz of every point of a chunk that trains (plan.chunk_runs)."""
+    return plan.chunk_runs(SWEEPS[wildcards.sweep], int(wildcards.chunk), POINTS_PER_JOB)
+
+
 rule compute_sweep:
     input:
-        unpack(inputs("chunk", "compute_sweep")),
+        unpack(inputs("chunk", "compute_sweep", runs=chunk_runs)),
     output:
         csv=plan.SWEEP_CHUNK,
         provenance=plan.RECORD["chunk"],
@@ -610,3 +615,23 @@ rule plot_gain_sweep:
         activation=lambda wildcards: plan.sweep_figure_params(SWEEPS[wildcards.sweep])["activation"],
     script:
         "scripts/plot_gain_sweep.py"
+
+
+rule plot_length_sweep:
+    input:
+        unpack(inputs("sweep", "plot_length_sweep", csv=plan.SWEEP_SUMMARY)),
+    output:
+        figure=report(
+            plan.SWEEP_FIGURES["training"], caption="report/length_sweep.rst", category="training"
+        ),
+        provenance=record("sweep", "plot_length_sweep"),
+    log:
+        "logs/sweeps/{sweep}/plot_length_sweep.log",
+    benchmark:
+        "logs/benchmarks/sweeps/{sweep}/plot_length_sweep.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        description=lambda wildcards: SWEEPS[wildcards.sweep].description,
+    script:
+        "scripts/plot_length_sweep.py"

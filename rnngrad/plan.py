@@ -45,8 +45,13 @@ SWEEP_SUMMARY = "results/sweeps/{sweep}/summary.csv"
 SWEEP_FIGURES = {
     "phase": "results/sweeps/{sweep}/phase.png",
     "gain": "results/sweeps/{sweep}/growth.png",
+    "training": "results/sweeps/{sweep}/final_loss.png",
 }
-SWEEP_FIGURE_RULES = {"phase": "plot_phase", "gain": "plot_gain_sweep"}
+SWEEP_FIGURE_RULES = {
+    "phase": "plot_phase",
+    "gain": "plot_gain_sweep",
+    "training": "plot_length_sweep",
+}
 
 STEP_INPUTS = {
     "generate_checkpoint": (),
@@ -158,6 +163,15 @@ def chunk_points(sweep, chunk: int, size: int) -> dict:
     return {name: sweep.points[name] for name in sweep.chunks(size)[chunk]}
 
 
+def chunk_runs(sweep, chunk: int, size: int) -> list[str]:
+    """The run.npz of every point of a chunk that trains, in point order (a chunk reads them)."""
+    return [
+        TRAINING_FILES["run"].format(scenario=name)
+        for name, (_, settings) in chunk_points(sweep, chunk, size).items()
+        if settings.get("training") is not None
+    ]
+
+
 def comparison_params(rule, project) -> dict:
     """Params of the comparison rules: the settings of every scenario they read."""
     if rule == "plot_course_vs_exact":
@@ -259,11 +273,15 @@ def plan(project) -> list[Job]:
     size = project.settings["sweep_points_per_job"]
     for sweep_name, sweep in project.sweeps.items():
         chunk_files, chunk_records = [], []
+        for point, (_, settings) in sweep.points.items():  # training runs: one job each
+            if settings.get("training") is not None:
+                jobs.append(training_jobs(point, settings)[0])
         for chunk in range(len(sweep.chunks(size))):
             output = SWEEP_CHUNK.format(sweep=sweep_name, chunk=chunk)
             record = RECORD["chunk"].format(sweep=sweep_name, chunk=chunk)
             params = {"points": chunk_points(sweep, chunk, size)}
-            jobs.append(Job("compute_sweep", params, (), (output,), record, tracked=False))
+            inputs = tuple(chunk_runs(sweep, chunk, size))
+            jobs.append(Job("compute_sweep", params, inputs, (output,), record, tracked=False))
             chunk_files.append(output)
             chunk_records.append(record)
         summary = SWEEP_SUMMARY.format(sweep=sweep_name)

@@ -129,3 +129,53 @@ def _length(arrays) -> int:
     """T of the task: the sequence length (adding) or the delay (copy, T + 20 steps)."""
     steps = len(arrays["k"])
     return steps if str(arrays["task"]) == "adding" else steps - 20
+
+
+def _series_of(rows):
+    """{series name: rows}: by variant where the sweep has variants, else by architecture."""
+    key = "variant" if rows and "variant" in rows[0] else "architecture"
+    series = {}
+    for row in rows:
+        series.setdefault(str(row[key]), []).append(row)
+    return series
+
+
+def plot_length_sweep(*, rows, description=""):
+    """Final test loss / baseline against T, one series per variant: which networks learn."""
+    series = _series_of(rows)
+    styles = style.series_styles(len(series))
+    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.55)):
+        figure = new_figure()
+        axes = figure.add_subplot()
+        for (name, points), line in zip(series.items(), styles, strict=True):
+            lengths = np.array([float(row["length"]) for row in points])
+            ratios = np.array([float(row["loss_ratio"]) for row in points])
+            diverged = np.array([row["learned"] == "diverged" for row in points])
+            shown = np.where(np.isfinite(ratios), ratios, np.nan)
+            axes.plot(lengths[~diverged], shown[~diverged], linestyle="none",
+                      marker=line["marker"], color=line["color"], alpha=0.55, markersize=5)  # fmt: skip
+            if diverged.any():
+                axes.plot(lengths[diverged], np.full(diverged.sum(), 3.0), linestyle="none",
+                          marker="x", color=line["color"], markersize=7)  # fmt: skip
+            by_length = sorted(set(lengths))
+            medians = [np.nanmedian(np.where(diverged, np.nan, shown)[lengths == value])
+                       for value in by_length]  # fmt: skip
+            axes.plot(by_length, medians, color=line["color"], linestyle=line["linestyle"],
+                      marker=line["marker"], linewidth=1.8, markersize=6,
+                      label=f"{name} (median of seeds)")  # fmt: skip
+        axes.axhline(1.0, color="black", linestyle="--", linewidth=1.2,
+                     label="baseline: predicts without memory")  # fmt: skip
+        axes.axhline(0.1, color="grey", linestyle=":", linewidth=1.2,
+                     label="learned: 10 % of the baseline's loss")  # fmt: skip
+        axes.set_yscale("log")
+        axes.set_xlabel("T (sequence length of the adding problem, delay of the copy task)")
+        axes.set_ylabel("final test loss / baseline")
+        tasks_seen = sorted({str(row["task"]) for row in rows})
+        axes.set_title("Which networks learn, and up to which T: "
+                       + ", ".join(TASK_WORDS[t] for t in tasks_seen))  # fmt: skip
+        axes.legend(loc="upper left", frameon=False, fontsize=style.SMALL_FONT_SIZE)
+        if description:
+            figure.text(0.01, 0.01, style.wrap(description, width_inches=9.5),
+                        fontsize=style.SMALL_FONT_SIZE, color=style.NOTE_COLOUR)  # fmt: skip
+        figure.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.16)
+    return figure

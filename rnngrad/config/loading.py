@@ -13,6 +13,7 @@ from rnngrad.config.messages import ConfigError, problem
 from rnngrad.config.reading import read_config_file
 from rnngrad.config.replay import construction_problems
 from rnngrad.config.schema import Schema
+from rnngrad.config.training import training_sweep_problems
 from rnngrad.sweeps import Sweep, expand_sweep
 
 
@@ -185,6 +186,10 @@ def load_project(settings, *, root, cache=None) -> Project:
                     check_point=check_points,
                 )
                 if sweep is not None:
+                    found_problems = training_sweep_problems(
+                        path, figure=sweep.definition["figure"], points=sweep.points
+                    )
+                if sweep is not None and not found_problems:
                     sweeps[name] = sweep
             problems += found_problems
     if problems:

@@ -47,6 +47,49 @@ def training_defaults(settings, given) -> dict:
     return settings
 
 
+def run_flops(settings) -> float:
+    """The estimated operations of a training scenario's run (rnngrad.training.cost)."""
+    training = settings["training"]
+    return cost.training_flops(
+        architecture=settings["architecture"],
+        hidden_size=settings["hidden_size"],
+        input_size=tasks.input_size(task=training["task"]),
+        steps=tasks.sequence_length(task=training["task"], length=training["length"]),
+        batch_size=training["batch_size"],
+        updates=training["updates"],
+    )
+
+
+def _too_costly(flops, budget, what) -> str:
+    minutes = flops / cost.REFERENCE_RATE / 60
+    return (
+        f"{what} about {flops:.2g} operations (about {minutes:,.0f} minutes at "
+        f"{cost.REFERENCE_RATE / 1e9:g} GFLOP/s); the budget is {budget:.0e} (README, Training): "
+        "fewer updates, a smaller batch or network, or a shorter T"
+    )
+
+
+def training_sweep_problems(file, *, figure, points) -> list[str]:
+    """A sweep trains all its points or none; figure training draws those; the cost is bounded."""
+    trains = [settings.get("training") is not None for _, settings in points.values()]
+    if not any(trains):
+        if figure == "training":
+            text = "found 'training', but no point trains (give training in base or a variant)"
+            return [problem(file, "figure", text)]
+        return []
+    if not all(trains):
+        untrained = f"{trains.count(False)} of {len(trains)} points do not train"
+        text = f"{untrained}; a sweep's points all train or none do"
+        return [problem(file, "base.training", text)]
+    if figure != "training":
+        text = f"found {figure!r}; the points train: their figure is training (final_loss.png)"
+        return [problem(file, "figure", text)]
+    total = sum(run_flops(settings) for _, settings in points.values())
+    if total > cost.SWEEP_FLOP_BUDGET:
+        return [problem(file, "grid", _too_costly(total, cost.SWEEP_FLOP_BUDGET, "its runs cost"))]
+    return []
+
+
 def training_problems(file, settings, given) -> list[str]:
     """What a training scenario may not say: keys the task decides, sizes it fixes, its cost."""
     training = settings.get("training")
@@ -90,20 +133,9 @@ def training_problems(file, settings, given) -> list[str]:
     if settings["contributions"]["method"] != "jacobian":
         text = "found 'course'; a trained network is measured by the true Jacobian product"
         problems.append(problem(file, "contributions.method", text))
-    flops = cost.training_flops(
-        architecture=settings["architecture"],
-        hidden_size=settings["hidden_size"],
-        input_size=derived["input_size"],
-        steps=derived["sequence_length"],
-        batch_size=training["batch_size"],
-        updates=updates,
-    )
+    flops = run_flops(settings)
     if flops > cost.FLOP_BUDGET:
-        minutes = flops / cost.REFERENCE_RATE / 60
-        text = (
-            f"this run costs about {flops:.2g} operations (about {minutes:,.0f} minutes at "
-            f"{cost.REFERENCE_RATE / 1e9:g} GFLOP/s); the budget is {cost.FLOP_BUDGET:.0e} per "
-            "run (README, Training): fewer updates, a smaller batch or network, or a shorter T"
+        problems.append(
+            problem(file, "training", _too_costly(flops, cost.FLOP_BUDGET, "this run costs"))
         )
-        problems.append(problem(file, "training", text))
     return problems

@@ -152,3 +152,11 @@ def plot_training(*, training_arrays, description):
     from rnngrad.training_plots import plot_training as _plot
 
     return _plot(training_arrays=training_arrays, description=description)
+
+
+def plot_length_sweep(*, summary_text, description):
+    """Figure results/sweeps/<sweep>/final_loss.png from a training sweep's summary.csv."""
+    from rnngrad.sweeps import read_summary
+    from rnngrad.training_plots import plot_length_sweep as _plot
+
+    return _plot(rows=read_summary(summary_text), description=description)

@@ -97,3 +97,57 @@ def measure_training(*, run_arrays, seed, architecture, activation, test_sequenc
         "task": np.str_(task),
         "architecture": np.str_(architecture),
     }
+
+
+LEARNED, NEAR_BASELINE = 0.1, 0.9  # test loss / baseline: below it learned, above it not
+
+
+def learned(loss_ratio, *, diverged) -> str:
+    """Yes (under 10 % of the baseline's loss), no (over 90 %), partly, or diverged."""
+    if diverged:
+        return "diverged"
+    if loss_ratio < LEARNED:
+        return "yes"
+    return "no" if loss_ratio > NEAR_BASELINE or np.isnan(loss_ratio) else "partly"
+
+
+def first_item(task, marker_k) -> int:
+    """The step k whose state holds the first thing to remember: a marked value, or a symbol."""
+    return int(marker_k[0]) if task == "adding" else 1
+
+
+def sweep_point_row(*, name, assignment, settings, run_arrays) -> dict:
+    """A trained sweep point's summary row: its grid values and what its final network does."""
+    from rnngrad import theory
+    from rnngrad.training import measure, tasks
+
+    training = settings["training"]
+    task, length = training["task"], training["length"]
+    architecture, activation = settings["architecture"], settings["activation"]
+    test = tasks.draw_test_set(seed=settings["seed"], task=task, length=length,
+                               test_size=training["test_size"])  # fmt: skip
+    final = int(run_arrays["checkpoint_update"].max())
+    measured = measure.measure_checkpoint(
+        _weights_of(run_arrays, final), test, task=task, architecture=architecture,
+        activation=activation,
+    )  # fmt: skip
+    baseline = tasks.baseline_loss(task=task, length=length)
+    ratio = measured["test_loss"] / baseline
+    diverged = int(run_arrays["diverged_at"])
+    markers = np.flatnonzero(test.x[0, 1]) + 1 if task == "adding" else [1]
+    return {"point": name, **assignment} | {
+        "architecture": architecture,
+        "activation": activation if architecture == "vanilla" else "(gates)",
+        "task": task,
+        "length": length,
+        "updates": training["updates"],
+        "diverged_at": diverged,
+        "test_loss": measured["test_loss"],
+        "baseline_loss": baseline,
+        "loss_ratio": ratio,
+        "learned": learned(ratio, diverged=diverged > 0),
+        "growth_per_step": float(theory.growth_per_step(measured["log10_contribution"])),
+        "log10_gradient_first_item": float(
+            measured["log10_gradient"][first_item(task, markers) - 1]
+        ),
+    }

@@ -14,6 +14,7 @@ GATES = {"vanilla": 1, "lstm": 4, "gru": 3}
 # At most this many operations per run: about 30 minutes on one core of the machine that made the
 # committed results (it trains at about 10 GFLOP/s; benchmarks/training.py measures it).
 FLOP_BUDGET = 2e13
+SWEEP_FLOP_BUDGET = 10 * FLOP_BUDGET  # all the runs of one sweep together
 REFERENCE_RATE = 1e10  # operations per second, for the estimate in minutes that a refusal shows
 
 

@@ -84,6 +84,26 @@ def initial_parameters(*, seed, task, architecture, hidden_size, weights) -> dic
     return {name: np.asarray(value, dtype=np.float32) for name, value in (layer | head).items()}
 
 
+def training_step(*, task, architecture, activation, transform):
+    """The jitted update: (params, optimizer state, x, target) → (params, state, loss, norm).
+
+    `norm` is the gradient's global norm before `transform` (which may clip it) sees it.
+    """
+
+    def batch_loss(params, x, target):
+        return networks.loss(
+            params, x, target, task=task, architecture=architecture, activation=activation
+        )
+
+    @jax.jit
+    def step(params, state, x, target):
+        value, gradients = jax.value_and_grad(batch_loss)(params, x, target)
+        change, state = transform.update(gradients, state, params)
+        return optax.apply_updates(params, change), state, value, optax.tree.norm(gradients)
+
+    return step
+
+
 def _progress(update, updates, loss, started, stream) -> None:
     elapsed = time.perf_counter() - started
     remaining = elapsed / max(update - 1, 1) * (updates - update)
@@ -120,18 +140,9 @@ def train(
     )
     transform = optimizer(**optimizer_settings, clip_norm=clip_norm)
     state = transform.init(params)
-
-    def batch_loss(params, x, target):
-        return networks.loss(
-            params, x, target, task=task, architecture=architecture, activation=activation
-        )
-
-    @jax.jit
-    def step(params, state, x, target):
-        value, gradients = jax.value_and_grad(batch_loss)(params, x, target)
-        change, state = transform.update(gradients, state, params)
-        return optax.apply_updates(params, change), state, value, optax.tree.norm(gradients)
-
+    step = training_step(
+        task=task, architecture=architecture, activation=activation, transform=transform
+    )
     batches = tasks.stream(seed, "batches")
     wanted = sorted(set(checkpoints))
     saved, saved_at = {}, {}
