@@ -16,11 +16,11 @@ import argparse
 import statistics
 import time
 
-import rnngrad.training  # noqa: F401 (one XLA thread, before jax is imported)
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+import rnngrad.training  # noqa: F401 (one XLA thread, before jax is imported)
 from rnngrad.training import cost, tasks, trainer
 
 GATES = cost.GATES
