@@ -122,9 +122,10 @@ def main():
                 times["chain"].append(seconds(chain, chain_arguments, calls=options.calls))
             trainer_time = statistics.median(times["trainer"])
             chain_time = statistics.median(times["chain"])
+            rates = [flops / trainer_time / 1e9, flops / chain_time / 1e9]
             print(
-                f"{architecture:<12}{n:>4}{1 / trainer_time:>11.1f}{flops / trainer_time / 1e9:>17.2f}"
-                f"{flops / chain_time / 1e9:>20.2f}{chain_time / trainer_time:>7.2f}"
+                f"{architecture:<12}{n:>4}{1 / trainer_time:>11.1f}{rates[0]:>17.2f}"
+                f"{rates[1]:>20.2f}{chain_time / trainer_time:>7.2f}"
             )
 
 

@@ -152,8 +152,8 @@ def plot_length_sweep(*, rows, description=""):
             ratios = np.array([float(row["loss_ratio"]) for row in points])
             diverged = np.array([row["learned"] == "diverged" for row in points])
             shown = np.where(np.isfinite(ratios), ratios, np.nan)
-            axes.plot(lengths[~diverged], shown[~diverged], linestyle="none",
-                      marker=line["marker"], color=line["color"], alpha=0.55, markersize=5)  # fmt: skip
+            axes.plot(lengths[~diverged], shown[~diverged], linestyle="none", alpha=0.55,
+                      marker=line["marker"], color=line["color"], markersize=5)  # fmt: skip
             if diverged.any():
                 axes.plot(lengths[diverged], np.full(diverged.sum(), 3.0), linestyle="none",
                           marker="x", color=line["color"], markersize=7)  # fmt: skip
