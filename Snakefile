@@ -55,8 +55,9 @@ if workflow.is_main_process:
         print(f"rnngrad: reruns {line}", file=sys.stderr)
     for path in FRESHNESS.orphans():
         print(f"rnngrad: orphaned (no config makes it): {path}", file=sys.stderr)
-    for name in sorted(set(config["architecture_figure"]["scenarios"]) - set(SCENARIOS)):
-        print(f"rnngrad: architecture_figure: no scenario {name!r}, not drawn", file=sys.stderr)
+    for figure in plan.FIGURE_LISTS.values():
+        for name in sorted(set(config[figure]["scenarios"]) - set(SCENARIOS)):
+            print(f"rnngrad: {figure}: no scenario {name!r}, not drawn", file=sys.stderr)
 
 
 def record(kind, rule):
@@ -365,6 +366,12 @@ def contributions_of(rule):
     return expand(CONTRIBUTIONS, scenario=plan.comparison_params(rule, PROJECT)["scenarios"])
 
 
+def training_of(rule):
+    """The training.npz of every trained scenario a comparison rule draws."""
+    names = plan.comparison_params(rule, PROJECT)["scenarios"]
+    return expand(plan.TRAINING_FILES["training"], scenario=names)
+
+
 rule summarize:
     input:
         unpack(inputs("comparison", "summarize", contributions=contributions_of("summarize"))),
@@ -514,6 +521,56 @@ rule plot_spectra:
         **plan.comparison_params("plot_spectra", PROJECT),
     script:
         "scripts/plot_spectra.py"
+
+
+rule plot_training_comparison:
+    input:
+        unpack(
+            inputs(
+                "comparison",
+                "plot_training_comparison",
+                training=training_of("plot_training_comparison"),
+            )
+        ),
+    output:
+        figure=report(
+            plan.COMPARISON_FILES["plot_training_comparison"][0],
+            caption="report/training_comparison.rst",
+            category="training",
+        ),
+        provenance=record("comparison", "plot_training_comparison"),
+    log:
+        "logs/comparison/plot_training_comparison.log",
+    benchmark:
+        "logs/benchmarks/comparison/plot_training_comparison.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **plan.comparison_params("plot_training_comparison", PROJECT),
+    script:
+        "scripts/plot_training_comparison.py"
+
+
+rule plot_clipping:
+    input:
+        unpack(inputs("comparison", "plot_clipping", training=training_of("plot_clipping"))),
+    output:
+        figure=report(
+            plan.COMPARISON_FILES["plot_clipping"][0],
+            caption="report/clipping.rst",
+            category="training",
+        ),
+        provenance=record("comparison", "plot_clipping"),
+    log:
+        "logs/comparison/plot_clipping.log",
+    benchmark:
+        "logs/benchmarks/comparison/plot_clipping.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **plan.comparison_params("plot_clipping", PROJECT),
+    script:
+        "scripts/plot_clipping.py"
 
 
 # ---- Sweeps: points computed POINTS_PER_JOB at a time, summed up in a tracked table -------------

@@ -38,6 +38,15 @@ COMPARISON_FILES = {
     "plot_rules": ("results/comparison/rules.png",),
     "plot_architectures": ("results/comparison/architectures.png",),
     "plot_spectra": ("results/comparison/spectra.png",),
+    "plot_training_comparison": ("results/comparison/training.png",),
+    "plot_clipping": ("results/comparison/clipping.png",),
+}
+# What a comparison rule reads of each scenario it draws (contributions.npz unless named here).
+COMPARISON_READS = {"plot_training_comparison": "training", "plot_clipping": "training"}
+FIGURE_LISTS = {
+    "plot_architectures": "architecture_figure",
+    "plot_training_comparison": "training_figure",
+    "plot_clipping": "clipping_figure",
 }
 SPECTRUM_FIGURE = "results/{scenario}/spectrum.png"
 SWEEP_CHUNK = "results/sweeps/{sweep}/chunks/{chunk}.csv"
@@ -178,11 +187,12 @@ def comparison_params(rule, project) -> dict:
         names = course_scenarios(project.scenarios)
     elif rule == "plot_rules":  # the rules are about a vanilla RNN's W_hh
         names = [n for n, s in project.scenarios.items() if s["architecture"] == "vanilla"]
-    elif rule == "plot_architectures":  # those of the list that this config has
+    elif rule in FIGURE_LISTS:  # those of the figure's list that this config has (and train)
         names = [
             n
-            for n in project.settings["architecture_figure"]["scenarios"]
+            for n in project.settings[FIGURE_LISTS[rule]]["scenarios"]
             if n in project.scenarios
+            and (rule == "plot_architectures" or project.scenarios[n].get("training") is not None)
         ]
     elif rule == "plot_spectra":
         names = spectrum_scenarios(project.scenarios)
@@ -259,9 +269,11 @@ def plan(project) -> list[Job]:
     for rule, outputs in COMPARISON_FILES.items():
         params = comparison_params(rule, project)
         names = list(params["scenarios"])
-        if not names and rule in ("plot_architectures", "plot_spectra"):
+        if not names and rule in ("plot_architectures", "plot_spectra", *FIGURE_LISTS):
             continue  # nothing to draw: no figure
-        inputs = [SCENARIO_FILES["contributions"].format(scenario=name) for name in names]
+        reads = COMPARISON_READS.get(rule)
+        files = TRAINING_FILES[reads] if reads else SCENARIO_FILES["contributions"]
+        inputs = [files.format(scenario=name) for name in names]
         if rule == "plot_course_vs_exact":
             inputs = [
                 SCENARIO_FILES[key].format(scenario=name)

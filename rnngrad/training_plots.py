@@ -179,3 +179,127 @@ def plot_length_sweep(*, rows, description=""):
                         fontsize=style.SMALL_FONT_SIZE, color=style.NOTE_COLOUR)  # fmt: skip
         figure.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.16)
     return figure
+
+
+def network_label(settings) -> str:
+    """What a trained network is, in words: its architecture, activation and initialisation."""
+    architecture, weights = settings["architecture"], settings["weights"] or {}
+    if architecture == "vanilla":
+        if settings["activation"] == "relu" and weights.get("init") == "identity":
+            return "IRNN (relu, W_hh = I)"
+        return f"vanilla {settings['activation']} RNN"
+    label = {"lstm": "LSTM", "gru": "GRU"}[architecture]
+    if weights.get("forget_bias") is not None:
+        label += f", forget bias {weights['forget_bias']:g}"
+    return label
+
+
+def _styles_by_network(settings):
+    """One colour per kind of network; runs of one kind (seeds) differ in line style."""
+    kinds = list(dict.fromkeys(network_label(s) for s in settings.values()))
+    colours = style.series_styles(len(kinds))
+    seen = {}
+    styles = {}
+    for name, value in settings.items():
+        kind = network_label(value)
+        index = seen.setdefault(kind, 0)
+        seen[kind] += 1
+        styles[name] = {
+            "color": colours[kinds.index(kind)]["color"],
+            "linestyle": style.LINE_STYLES[index % len(style.LINE_STYLES)],
+            "marker": colours[kinds.index(kind)]["marker"],
+        }
+    return styles
+
+
+def _first_item_gradient(arrays):
+    """log10 ‖∂L/∂h_k‖ at the first thing to remember, per checkpoint."""
+    k = int(arrays["marker_k"][0]) if str(arrays["task"]) == "adding" else 1
+    return arrays["log10_gradient_by_checkpoint"][:, k - 1]
+
+
+def plot_training_comparison(*, runs, settings):
+    """Trained networks side by side: learning, and the gradient reaching the first item."""
+    styles = _styles_by_network(settings)
+    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.45)):
+        figure = new_figure()
+        grid = figure.add_gridspec(1, 3, wspace=0.34)
+        curve, memory, reach = (figure.add_subplot(grid[i]) for i in range(3))
+        for name, arrays in runs.items():
+            line = styles[name]
+            baseline = float(arrays["baseline_loss"])
+            loss = arrays["loss"]
+            window = max(1, len(loss) // 50)
+            finite = np.isfinite(loss)
+            curve.plot(arrays["update"][finite], _running_mean(loss[finite], window) / baseline,
+                       color=line["color"], linestyle=line["linestyle"], linewidth=1.4,
+                       label=f"{name}: {network_label(settings[name])}")  # fmt: skip
+            memory.plot(arrays["weights_update"], _first_item_gradient(arrays),
+                        color=line["color"], linestyle=line["linestyle"], marker=line["marker"],
+                        markersize=4, linewidth=1.4)  # fmt: skip
+            k = arrays["k"]
+            reach.plot(len(k) - k, arrays["log10_gradient_by_checkpoint"][-1],
+                       color=line["color"], linestyle=line["linestyle"], linewidth=1.4)  # fmt: skip
+        curve.axhline(1.0, color="black", linestyle="--", linewidth=1.1)
+        curve.axhline(0.1, color="grey", linestyle=":", linewidth=1.1)
+        curve.set_yscale("log")
+        curve.set_xlabel("update")
+        curve.set_ylabel("training loss / baseline (running mean)")
+        curve.set_title("(a) learning (dashed: baseline)", loc="left")
+        memory.set_xlabel("update")
+        memory.set_ylabel(r"$\log_{10}\|\partial L/\partial h\|$ at the first item")
+        memory.set_title("(b) gradient reaching the first item", loc="left")
+        reach.set_xlabel("steps back from the last step")
+        reach.set_ylabel(r"$\log_{10}\,\|\partial L/\partial h_k\|$, final network")
+        reach.set_title("(c) gradient k steps back, final", loc="left")
+        reach.xaxis.set_major_locator(ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+        figure.legend(loc="lower center", ncols=min(4, len(runs)), frameon=False,
+                      fontsize=style.SMALL_FONT_SIZE)  # fmt: skip
+        rows = -(-len(runs) // 4)
+        figure.subplots_adjust(left=0.07, right=0.99, top=0.9, bottom=0.14 + 0.06 * rows)
+    return figure
+
+
+def plot_clipping(*, runs, settings):
+    """The loss and the gradient norm before clipping, update by update, for each run."""
+    styles = style.series_styles(len(runs))
+    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.5)):
+        figure = new_figure()
+        grid = figure.add_gridspec(2, 1, hspace=0.12)
+        loss_axes = figure.add_subplot(grid[0])
+        norm_axes = figure.add_subplot(grid[1], sharex=loss_axes)
+        for (name, arrays), line in zip(runs.items(), styles, strict=True):
+            training = settings[name]["training"]
+            clip = training["clip_norm"]
+            label = f"{name}: " + (f"clipped at norm {clip:g}" if clip else "not clipped")
+            updates = arrays["update"]
+            loss, norm = arrays["loss"], arrays["gradient_norm"]
+            loss_axes.plot(updates, np.where(np.isfinite(loss), loss, np.nan),
+                           color=line["color"], linewidth=1.0, label=label)  # fmt: skip
+            norm_axes.plot(updates, np.where(np.isfinite(norm), norm, np.nan),
+                           color=line["color"], linewidth=1.0)  # fmt: skip
+            if clip:
+                norm_axes.axhline(clip, color=line["color"], linestyle="--", linewidth=1.2,
+                                  label=f"clip_norm {clip:g}")  # fmt: skip
+            diverged = int(arrays["diverged_at"])
+            if diverged:
+                for axes in (loss_axes, norm_axes):
+                    axes.axvline(diverged, color=line["color"], linestyle=":", linewidth=1.5)
+                loss_axes.annotate(f"{name} diverged at update {diverged}", (diverged, 1.0),
+                                   xycoords=("data", "axes fraction"), xytext=(4, -4),
+                                   textcoords="offset points", va="top", color=line["color"],
+                                   fontsize=style.SMALL_FONT_SIZE)  # fmt: skip
+        baseline = float(next(iter(runs.values()))["baseline_loss"])
+        loss_axes.axhline(baseline, color="black", linestyle="--", linewidth=1.1,
+                          label=f"baseline {baseline:.3g}")  # fmt: skip
+        loss_axes.set_yscale("log")
+        norm_axes.set_yscale("log")
+        loss_axes.set_ylabel("training loss")
+        norm_axes.set_ylabel("gradient norm (before clipping)")
+        norm_axes.set_xlabel("update")
+        loss_axes.tick_params(labelbottom=False)
+        loss_axes.legend(loc="upper right", frameon=False, fontsize=style.SMALL_FONT_SIZE)
+        norm_axes.legend(loc="upper right", frameon=False, fontsize=style.SMALL_FONT_SIZE)
+        loss_axes.set_title("Gradient clipping: the same network and batches, with and without")
+        figure.subplots_adjust(left=0.09, right=0.98, top=0.92, bottom=0.1)
+    return figure

@@ -160,3 +160,17 @@ def plot_length_sweep(*, summary_text, description):
     from rnngrad.training_plots import plot_length_sweep as _plot
 
     return _plot(rows=read_summary(summary_text), description=description)
+
+
+def plot_training_comparison(*, scenarios, training_arrays):
+    """Figure comparison/training.png: learning curves and gradients of trained networks."""
+    from rnngrad.training_plots import plot_training_comparison as _plot
+
+    return _plot(runs=dict(zip(scenarios, training_arrays, strict=True)), settings=scenarios)
+
+
+def plot_clipping(*, scenarios, training_arrays):
+    """Figure comparison/clipping.png: loss and gradient norm, update by update, per run."""
+    from rnngrad.training_plots import plot_clipping as _plot
+
+    return _plot(runs=dict(zip(scenarios, training_arrays, strict=True)), settings=scenarios)
