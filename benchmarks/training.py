@@ -4,7 +4,8 @@ For each architecture, one update of rnngrad's trainer (forward, backward, Adam;
 one XLA thread, as the workflow runs it) is timed against, in the same process and alternately,
 a bare chain of the same matmuls: per step the forward product h W_hhᵀ (batch × n by n × G n) and
 the two products of its backward pass (by W_hh, and the weight gradient hᵀ a), in a lax.scan of
-T steps, plus the input projection as one product. Both are charged the same operation count,
+T steps, plus the input projection as one product (rnngrad.training.networks, imported first,
+makes jax's client with one thread). Both are charged the same operation count,
 rnngrad.training.cost.training_flops, so the ratio of their rates is the trainer's efficiency.
 
     python benchmarks/training.py                      # n = 64, T = 100, batch 64 (the target)
@@ -21,7 +22,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import rnngrad.training  # noqa: F401 (one XLA thread, before jax is imported)
-from rnngrad.training import cost, tasks, trainer
+from rnngrad.training import cost, networks, tasks, trainer  # noqa: F401 (one XLA thread first)
 
 GATES = cost.GATES
 

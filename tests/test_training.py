@@ -321,3 +321,40 @@ def test_every_optimizer_trains(name):
 def test_an_unknown_optimizer_is_refused():
     with pytest.raises(ValueError, match="unknown optimizer 'adamw'; allowed: adam, rmsprop, sgd"):
         trainer.optimizer(name="adamw", learning_rate=0.1)
+
+
+TRAIN_IN_A_PROCESS = """
+import sys
+import numpy as np
+from rnngrad.steps.training import train
+arrays = train(seed=0, architecture="lstm", activation="tanh", hidden_size=64,
+               weights={"init": "pytorch"},
+               training={"task": "adding", "length": 100, "batch_size": 64, "updates": 3,
+                         "optimizer": {"name": "adam", "learning_rate": 0.01}, "clip_norm": 1.0,
+                         "checkpoints": [3], "test_size": 4})
+sys.stdout.write("".join(f"{name} {arrays[name].tobytes().hex()}\\n" for name in sorted(arrays)))
+"""
+
+
+@pytest.mark.slow
+def test_trained_bytes_do_not_depend_on_cores_or_the_users_xla_threads():
+    """One CPU or two, and a user's XLA_FLAGS asking for threads: the same trained bytes.
+
+    At the shipped sizes, XLA left to itself splits its work by the CPUs it may use (measured:
+    one CPU and two give different weights); rnngrad.training.backend gives it one thread.
+    """
+    import os
+    import subprocess
+    import sys
+
+    def trained(env, prefix=()):
+        return subprocess.run(
+            [*prefix, sys.executable, "-c", TRAIN_IN_A_PROCESS],
+            env=os.environ | env, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+
+    reference = trained({})
+    assert "update_3/weight_hh_l0" in reference
+    assert trained({}, prefix=("taskset", "-c", "0")) == reference
+    threads = "--xla_cpu_multi_thread_eigen=true intra_op_parallelism_threads=2"
+    assert trained({"XLA_FLAGS": threads}) == reference

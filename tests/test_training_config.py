@@ -72,7 +72,8 @@ REFUSED = {
     ),
     "checkpoint_beyond_updates": (
         TRAINED + "  checkpoints: [0, 21]\n",
-        "s.yaml: training.checkpoints: found [21]; update counts must lie in [0, updates] = [0, 20]",
+        "s.yaml: training.checkpoints: found [21]; update counts must lie in [0, updates] = "
+        "[0, 20]",
     ),
     "negative_checkpoint": (TRAINED + "  checkpoints: [-1]\n", "s.yaml: training.checkpoints.0"),
     "checkpoint_twice": (
