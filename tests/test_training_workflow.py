@@ -124,6 +124,7 @@ def test_trained_scenarios_and_sweeps_build_and_rerun_exactly_what_an_edit_touch
     scenario.write_text(scenario.read_text().replace("a tiny LSTM", "a small LSTM"))
     # the description is drawn under both figures and listed in the comparisons
     assert planned_jobs(project) == {"plot_training": 1, "plot_contributions": 1, **comparisons}
+    scenario.write_text(scenario.read_text().replace("a small LSTM", "a tiny LSTM"))
     sweep = project / "tiny" / "sweeps" / "length.yaml"
     sweep.write_text(
         sweep.read_text().replace("training.length: [4, 6]", "training.length: [4, 7]")
