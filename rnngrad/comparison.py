@@ -23,7 +23,8 @@ from rnngrad import theory
 # |growth per step| below this (log10 per step) is neither vanishing nor exploding.
 NEUTRAL_GROWTH = 1e-3
 COLUMNS = (
-    "scenario", "description", "architecture", "activation", "n", "t", "method", "metric",
+    "scenario", "description", "architecture", "layers", "bidirectional", "activation", "n", "t",
+    "method", "metric",
     "spectral_radius", "spectral_norm", "gamma", "gamma_rho", "gamma_norm",
     "eigenvalue_rule", "singular_value_condition", "growth_per_step", "measured",
     "mean_field_growth", "log10_contribution_k1", "log10_contribution_kt",
@@ -72,6 +73,8 @@ def summary_row(*, scenario, settings, contributions) -> dict:
         "scenario": scenario,
         "description": settings["description"],
         "architecture": settings["architecture"],
+        "layers": int(contributions.get("layers", 1)),  # only stacks and two directions say
+        "bidirectional": bool(contributions.get("bidirectional", False)),
         "activation": settings["activation"] if settings["architecture"] == "vanilla" else "",
         "n": settings["hidden_size"],
         "t": settings["sequence_length"],

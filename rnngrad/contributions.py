@@ -14,6 +14,7 @@ import numpy as np
 
 from rnngrad.activations import get_activation
 from rnngrad.chain import METRICS, chain_log10_metrics
+from rnngrad.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ def preactivations(w_hh, w_hx, b_h, h, x) -> np.ndarray:
 def rollout(w_hh, w_hx, b_h, x, *, activation: str, initial_state=None) -> np.ndarray:
     """States of the recurrence h[:, 0] = initial_state, h[:, i+1] = σ(a_i); returns h (n, t).
 
-    Raises ValueError if a state overflows float64 (inf or NaN): such states carry no slope.
+    Raises rnngrad.errors.InputError if a state overflows float64 (inf or NaN): such states
+    carry no slope, and the weights or inputs the user gave are what must change.
     """
     check_arrays(w_hh, w_hx, b_h, x)
     sigma = get_activation(activation).function
@@ -111,7 +113,7 @@ def rollout(w_hh, w_hx, b_h, x, *, activation: str, initial_state=None) -> np.nd
             f"max |h| before it was {np.abs(h[:, step - 1]).max():.3g}; the recurrence diverges, "
             "use smaller weights, a bounded activation or a shorter sequence"
         )
-        raise ValueError(msg)
+        raise InputError(msg)
     return h
 
 

@@ -93,14 +93,17 @@ def _block_size(block_size, dimension) -> int:
     return int(block_size)
 
 
-def _gate_sum(coefficients, weight_hh, gate_count) -> np.ndarray:
-    """Σ_gates diag(coefficients_gate) W_gate for every column b: [b, k, j], (B, n, n)."""
-    n = weight_hh.shape[1]
+def _gate_sum(coefficients, weight, gate_count) -> np.ndarray:
+    """Σ_gates diag(coefficients_gate) W_gate for every column b: [b, k, j], (B, n, columns).
+
+    `weight` is weight_hh (G n × n) or weight_ih (G n × m): the same sum gives ∂/∂h and ∂/∂x.
+    """
+    n = coefficients.shape[0] // gate_count
     # One batched matmul over rows k, [k, b, j] = Σ_g c[k, b, g] W[k, g, j]: BLAS instead of an
     # unbuffered einsum loop (several times faster).
     by_row = np.matmul(
         coefficients.reshape(gate_count, n, -1).transpose(1, 2, 0),
-        weight_hh.reshape(gate_count, n, n).transpose(1, 0, 2),
+        weight.reshape(gate_count, n, weight.shape[1]).transpose(1, 0, 2),
     )
     return by_row.transpose(1, 0, 2)
 
@@ -123,8 +126,8 @@ def _lstm_gates(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh):
     return i, f, g, o, c_next, o * np.tanh(c_next)
 
 
-def _lstm_jacobians(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> np.ndarray:
-    """J = (∂(h', c')/∂(h, c))ᵀ for every column: (B, 2n, 2n), blocks ordered [h; c]."""
+def _lstm_slopes(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh):
+    """∂h'/∂a and ∂c'/∂a per gate pre-activation a, ∂h'/∂c' and f, for every column."""
     n = weight_hh.shape[1]
     i, f, g, o, c_next, _ = _lstm_gates(
         h, c, x, weight_ih=weight_ih, weight_hh=weight_hh, bias_ih=bias_ih, bias_hh=bias_hh
@@ -135,16 +138,46 @@ def _lstm_jacobians(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> np.nd
     dh_dc_next = o * (1 - tanh_c**2)
     dh_da = np.tile(dh_dc_next, (4, 1)) * dc_da
     dh_da[3 * n :] = tanh_c * o * (1 - o)
-    forward = np.empty((h.shape[1], 2 * n, 2 * n))  # ∂z'/∂z; J is its transpose
+    return dh_da, dc_da, dh_dc_next, f
+
+
+def _lstm_jacobians(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> np.ndarray:
+    """J = (∂(h', c')/∂(h, c))ᵀ for every column: (B, 2n, 2n), blocks ordered [h; c]."""
+    slopes = _lstm_slopes(
+        h, c, x, weight_ih=weight_ih, weight_hh=weight_hh, bias_ih=bias_ih, bias_hh=bias_hh
+    )
+    # A transposed view: copying it into C order would cost as much as building it, and
+    # matmul takes either order at the same speed.
+    return _lstm_forward(slopes, weight_hh).transpose(0, 2, 1)
+
+
+def _lstm_forward(slopes, weight_hh) -> np.ndarray:
+    """∂z'/∂z (B, 2n, 2n), z = [h; c], from the slopes of `_lstm_slopes`."""
+    dh_da, dc_da, dh_dc_next, f = slopes
+    n = weight_hh.shape[1]
+    forward = np.empty((dh_da.shape[1], 2 * n, 2 * n))  # ∂z'/∂z; J is its transpose
     forward[:, :n, :n] = _gate_sum(dh_da, weight_hh, 4)  # ∂h'/∂h
     forward[:, n:, :n] = _gate_sum(dc_da, weight_hh, 4)  # ∂c'/∂h
     forward[:, :, n:] = 0.0
     diagonal = np.arange(n)
     forward[:, diagonal, n + diagonal] = (dh_dc_next * f).T  # ∂h'/∂c = diag(o tanh'(c') f)
     forward[:, n + diagonal, n + diagonal] = f.T  # ∂c'/∂c = diag(f): the cell's own path
-    # A transposed view: copying it into C order would cost as much as building it, and
-    # matmul takes either order at the same speed.
-    return forward.transpose(0, 2, 1)
+    return forward
+
+
+def lstm_derivatives(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh):
+    """(∂z'/∂z (B, 2n, 2n), ∂z'/∂x (B, 2n, m)) for columns h, c (n, B), x (m, B); z = [h; c].
+
+    Not transposed: a stack of layers (rnngrad.architectures) chains them into its own step.
+    """
+    layer, n, m = _layer(4, weight_ih, weight_hh, bias_ih, bias_hh)
+    h, c, x = (np.asarray(array, dtype=float) for array in (h, c, x))
+    _check_columns(n=n, m=m, x=x, states={"h": h, "c": c})
+    slopes = _lstm_slopes(h, c, x, **layer)
+    to_input = np.empty((x.shape[1], 2 * n, m))
+    to_input[:, :n] = _gate_sum(slopes[0], layer["weight_ih"], 4)
+    to_input[:, n:] = _gate_sum(slopes[1], layer["weight_ih"], 4)
+    return _lstm_forward(slopes, layer["weight_hh"]), to_input
 
 
 def lstm_step(h, c, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> tuple[np.ndarray, np.ndarray]:
@@ -216,21 +249,46 @@ def _gru_gates(h, x, *, weight_ih, weight_hh, bias_ih, bias_hh):
     return r, z, new, recurrent_new, (1 - z) * new + z * h
 
 
-def _gru_jacobians(h, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> np.ndarray:
-    """J = (∂h'/∂h)ᵀ for every column: (B, n, n)."""
-    n = weight_hh.shape[1]
+def _gru_slopes(h, x, *, weight_ih, weight_hh, bias_ih, bias_hh):
+    """∂h'/∂a per gate pre-activation (the new gate's W_in x part), r and z, for every column."""
     r, z, new, recurrent_new, _ = _gru_gates(
         h, x, weight_ih=weight_ih, weight_hh=weight_hh, bias_ih=bias_ih, bias_hh=bias_hh
     )
     dh_dnew_input = (1 - z) * (1 - new**2)  # ∂h'/∂(W_in x + b_in + r ⊙ (W_hn h + b_hn))
-    # ∂h'/∂a per gate: r through the new gate, z directly, and n's own recurrent term.
+    # ∂h'/∂a per gate: r through the new gate, z directly, and the new gate's own input.
     dh_da = np.concatenate(
-        [dh_dnew_input * recurrent_new * r * (1 - r), (h - new) * z * (1 - z), dh_dnew_input * r]
+        [dh_dnew_input * recurrent_new * r * (1 - r), (h - new) * z * (1 - z), dh_dnew_input]
     )
+    return dh_da, r, z
+
+
+def _gru_jacobians(h, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> np.ndarray:
+    """J = (∂h'/∂h)ᵀ for every column: (B, n, n)."""
+    slopes = _gru_slopes(
+        h, x, weight_ih=weight_ih, weight_hh=weight_hh, bias_ih=bias_ih, bias_hh=bias_hh
+    )
+    return _gru_forward(slopes, weight_hh).transpose(0, 2, 1)  # a view, as for the LSTM
+
+
+def _gru_forward(slopes, weight_hh) -> np.ndarray:
+    """∂h'/∂h (B, n, n) from the slopes of `_gru_slopes` (their new-gate row is scaled)."""
+    dh_da, r, z = slopes
+    n = weight_hh.shape[1]
+    dh_da[2 * n :] *= r  # W_hn h enters the new gate scaled by r; W_in x does not
     forward = np.ascontiguousarray(_gate_sum(dh_da, weight_hh, 3))  # ∂h'/∂h
     diagonal = np.arange(n)
     forward[:, diagonal, diagonal] += z.T  # the update gate's direct path z ⊙ h
-    return forward.transpose(0, 2, 1)  # a view, as for the LSTM
+    return forward
+
+
+def gru_derivatives(h, x, *, weight_ih, weight_hh, bias_ih, bias_hh):
+    """(∂h'/∂h (B, n, n), ∂h'/∂x (B, n, m)) for columns h (n, B) and x (m, B); not transposed."""
+    layer, n, m = _layer(3, weight_ih, weight_hh, bias_ih, bias_hh)
+    h, x = (np.asarray(array, dtype=float) for array in (h, x))
+    _check_columns(n=n, m=m, x=x, states={"h": h})
+    slopes = _gru_slopes(h, x, **layer)
+    to_input = _gate_sum(slopes[0], layer["weight_ih"], 3)  # before _gru_forward scales them
+    return _gru_forward(slopes, layer["weight_hh"]), to_input
 
 
 def gru_step(h, x, *, weight_ih, weight_hh, bias_ih, bias_hh) -> np.ndarray:

@@ -27,28 +27,50 @@ def lyapunov_exponents(factor_blocks, *, sequence_length: int, count: int) -> np
     if sequence_length < 1:
         msg = f"sequence_length must be at least 1; found {sequence_length}"
         raise ValueError(msg)
-    basis, sums, steps = None, None, 0
+    spectrum = Spectrum(count=count)
     for block in factor_blocks:
+        spectrum.add(block)
+    return spectrum.exponents(sequence_length=sequence_length)
+
+
+class Spectrum:
+    """Benettin's QR method fed one factor block at a time: `add` each block, then `exponents`.
+
+    A stream read once for the chain can feed it too (rnngrad.architectures.measure).
+    """
+
+    def __init__(self, *, count: int):
+        self.count = count
+        self.basis, self.sums, self.steps = None, None, 0
+
+    def add(self, block) -> None:
+        """Push the basis through the block's factors J_i (i decreasing), re-orthonormalising."""
         block = np.asarray(block, dtype=float)
-        size = _check_block(block, basis)
-        if basis is None:
-            if not 1 <= count <= size:
-                msg = f"count must be between 1 and the factors' size {size}; found {count}"
+        size = _check_block(block, self.basis)
+        if self.basis is None:
+            if not 1 <= self.count <= size:
+                msg = f"count must be between 1 and the factors' size {size}; found {self.count}"
                 raise ValueError(msg)
-            basis, sums = np.eye(size)[:, :count], np.zeros(count)
-        diagonals = np.empty((len(block), count))
+            self.basis, self.sums = np.eye(size)[:, : self.count], np.zeros(self.count)
+        diagonals = np.empty((len(block), self.count))
+        basis = self.basis
         for step, factor in enumerate(block):
             basis, upper = np.linalg.qr(factor @ basis)
             diagonals[step] = np.diagonal(upper)
+        self.basis = basis
         with np.errstate(divide="ignore"):  # a zero diagonal is a direction lost: -inf
-            sums += np.log10(np.abs(diagonals)).sum(axis=0)
-        steps += len(block)
-    if steps != sequence_length:
-        msg = (
-            f"the factor stream holds {steps} factors; expected sequence_length = {sequence_length}"
-        )
-        raise ValueError(msg)
-    return np.sort(sums / sequence_length)[::-1]
+            self.sums += np.log10(np.abs(diagonals)).sum(axis=0)
+        self.steps += len(block)
+
+    def exponents(self, *, sequence_length: int) -> np.ndarray:
+        """The exponents, descending, once the stream has held sequence_length factors."""
+        if self.steps != sequence_length:
+            msg = (
+                f"the factor stream holds {self.steps} factors; expected sequence_length = "
+                f"{sequence_length}"
+            )
+            raise ValueError(msg)
+        return np.sort(self.sums / sequence_length)[::-1]
 
 
 def _check_block(block, basis):

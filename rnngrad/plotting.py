@@ -203,11 +203,16 @@ def plot_contributions(
     description: str,
     theory=None,
     architecture: str = "vanilla",
+    companions=None,
+    measured_label: str = "measured",
 ) -> Figure:
     """Contribution against k; on a log axis the values are drawn as log10 so none overflows.
 
     `theory` (a mapping with the keys of `rnngrad.analysis.theory_summary`) adds the bound
     (γ‖W_hh‖₂)^(t-k+1) as a dashed line and a text block with ρ, ‖W_hh‖₂, γ and both verdicts.
+    `companions` ({label: log10 values}, log axis only) adds curves such as a stacked network's
+    gradient reaching its first layer or a bidirectional network's reverse direction;
+    `measured_label` then names the main curve.
     """
     if yscale not in ("linear", "log"):
         msg = f"yscale is {yscale!r}; allowed: 'linear' or 'log'"
@@ -225,13 +230,18 @@ def plot_contributions(
         if yscale == "log":
             bound = None if theory is None else theory["log10_bound"]
             axes.plot(
-                k, log10_contribution, label="measured", linewidth=2.5, color=style.PALETTE[0]
+                k, log10_contribution, label=measured_label, linewidth=2.5, color=style.PALETTE[0]
             )
+            extra = dict(companions or {})
+            for index, (label, values) in enumerate(extra.items(), start=1):
+                axes.plot(k, values, label=label, linewidth=1.8, color=style.PALETTE[index],
+                          linestyle=style.LINE_STYLES[index % len(style.LINE_STYLES)])  # fmt: skip
             if bound is not None:
                 # Drawn over the measurement, thinner and black: visible even where they coincide.
                 axes.plot(k, bound, "--", color=style.THEORY_COLOUR, linewidth=1.2, zorder=3,
                           label="bound (γ‖W_hh‖₂)^(t−k+1)")  # fmt: skip
-            frame, bound_note = log_frame(log10_contribution, log10_bound=bound)
+            drawn = np.concatenate([log10_contribution, *map(np.ravel, extra.values())])
+            frame, bound_note = log_frame(drawn, log10_bound=bound)
             _log10_axis(axes, frame)
             notes += [bound_note, missing_values_note(log10_contribution)]
         else:

@@ -226,12 +226,12 @@ def _check_series(name, values, *, length=None) -> np.ndarray:
 
 def _check_curve(label, curve) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, str]:
     """steps_back, log10, log10_h (or None) and architecture of one curve, after checking them."""
-    keys = {"steps_back", "log10", "log10_h", "architecture"}
+    keys = {"steps_back", "log10", "log10_h", "architecture", *COMPANIONS}
     if not isinstance(curve, dict) or set(curve) - keys or {"steps_back", "log10"} - set(curve):
         found = sorted(curve) if isinstance(curve, dict) else type(curve).__name__
         msg = (
             f"curve {label!r} has keys {found}; expected steps_back, log10, "
-            "architecture and optionally log10_h"
+            f"architecture and optionally log10_h, {', '.join(COMPANIONS)}"
         )
         raise ValueError(msg)
     architecture = curve.get("architecture", "vanilla")
@@ -258,15 +258,41 @@ H_BLOCK_CAPTION = (
     " Hollow markers, same colour: the LSTM's h-to-h block, ∂h_t/∂h_(k−1) with the cell state "
     "c held fixed, i.e. without the path through the cell."
 )
+# Optional curves of stacked and bidirectional networks: {key: (label suffix, caption)}.
+COMPANIONS = {
+    "log10_first_layer": (
+        "top layer → first layer",
+        " A stack of layers: its whole state (h¹…h^L) and, hollow, the gradient the top layer's "
+        "last output sends to the first layer, ∂h^L_t/∂h¹_(k−1): what reaches the bottom.",
+    ),
+    "log10_reverse": (
+        "reverse direction",
+        " A bidirectional network: the forward direction and, hollow, the reverse one, which "
+        "reads x from the end; its steps back count from its own last step.",
+    ),
+}
+
+
+def _companions(label, curve, length) -> list[tuple[str, np.ndarray]]:
+    """A curve's optional companions (first layer, reverse) as (key, checked series)."""
+    return [
+        (key, _check_series(f"curve {label!r}: {key}", curve[key], length=length))
+        for key in COMPANIONS
+        if curve.get(key) is not None
+    ]
 
 
 def plot_architectures(*, curves) -> Figure:
     """How much of the gradient survives each step back (log10 ‖P_k‖₂) for each network."""
     _check_mapping("curves", curves)
     checked = {label: _check_curve(label, curve) for label, curve in curves.items()}
+    companions = {
+        label: _companions(label, curves[label], len(checked[label][0])) for label in checked
+    }
     styles = style.series_styles(len(checked))
     finite = [values[np.isfinite(values)] for _, log10, block, _ in checked.values()
               for values in (log10, block) if values is not None]  # fmt: skip
+    finite += [values[np.isfinite(values)] for pairs in companions.values() for _, values in pairs]
     frame, _ = log_frame(np.concatenate(finite) if finite else np.array([]))
     with matplotlib.rc_context(style.figure(venue="slide", aspect=0.6)):
         figure = new_figure()
@@ -291,6 +317,15 @@ def plot_architectures(*, curves) -> Figure:
                                  "markerfacecolor": "white", "linewidth": 1.3},
                     label=_with_note(f"{label}: h-to-h block", _gap_note(block)),
                 )  # fmt: skip
+            linestyle = line_style["linestyle"]
+            for key, values in companions[label]:
+                linestyle = _companion_style(linestyle)
+                handles += axes.plot(
+                    steps, _drawable(values),
+                    **options | {"linestyle": linestyle, "markerfacecolor": "white",
+                                 "linewidth": 1.3},
+                    label=_with_note(f"{label}: {COMPANIONS[key][0]}", _gap_note(values)),
+                )  # fmt: skip
         _log10_axis(axes, frame)
         axes.xaxis.set_major_locator(ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
         axes.axhline(0, color="grey", linewidth=0.6, zorder=1)
@@ -303,7 +338,13 @@ def plot_architectures(*, curves) -> Figure:
         if not handles:
             axes.text(0.5, 0.5, "no curve to draw", transform=axes.transAxes, ha="center")
         blocks = any(block is not None for _, _, block, _ in checked.values())
-        caption = _caption(figure, ARCHITECTURES_CAPTION + (H_BLOCK_CAPTION if blocks else ""))
+        drawn = {key for pairs in companions.values() for key, _ in pairs}
+        caption = _caption(
+            figure,
+            ARCHITECTURES_CAPTION
+            + (H_BLOCK_CAPTION if blocks else "")
+            + "".join(COMPANIONS[key][1] for key in COMPANIONS if key in drawn),
+        )
         key = _key(figure, handles, height_inches=figure.get_figheight() - 1.6) if handles else None
         _arrange(figure, [axes], key=key, caption=caption)
     return figure

@@ -2,11 +2,12 @@
 
 import numpy as np
 import pytest
-from conftest import load
+from conftest import ROOT, load
 from safetensors.numpy import save_file
 
-from rnngrad import gated, io
+from rnngrad import architectures, gated, io, weights
 from rnngrad.config import ConfigError
+from rnngrad.errors import InputError
 from rnngrad.mean_field import mean_field_growth
 from rnngrad.steps.scenario import run_scenario
 
@@ -29,11 +30,13 @@ def scenario(tmp_path, text, name="s"):
 def test_a_vanilla_rnn_from_a_file_gives_the_bytes_of_the_same_matrices_in_the_config(
     tmp_path, monkeypatch
 ):
+    # The file's scenario leaves method and states to their defaults: weights given means the
+    # network's own states (rollout) and the true gradient (jacobian), as the config says here.
     monkeypatch.chdir(tmp_path)
     text = "seed: 4\nhidden_size: 3\nsequence_length: 8\nactivation: tanh\n"
-    text += "contributions: {method: jacobian}\ncheckpoint: {bias: zeros}\n"
     matrix = [[0.5, -0.2, 0.1], [0.3, 0.9, -0.4], [0.0, 0.2, 0.7]]
-    from_config = scenario(tmp_path, text + f"w_hh: {{matrix: {matrix}}}\n", "config")
+    explicit = "contributions: {method: jacobian}\ncheckpoint: {bias: zeros, states: rollout}\n"
+    from_config = scenario(tmp_path, text + explicit + f"w_hh: {{matrix: {matrix}}}\n", "config")
     checkpoint, _, expected = run_scenario(from_config)
     arrays = {
         "weight_ih_l0": checkpoint["W_hx"],
@@ -92,6 +95,17 @@ def test_the_top_lyapunov_exponent_is_the_measured_growth_and_theory_is_close(tm
     assert abs(float(contributions["growth_per_step"]) - predicted) < 0.04  # finite n
 
 
+VANILLA = "seed: 3\nhidden_size: 3\nsequence_length: 6\nactivation: tanh\n"
+
+
+def layers_file(path, *, architecture, layers, value=0.1):
+    """A PyTorch-layout file of `layers` layers, n = m = 3, every entry `value`."""
+    shapes = weights.expected_shapes(
+        architecture=architecture, hidden_size=3, input_size=3, layers=layers
+    )
+    np.savez(path, **{name: np.full(shape, value) for name, shape in shapes.items()})
+
+
 REFUSED = {
     "lstm_with_activation": (
         SMALL.format(architecture="lstm") + "activation: relu\n",
@@ -131,6 +145,65 @@ REFUSED = {
         SMALL.format(architecture="gru") + "weights: {file: TMP/small.npz}\n",
         "weight_hh_l0",
     ),
+    "weights_file_is_a_directory": (
+        SMALL.format(architecture="gru") + "weights: {file: TMP}\n",
+        "weights.file: found 'TMP': a directory, not a file (paths are relative to the repository)",
+    ),
+    # issue 19 item 7: weights that overflow float64 are refused when the config is checked.
+    "weights_near_the_float64_limit": (
+        VANILLA + "weights: {file: TMP/huge.npz}\n",
+        "weights: TMP/huge.npz: array 'weight_ih_l0' has 9 entries beyond ±1e+06 (the largest, "
+        "1.7e+308, at index (0, 0))",
+    ),
+    "vanilla_weights_at_1e300": (
+        VANILLA + "weights: {file: TMP/e300.npz}\n",
+        "array 'weight_ih_l0' has 9 entries beyond ±1e+06 (the largest, 1e+300",
+    ),
+    # Stacked and bidirectional networks.
+    "stacked_vanilla_with_course": (
+        VANILLA + "weights: {init: pytorch, layers: 2}\ncontributions: {method: course}\n",
+        "contributions.method: found 'course'; the notebook's method is for one vanilla layer "
+        "(2 layer(s))",
+    ),
+    "stacked_vanilla_with_random_states": (
+        VANILLA + "weights: {init: pytorch, layers: 2}\ncheckpoint: {states: random}\n",
+        "checkpoint.states: found 'random'; a network of 2 layer(s) rolls its states out: rollout",
+    ),
+    "bidirectional_with_a_random_initial_state": (
+        SMALL.replace("{{states: rollout}}", "{{states: rollout, initial_state: random}}").format(
+            architecture="lstm"
+        )
+        + "weights: {init: pytorch, bidirectional: true}\n",
+        "checkpoint.initial_state: found 'random', which draws one layer's state; for 1 layer(s), "
+        "bidirectional give zeros or a list of 12 numbers",
+    ),
+    "stacked_initial_state_of_n": (
+        SMALL.replace(
+            "{{states: rollout}}", "{{states: rollout, initial_state: [1, 2, 3]}}"
+        ).format(architecture="lstm")
+        + "weights: {init: pytorch, layers: 2}\n",
+        "checkpoint.initial_state: found 3 entries; expected exactly the state size 12: each "
+        "direction's [h¹…h^L; c¹…c^L] in turn",
+    ),
+    "bidirectional_spectrum_too_large": (
+        SMALL.format(architecture="gru")
+        + "weights: {init: pytorch, bidirectional: true}\ncontributions: {lyapunov: {count: 4}}\n",
+        "contributions.lyapunov.count: found 4; at most the state size 3 (of one direction)",
+    ),
+    "too_deep_for_its_width": (
+        SMALL.replace("hidden_size: 3", "hidden_size: 1024").format(architecture="gru")
+        + "weights: {init: pytorch, layers: 3}\n",
+        "weights.layers: found 3; one direction's state (3 × 1024 numbers) holds at most 2048",
+    ),
+    "file_stack_spectrum_too_large": (
+        SMALL.format(architecture="gru")
+        + "weights: {file: TMP/stack.npz}\ncontributions: {lyapunov: {count: 7}}\n",
+        "contributions.lyapunov.count: found 7; at most the state size 6",
+    ),
+    "file_stack_with_random_states": (
+        VANILLA + "weights: {file: TMP/vanilla_stack.npz}\ncheckpoint: {states: random}\n",
+        "checkpoint.states: found 'random'; a network of 2 layer(s) rolls its states out",
+    ),
 }
 
 
@@ -145,10 +218,16 @@ def test_bad_architecture_settings_name_the_key(tmp_path, monkeypatch, case):
         bias_ih_l0=np.zeros(9),
         bias_hh_l0=np.zeros(9),
     )
+    layers_file(tmp_path / "huge.npz", architecture="vanilla", layers=1, value=1.7e308)
+    layers_file(tmp_path / "e300.npz", architecture="vanilla", layers=1, value=1e300)
+    layers_file(tmp_path / "stack.npz", architecture="gru", layers=2)
+    layers_file(tmp_path / "vanilla_stack.npz", architecture="vanilla", layers=2)
     text, expected = REFUSED[case]
     with pytest.raises(ConfigError) as error:
         scenario(tmp_path, text.replace("TMP", str(tmp_path)))
+    expected = expected.replace("TMP", str(tmp_path))
     assert any(expected in line for line in error.value.problems), error.value.problems
+    assert all("\n" not in line for line in error.value.problems)
 
 
 def test_the_initial_state_is_where_the_rollout_starts(tmp_path):
@@ -171,3 +250,77 @@ def test_reference_help_prints_help_and_writes_nothing(tmp_path):
     )  # fmt: skip
     assert process.returncode == 0 and "usage:" in process.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+STACK = SMALL + "weights: {{init: pytorch, layers: 2, bidirectional: true}}\n"
+
+
+@pytest.mark.parametrize("architecture", ["lstm", "gru", "vanilla"])
+def test_a_stacked_bidirectional_scenario_saves_both_directions_every_view(tmp_path, architecture):
+    text = STACK.format(architecture=architecture) + "contributions: {lyapunov: {count: 3}}\n"
+    if architecture == "vanilla":
+        text += "activation: tanh\n"
+    checkpoint, arrays, contributions = run_scenario(scenario(tmp_path, text))
+    assert int(contributions["layers"]) == 2 and bool(contributions["bidirectional"])
+    assert str(arrays["eigenvalue_rule"]) == "not applicable"  # one vanilla W_hh's rule
+    network = architectures.from_pytorch(architecture, arrays=arrays, activation="tanh")
+    x = checkpoint["x"]
+    states = network.rollout(x)
+    parts = ("h", "c") if architecture == "lstm" else ("h",)
+    for part in parts:
+        for suffix in ("", "_reverse"):
+            np.testing.assert_array_equal(contributions[part + suffix], states[part + suffix])
+            assert contributions[part + suffix].shape == (2 * 3, 6)
+    measured = architectures.measure(network, x=x, states=states, metric="spectral_norm", count=3)
+    for suffix in ("", "_reverse"):
+        got = measured[suffix]
+        np.testing.assert_array_equal(contributions[f"log10_contribution{suffix}"], got["whole"])
+        np.testing.assert_array_equal(contributions[f"log10_contribution_h{suffix}"], got["h"])
+        layers = contributions[f"log10_contribution_layers{suffix}"]
+        assert layers.shape == (2, 6)
+        np.testing.assert_array_equal(layers, got["layers"])
+        np.testing.assert_array_equal(
+            contributions[f"log10_contribution_top_to_bottom{suffix}"], got["top_to_bottom"]
+        )
+        assert contributions[f"lyapunov_exponents{suffix}"].shape == (3,)
+        growth = float(contributions[f"growth_per_step{suffix}"])
+        assert growth == pytest.approx(float(got["whole"][0]) / 6, rel=1e-12)
+
+
+def test_a_diverging_rollout_is_reported_as_an_input_error(tmp_path):
+    # issue 19 item 7: the relu rollout's clear message, as the error a job reports in one line.
+    text = (
+        "seed: 1\nhidden_size: 4\nsequence_length: 400\nactivation: relu\n"
+        "weights: {init: identity, gain: 100}\n"
+    )
+    with pytest.raises(InputError, match="the rolled-out state overflowed float64") as error:
+        run_scenario(scenario(tmp_path, text))
+    assert "\n" not in str(error.value)
+
+
+SINGLE_LAYER = ["architecture_vanilla", "architecture_gru", "architecture_lstm", "gru_from_file",
+                "random_network_g05"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def single_layer(tmp_path_factory):
+    """The single-layer shipped scenarios, checked as the workflow checks them (only these)."""
+    folder = tmp_path_factory.mktemp("single_layer")
+    for name in SINGLE_LAYER:
+        source = ROOT / "config" / "scenarios" / f"{name}.yaml"
+        (folder / f"{name}.yaml").write_bytes(source.read_bytes())
+    return load(folder).scenarios
+
+
+@pytest.mark.parametrize("name", SINGLE_LAYER)
+def test_single_layer_networks_give_the_bytes_they_always_gave(
+    single_layer, tmp_path, monkeypatch, name
+):
+    # One layer, one direction: the same bytes as the committed results (before stacks existed).
+    monkeypatch.chdir(ROOT)
+    scenarios = single_layer
+    steps = ("checkpoint", "w_hh", "contributions")
+    for step, arrays in zip(steps, run_scenario(scenarios[name]), strict=True):
+        io.save_npz(tmp_path / f"{step}.npz", arrays)
+        committed = ROOT / "results" / name / f"{step}.npz"
+        assert (tmp_path / f"{step}.npz").read_bytes() == committed.read_bytes(), step

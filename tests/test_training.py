@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 from safetensors import safe_open
 
-from rnngrad import architectures, gated
+from rnngrad import architectures
 from rnngrad.contributions import rollout
 from rnngrad.steps import training as steps
 from rnngrad.training import measure, networks, tasks, trainer
-from rnngrad.weights import read_weights
+from rnngrad.weights import read_weights, vanilla_from_pytorch
 
 CASES = [("vanilla", "tanh"), ("vanilla", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
 
@@ -116,25 +116,19 @@ def _parameters(architecture, task, *, n=6, seed=0):
     }
 
 
-def _final_state(architecture, activation, weights, states, x):
-    """h_T: one more step from the last state the engine's rollout returns."""
-    if architecture == "vanilla":
-        sigma = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0)}[activation]
-        last = weights["W_hh"] @ states["h"][:, -1] + weights["W_hx"] @ x[:, -1]
-        return sigma(last + weights["b_h"][:, 0])
-    layer = {name.removesuffix("_l0"): array for name, array in weights.items()}
-    if architecture == "lstm":
-        return gated.lstm_step(states["h"][:, -1], states["c"][:, -1], x[:, -1], **layer)[0]
-    return gated.gru_step(states["h"][:, -1], x[:, -1], **layer)
+def _hidden_states(network, x):
+    """h_1..h_T (n, T): the engine's rollout (h_0..h_{T-1}) and one more step for h_T."""
+    states = network.rollout(x)
+    cell = network.cells[0][0]
+    last = cell.step(x[:, -1:], states={name: state[:, -1:] for name, state in states.items()})
+    return states, np.concatenate([states["h"][:, 1:], last["h"]], axis=1)
 
 
 def _engine_gradients(params, x, target, *, task, architecture, activation):
     """∂L/∂h_k, k = 1..T, from rnngrad's step Jacobians applied backwards from ∂L/∂h_T."""
-    weights = measure.engine_weights(params, architecture=architecture)
-    states = architectures.states(architecture, weights=weights, x=x, activation=activation)
-    n, steps = states["h"].shape
-    hidden = np.concatenate([states["h"][:, 1:], _final_state(
-        architecture, activation, weights, states, x)[:, None]], axis=1)  # fmt: skip
+    network = measure.engine_network(params, architecture=architecture, activation=activation)
+    states, hidden = _hidden_states(network, x)
+    n, steps = hidden.shape
     head_w, head_b = params["head.weight"], params["head.bias"]
     if task == "adding":
         prediction = head_w @ hidden[:, -1] + head_b
@@ -147,8 +141,7 @@ def _engine_gradients(params, x, target, *, task, architecture, activation):
         softmax[target, np.arange(steps)] -= 1
         direct = head_w.T @ softmax / steps
     size = 2 * n if architecture == "lstm" else n
-    factors = np.concatenate(list(architectures.factors(
-        architecture, weights=weights, x=x, state=states, activation=activation)))  # fmt: skip
+    factors = np.concatenate(list(network.factors(x, states=states)))
     gradients = np.zeros((steps, n))
     adjoint = np.zeros(size)
     for k in range(steps, 0, -1):  # adjoint of z_k = [h_k (; c_k)]
@@ -214,12 +207,8 @@ def test_saved_checkpoint_read_back_gives_the_trainers_states_and_outputs(
         assert handle.metadata() == {"update": "6"}
     test = tasks.draw_test_set(seed=2, task=task, length=4, test_size=1)
     x = test.x[0]
-    weights = measure.engine_weights(layer, architecture=architecture)
-    states = architectures.states(architecture, weights=weights, x=x, activation=activation)
-    hidden = np.concatenate(
-        [states["h"][:, 1:], _final_state(architecture, activation, weights, states, x)[:, None]],
-        axis=1,
-    )
+    network = architectures.from_pytorch(architecture, arrays=layer, activation=activation)
+    _, hidden = _hidden_states(network, x)
     import jax
     import jax.numpy as jnp
 
@@ -244,12 +233,11 @@ def test_vanilla_trained_weights_roll_out_as_rnngrad_rolls_them_out(small_runs, 
     path = tmp_path / "update_6.safetensors"
     path.write_bytes(steps.export_checkpoint(run_arrays=run, checkpoint_update=6))
     layer = read_weights(path, architecture="vanilla", hidden_size=5, input_size=2)
-    weights = measure.engine_weights(layer, architecture="vanilla")
+    vanilla = vanilla_from_pytorch(layer)
     x = tasks.draw_test_set(seed=0, task="adding", length=4, test_size=1).x[0]
-    h = rollout(weights["W_hh"], weights["W_hx"], weights["b_h"], x, activation="tanh")
-    np.testing.assert_array_equal(
-        h, architectures.states("vanilla", weights=weights, x=x, activation="tanh")["h"]
-    )
+    h = rollout(vanilla["w_hh"], vanilla["w_hx"], vanilla["b_h"], x, activation="tanh")
+    network = measure.engine_network(layer, architecture="vanilla", activation="tanh")
+    np.testing.assert_array_equal(h, network.rollout(x)["h"])
 
 
 # --- the update: clipping, divergence, determinism

@@ -88,6 +88,14 @@ REFUSED = {
         TRAINED + "weights: {file: config/weights/small_gru.safetensors}\n",
         "s.yaml: weights.file: a trained network starts from weights.init",
     ),
+    "two_layers": (
+        TRAINED + "weights: {init: pytorch, layers: 2}\n",
+        "s.yaml: weights.layers: found 2; rnngrad trains one layer in one direction (1)",
+    ),
+    "bidirectional": (
+        TRAINED + "weights: {init: pytorch, bidirectional: true}\n",
+        "s.yaml: weights.bidirectional: found True; rnngrad trains one layer in one direction",
+    ),
     "with_inputs": (
         TRAINED + "checkpoint: {inputs: zeros}\n",
         "s.yaml: checkpoint.inputs: not with training",

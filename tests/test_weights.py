@@ -1,16 +1,20 @@
 """Weights in PyTorch's layout: the inits' shapes, order and distributions, files and bad files."""
 
+import io
 import json
 import os
 import pickle
 import struct
+import time
+import warnings
 import zipfile
 
 import numpy as np
 import pytest
 from safetensors.numpy import save_file
 
-from rnngrad import rollout
+from rnngrad import rollout, weights
+from rnngrad.errors import InputError
 from rnngrad.weights import (
     INITS,
     LAYER_NAMES,
@@ -293,6 +297,38 @@ def good(**changes):
     return arrays
 
 
+def layer(j, *, columns, suffix=""):
+    """One LSTM layer's four arrays (n = 4) with `columns` input columns, named for layer j."""
+    shapes = {"weight_ih": (16, columns), "weight_hh": (16, 4), "bias_ih": (16,), "bias_hh": (16,)}
+    return {f"{part}_l{j}{suffix}": np.full(shape, 0.1) for part, shape in shapes.items()}
+
+
+def npy_bytes(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def write_twice(path, arrays, twice):
+    """An .npz (a zip) in which one member appears twice: numpy would keep the last silently."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # zipfile warns of the duplicate name
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, array in arrays.items():
+                archive.writestr(f"{name}.npy", npy_bytes(array))
+            archive.writestr(f"{twice}.npy", npy_bytes(np.zeros_like(arrays[twice])))
+    return path
+
+
+def write_truncated(path, arrays, short):
+    """An .npz whose member `short` holds fewer bytes than its .npy header promises."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, array in arrays.items():
+            data = npy_bytes(array)
+            archive.writestr(f"{name}.npy", data[:-16] if name == short else data)
+    return path
+
+
 def object_array(marker):
     array = np.empty(3, dtype=object)
     array[:] = [Payload(marker), 1, 2]
@@ -305,7 +341,7 @@ BAD_FILES = {
         "weights.npz",
         lambda p, _: write_npz(p, good(bias_hh_l0=None)),
         r"weights.npz: missing array\(s\) 'bias_hh_l0'; "
-        r"lstm expects exactly weight_ih_l0 \(16, 3\)",
+        r"lstm with 1 layer\(s\) expects weight_ih_l0 \(16, 3\)",
     ),
     "missing_safetensors": (
         "weights.safetensors",
@@ -314,8 +350,8 @@ BAD_FILES = {
     ),
     "extra": (
         "weights.npz",
-        lambda p, _: write_npz(p, good(weight_ih_l1=np.zeros((16, 3)))),
-        r"unexpected array\(s\) 'weight_ih_l1'",
+        lambda p, _: write_npz(p, good(**{"embedding.weight": np.zeros((16, 3))})),
+        r"unexpected array\(s\) 'embedding.weight' \(1 in all\)",
     ),
     "wrong_shape": (
         "weights.npz",
@@ -390,14 +426,21 @@ BAD_FILES = {
     ),
     "too_large": (
         "weights.npz",
-        lambda p, _: write_npz(p, good(padding=np.zeros(2**17))),
+        lambda p, _: write_npz(p, good(padding=np.zeros(2**18))),
         r"weights.npz: \d+ bytes; the limit for architecture lstm, hidden_size 4, input_size 3 is "
-        r"1049728 bytes",
+        r"\d+ bytes \(16 layers in both directions",
+    ),
+    "larger_than_its_layers": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good(padding=np.zeros(2**17 + 2**13))),
+        r"weights.npz: is \d+ bytes; the limit for lstm, hidden_size 4, input_size 3, 1 layer\(s\) "
+        r"is 1090688 bytes",
     ),
     "unpacks_too_large": (
         "weights.npz",
-        lambda p, _: write_npz(p, good(padding=np.zeros(2**17)), compressed=True),
-        r"weights.npz: unpacks to \d+ bytes; the limit for these shapes is 1049728 bytes",
+        lambda p, _: write_npz(p, good(padding=np.zeros(2**18)), compressed=True),
+        r"weights.npz: unpacks to \d+ bytes; the limit for lstm, hidden_size 4, input_size 3, "
+        r"1 layer\(s\) is 1090688 bytes",
     ),
     "not_an_npy_member": (
         "weights.npz",
@@ -409,18 +452,138 @@ BAD_FILES = {
         lambda p, marker: p.write_bytes(pickle.dumps(Payload(marker))),
         r"weights.pt: unknown weights file type '.pt'; allowed: .npz, .safetensors",
     ),
-    "not_found": ("weights.npz", lambda p, _: None, r"weights.npz: weights file not found"),
+    "not_found": (
+        "weights.npz",
+        lambda p, _: None,
+        r"weights.npz: no such file; expected a weights file \(.npz or .safetensors\)",
+    ),
+    "directory": ("weights.npz", lambda p, _: p.mkdir(), r"weights.npz: a directory, not a file"),
+    "fifo": (
+        "weights.npz",
+        lambda p, _: os.mkfifo(p),
+        r"weights.npz: a FIFO \(named pipe\), not a file",
+    ),
+    "duplicate_member": (
+        "weights.npz",
+        lambda p, _: write_twice(p, good(), "bias_hh_l0"),
+        r"weights.npz: array\(s\) 'bias_hh_l0' appear more than once in the archive",
+    ),
+    "truncated_member": (
+        "weights.npz",
+        lambda p, _: write_truncated(p, good(), "weight_hh_l0"),
+        r"weights.npz: array 'weight_hh_l0' cannot be read \(.*\); the file is truncated",
+    ),
+    "near_the_float64_limit": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good(weight_hh_l0=np.full((16, 4), 1.7e308))),
+        r"array 'weight_hh_l0' has 64 entries beyond ±1e\+06 \(the largest, 1.7e\+308, at index "
+        r"\(0, 0\)\); weights are limited to ±1e\+06",
+    ),
+    "proj_size": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good(weight_hr_l0=np.zeros((2, 4)))),
+        r"array\(s\) 'weight_hr_l0' come from proj_size > 0",
+    ),
+    # A stack's names: a layer missing, a shape off by the bidirectional factor, reverse arrays
+    # without their forward twins, 10,000 layers.
+    "layer_missing": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good() | layer(2, columns=4)),
+        r"missing array\(s\) 'weight_ih_l1', 'weight_hh_l1', 'bias_ih_l1', 'bias_hh_l1'; lstm "
+        r"with 3 layer\(s\) expects",
+    ),
+    "off_by_the_bidirectional_factor": (
+        "weights.safetensors",
+        lambda p, _: write_safetensors(p, good() | layer(1, columns=8)),
+        r"array 'weight_ih_l1' has shape \(16, 8\); expected \(16, 4\) \(layer j > 0 reads the "
+        r"output of layer j - 1: n columns, 2n bidirectional\)",
+    ),
+    "bidirectional_off_by_its_factor": (
+        "weights.npz",
+        lambda p, _: write_npz(
+            p,
+            good()
+            | layer(0, suffix="_reverse", columns=3)
+            | layer(1, columns=4)
+            | layer(1, suffix="_reverse", columns=8),
+        ),
+        r"array 'weight_ih_l1' has shape \(16, 4\); expected \(16, 8\)",
+    ),
+    "reverse_without_forward": (
+        "weights.npz",
+        lambda p, _: write_npz(p, layer(0, suffix="_reverse", columns=3)),
+        r"array\(s\) 'weight_ih_l0_reverse', 'weight_hh_l0_reverse', 'bias_ih_l0_reverse', "
+        r"'bias_hh_l0_reverse' have no forward twin \('weight_ih_l0', 'weight_hh_l0', "
+        r"'bias_ih_l0', 'bias_hh_l0' missing\)",
+    ),
+    "ten_thousand_layers_named": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good() | layer(9999, columns=4)),
+        r"weights.npz: its arrays name 10000 layers; at most 16 are allowed for lstm with "
+        r"hidden_size 4 .*; nothing was read",
+    ),
+    "ten_thousand_layers_written": (
+        "weights.safetensors",
+        lambda p, _: write_raw_safetensors(
+            p,
+            {
+                f"{part}_l{j}": ("F32", (1,), bytes(4))
+                for j in range(10_000)
+                for part in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+            },
+        ),
+        r"weights.safetensors: \d+ bytes; the limit for architecture lstm, hidden_size 4, "
+        r"input_size 3 is \d+ bytes",
+    ),
+    "head_of_the_wrong_width": (
+        "weights.npz",
+        lambda p, _: write_npz(
+            p, good(**{"head.weight": np.zeros((2, 5)), "head.bias": np.zeros(2)})
+        ),
+        r"array 'head.weight' has shape \(2, 5\); expected \(outputs, 4\)",
+    ),
+    "head_without_bias": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good(**{"head.weight": np.zeros((2, 4))})),
+        r"array 'head.weight' has no 'head.bias'",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", BAD_FILES)
-def test_bad_files_are_clear_errors_and_never_unpickled(tmp_path, case):
+def test_bad_files_are_clear_one_line_errors_and_never_unpickled(tmp_path, case):
     name, write, message = BAD_FILES[case]
     marker = tmp_path / "unpickled"
     write(tmp_path / name, marker)
-    with pytest.raises(ValueError, match=message):
+    start = time.perf_counter()
+    with pytest.raises(InputError, match=message) as error:
         read(tmp_path / name)
+    assert time.perf_counter() - start < 2
+    assert "\n" not in str(error.value) and len(str(error.value)) < 1000
     assert not marker.exists()
+
+
+def test_too_many_layers_are_refused_with_nothing_read(tmp_path, monkeypatch):
+    path = write_npz(tmp_path / "weights.npz", good() | layer(9999, columns=4))
+
+    def unread(*_, **__):
+        msg = "an array or header was read"
+        raise AssertionError(msg)
+
+    monkeypatch.setattr(weights, "_npz_headers", unread)
+    monkeypatch.setattr(np, "load", unread)
+    with pytest.raises(InputError, match="its arrays name 10000 layers"):
+        read(path)
+
+
+def test_five_thousand_extra_arrays_show_the_first_ten_and_a_count(tmp_path):
+    arrays = draw("gru", "pytorch", n=64) | {f"extra_{i}": np.float32(0) for i in range(5000)}
+    path = write_npz(tmp_path / "weights.npz", arrays)
+    with pytest.raises(InputError) as error:
+        read_weights(path, architecture="gru", hidden_size=64, input_size=M)
+    text = str(error.value)
+    assert "unexpected array(s) 'extra_0', 'extra_1'" in text and "'extra_9' and 4990 more" in text
+    assert "'extra_10'" not in text and "(5000 in all)" in text and len(text) < 1000
 
 
 def test_the_pickle_payload_is_live(tmp_path):
@@ -432,6 +595,114 @@ def test_the_pickle_payload_is_live(tmp_path):
     assert marker.is_dir()
 
 
-def test_size_limit_is_the_float64_arrays_plus_the_header_allowance():
+def test_size_limit_is_the_float64_arrays_a_head_and_the_header_allowance():
     entries = 16 * 3 + 16 * 4 + 16 + 16
-    assert size_limit(architecture="lstm", hidden_size=N, input_size=M) == 8 * entries + 2**20
+    head = 1024 * (N + 1)
+    limit = size_limit(architecture="lstm", hidden_size=N, input_size=M)
+    assert limit == 8 * (entries + head) + 2**20
+    # Two layers both ways: layer 1 reads 2n = 8 columns; the head reads 2n too.
+    stacked = 2 * entries + 2 * (16 * 8 + 16 * 4 + 16 + 16)
+    limit = size_limit(
+        architecture="lstm", hidden_size=N, input_size=M, layers=2, bidirectional=True
+    )
+    assert limit == 8 * (stacked + 1024 * (2 * N + 1)) + 2**20
+
+
+# --- stacked and bidirectional networks, and a readout head
+
+
+def draw_stack(architecture="lstm", init="pytorch", *, layers=2, bidirectional=True, seed=0):
+    return initial_weights(
+        np.random.RandomState(seed),
+        architecture=architecture,
+        hidden_size=N,
+        input_size=M,
+        init=init,
+        gain=1.3,
+        layers=layers,
+        bidirectional=bidirectional,
+    )
+
+
+@pytest.mark.parametrize("init", INITS)
+@pytest.mark.parametrize("architecture", GATES)
+def test_stacks_are_drawn_layer_by_layer_in_pytorchs_order(architecture, init):
+    arrays = draw_stack(architecture, init, layers=3, seed=5)
+    names = [
+        f"{part}_l{j}{suffix}"
+        for j in range(3)
+        for suffix in ("", "_reverse")
+        for part in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    ]
+    assert list(arrays) == names
+    rng, rows = np.random.RandomState(5), GATES[architecture] * N
+    for start in range(0, len(names), 4):  # layer 0 reads m inputs, later layers 2n
+        m = M if names[start].endswith(("_l0", "_l0_reverse")) else 2 * N
+        want = documented_draws(init, rng, rows=rows, m=m, gain=1.3)
+        for name, expected in zip(names[start : start + 4], want, strict=True):
+            np.testing.assert_array_equal(arrays[name], expected)
+
+
+def test_one_layer_one_direction_draws_what_it_always_drew():
+    for architecture in GATES:
+        plain = draw(architecture, "orthogonal", seed=9, gain=1.3)
+        stacked = draw_stack(architecture, "orthogonal", layers=1, bidirectional=False, seed=9)
+        assert list(plain) == list(stacked)
+        for name in plain:
+            np.testing.assert_array_equal(plain[name], stacked[name])
+
+
+def test_forget_bias_reaches_every_layer_and_direction():
+    biased = with_forget_bias(draw_stack("lstm"), value=1.0)
+    for name, array in biased.items():
+        if name.startswith("bias_ih"):
+            np.testing.assert_array_equal(array[N : 2 * N], 1.0)
+        elif name.startswith("bias_hh"):
+            np.testing.assert_array_equal(array[N : 2 * N], 0.0)
+
+
+@pytest.mark.parametrize("write", [write_npz, write_safetensors], ids=["npz", "safetensors"])
+@pytest.mark.parametrize(("layers", "bidirectional"), [(2, False), (1, True), (3, True)])
+def test_stacks_round_trip_in_pytorchs_order(tmp_path, write, layers, bidirectional):
+    arrays = draw_stack("gru", layers=layers, bidirectional=bidirectional)
+    shuffled = dict(reversed(list(arrays.items())))  # a file's order is not PyTorch's
+    suffix = ".safetensors" if write is write_safetensors else ".npz"
+    got = read(write(tmp_path / f"weights{suffix}", shuffled), "gru")
+    assert list(got) == list(arrays)
+    for name, array in arrays.items():
+        np.testing.assert_array_equal(got[name], array)
+    assert weights.structure(got) == (layers, bidirectional)
+
+
+def test_a_trainers_checkpoint_with_a_readout_head_is_read(tmp_path):
+    # rnngrad's trainer saves PyTorch's names plus head.weight (out × n) and head.bias (out).
+    arrays = draw("gru") | {"head.weight": np.full((2, N), 0.5), "head.bias": np.ones(2)}
+    path = write_safetensors(tmp_path / "update_100.safetensors", arrays)
+    recurrent = read(path, "gru")
+    assert list(recurrent) == list(LAYER_NAMES)  # neither extra nor a layer
+    head = weights.read_head(path, architecture="gru", hidden_size=N, input_size=M)
+    assert list(head) == ["head.weight", "head.bias"]
+    np.testing.assert_array_equal(head["head.weight"], arrays["head.weight"])
+    assert (
+        weights.read_head(
+            write_npz(tmp_path / "plain.npz", draw("gru")),
+            architecture="gru",
+            hidden_size=N,
+            input_size=M,
+        )
+        == {}
+    )
+
+
+def test_pytorch_names_its_parameters_as_rnngrad_draws_them():
+    torch = pytest.importorskip(
+        "torch", reason="torch is not a dependency: this cross-check runs where it is installed"
+    )
+    modules = {"vanilla": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
+    for architecture, module in modules.items():
+        for layers, bidirectional in ((1, False), (3, True)):
+            network = module(M, N, num_layers=layers, bidirectional=bidirectional)
+            state = {name: tuple(p.shape) for name, p in network.state_dict().items()}
+            ours = draw_stack(architecture, layers=layers, bidirectional=bidirectional)
+            assert {name: a.shape for name, a in ours.items()} == state
+            assert list(ours) == list(state)

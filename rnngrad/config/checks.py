@@ -4,6 +4,7 @@ import math
 
 from rnngrad.config.messages import problem, shown
 from rnngrad.config.training import training_defaults, training_problems
+from rnngrad.weights import MAX_STATE
 
 MAX_ELEMENTS = 20_000_000  # n·t, the size of h and of x (160 MB each as float64)
 MAX_ABS_VALUE = 1e6  # larger eigenvalues, weights or inputs overflow float64 within a few steps
@@ -80,9 +81,76 @@ def _square_problems(file, key, rows, n) -> list[str]:
     return [problem(file, key, f"found {shape}; expected {n}×{n} (hidden_size = {n})")]
 
 
-def state_size(settings) -> int:
-    """Entries of the state z: h, and for the LSTM also c."""
-    return settings["hidden_size"] * (2 if settings["architecture"] == "lstm" else 1)
+def network_shape(settings) -> tuple[int, bool] | None:
+    """(layers, bidirectional) of the network; None when a weights file's names decide them."""
+    weights = settings["weights"] or {}
+    if "file" in weights:
+        return None
+    return weights.get("layers", 1), weights.get("bidirectional", False)
+
+
+def state_size(settings, shape=None) -> int:
+    """Entries of one direction's state z: every layer's h, and for the LSTM also its c."""
+    layers, _ = shape or network_shape(settings) or (1, False)
+    return settings["hidden_size"] * (2 if settings["architecture"] == "lstm" else 1) * layers
+
+
+def network_problems(file, settings, shape) -> list[str]:
+    """Problems that depend on the network's layers and directions, `shape`, once known.
+
+    A weights file's shape is known once its names are read (rnngrad.config.replay).
+    """
+    layers, bidirectional = shape
+    point, d = settings["checkpoint"], state_size(settings, shape)
+    directions = 2 if bidirectional else 1
+    problems = []
+    if isinstance(point["initial_state"], list):
+        lstm = settings["architecture"] == "lstm"
+        what = f"the state size {d * directions}" + (" (h then c)" if lstm else "")
+        if layers > 1 or bidirectional:
+            parts = "[h¹…h^L; c¹…c^L]" if lstm else "[h¹…h^L]"
+            what = f"the state size {d * directions}: each direction's {parts} in turn"
+        problems += _count_problems(
+            file, "checkpoint.initial_state", point["initial_state"], d * directions, what
+        )
+    count = settings["contributions"]["lyapunov"]["count"]
+    if count > d:
+        text = f"found {count}; at most the state size {d}" + (
+            " (of one direction)" if bidirectional else ""
+        )
+        problems.append(problem(file, "contributions.lyapunov.count", text))
+    if layers == 1 and not bidirectional:
+        return problems
+    shown_shape = f"{layers} layer(s)" + (", bidirectional" if bidirectional else "")
+    vanilla = settings["architecture"] == "vanilla"  # lstm and gru are held to these already
+    if vanilla and settings["contributions"]["method"] != "jacobian":
+        text = f"found 'course'; the notebook's method is for one vanilla layer ({shown_shape})"
+        problems.append(problem(file, "contributions.method", text))
+    elif vanilla and point["states"] != "rollout":
+        text = (
+            f"found {point['states']!r}; a network of {shown_shape} rolls its states out: rollout"
+        )
+        problems.append(problem(file, "checkpoint.states", text))
+    if point["initial_state"] == "random":
+        text = (
+            f"found 'random', which draws one layer's state; for {shown_shape} give zeros or a "
+            f"list of {d * directions} numbers"
+        )
+        problems.append(problem(file, "checkpoint.initial_state", text))
+    if d > MAX_STATE:
+        text = (
+            f"found {layers}; one direction's state ({layers} × {d // layers} numbers) holds at "
+            f"most {MAX_STATE}"
+        )
+        problems.append(problem(file, "weights.layers", text))
+    stored = directions * layers * settings["hidden_size"] * settings["sequence_length"]
+    if stored > MAX_ELEMENTS:
+        text = (
+            f"directions × layers × hidden_size × sequence_length = {stored:,}; at most "
+            f"{MAX_ELEMENTS:,} (every layer's h is saved)"
+        )
+        problems.append(problem(file, "sequence_length", text))
+    return problems
 
 
 def _shape_problems(file, settings) -> list[str]:
@@ -90,12 +158,6 @@ def _shape_problems(file, settings) -> list[str]:
     point, w_hh = settings["checkpoint"], settings["w_hh"]
     size = f"hidden_size = {n}"
     problems = []
-    if isinstance(point["initial_state"], list):
-        d = state_size(settings)
-        what = f"the state size {d}" + (" (h then c)" if d != n else "")
-        problems += _count_problems(
-            file, "checkpoint.initial_state", point["initial_state"], d, what
-        )
     if point["initial_state"] != "zeros":
         if point["states"] != "rollout":
             text = f"only used with states: rollout; states is {point['states']!r}"
@@ -177,9 +239,6 @@ def _architecture_problems(file, settings, given) -> list[str]:
         if settings["contributions"]["method"] != "jacobian":
             text = "the spectrum is of the true Jacobian product: needs method jacobian"
             problems.append(problem(file, "contributions.lyapunov.count", text))
-        if count > state_size(settings):
-            text = f"found {count}; at most the state size {state_size(settings)}"
-            problems.append(problem(file, "contributions.lyapunov.count", text))
     return problems
 
 
@@ -195,6 +254,12 @@ def semantic_problems(file, settings, given=None) -> list[str]:
         + _method_problems(file, settings)
         + _architecture_problems(file, settings, given or {})
         + training_problems(file, settings, given or {})
+        # A weights file's layers and directions are known once it is read: replay checks them.
+        + (
+            network_problems(file, settings, network_shape(settings))
+            if network_shape(settings)
+            else []
+        )
     )
 
 
@@ -209,6 +274,12 @@ def architecture_defaults(settings, given) -> dict:
             settings["checkpoint"]["states"] = "rollout"
         if settings["weights"] is None:
             settings["weights"] = {"init": "pytorch", "gain": 1}
+    elif given.get("weights") is not None:  # the network's own states and its true gradient
+        contributions, checkpoint = given.get("contributions", {}), given.get("checkpoint", {})
+        if "method" not in contributions:
+            settings["contributions"]["method"] = "jacobian"
+        if "states" not in checkpoint and settings["contributions"]["method"] == "jacobian":
+            settings["checkpoint"]["states"] = "rollout"
     training_defaults(settings, given)
     weights = settings["weights"]
     if weights is not None:

@@ -4,11 +4,13 @@ from pathlib import Path
 
 import numpy as np
 
+from rnngrad.config.checks import network_problems
 from rnngrad.config.messages import problem
 from rnngrad.recurrent_weights import ConstructionError
 from rnngrad.steps.construct_w_hh import construct_w_hh
 from rnngrad.steps.generate_checkpoint import generate_checkpoint
 from rnngrad.steps.settings import step_params
+from rnngrad.weights import path_problem, structure
 
 
 def _file_problems(file, settings, root) -> list[str]:
@@ -18,10 +20,10 @@ def _file_problems(file, settings, root) -> list[str]:
     named = {"weights.file": (settings["weights"] or {}).get("file")}
     named["checkpoint.inputs.file"] = inputs.get("file") if isinstance(inputs, dict) else None
     for key, path in named.items():
-        if path is not None and not (Path(root) / path).is_file():
-            problems.append(
-                problem(file, key, f"found {path!r}: no such file below the repository")
-            )
+        what = None if path is None else path_problem(Path(root) / path)
+        if what is not None:
+            text = f"found {path!r}: {what} (paths are relative to the repository)"
+            problems.append(problem(file, key, text))
     if problems or named["checkpoint.inputs.file"] is None:
         return problems
     path = Path(root) / named["checkpoint.inputs.file"]
@@ -49,11 +51,18 @@ def construction_problems(file, settings, *, root=".") -> list[str]:
     resolved = _with_root(settings, root)
     checkpoint = generate_checkpoint(**step_params("generate_checkpoint", resolved))
     try:
-        construct_w_hh(checkpoint_arrays=checkpoint, **step_params("construct_w_hh", resolved))
+        arrays = construct_w_hh(
+            checkpoint_arrays=checkpoint, **step_params("construct_w_hh", resolved)
+        )
     except ConstructionError as error:
         return [problem(file, error.key, error.text)]
     except ValueError as error:  # a weights file: which array, the shape found and expected
         return [problem(file, "weights", str(error))]
+    if settings["weights"] is not None and "file" in settings["weights"]:
+        # The file's names decide its layers and directions (one vanilla layer: W_hh).
+        return network_problems(
+            file, settings, structure(arrays) if "W_hh" not in arrays else (1, False)
+        )
     return []
 
 

@@ -112,7 +112,12 @@ def training_problems(file, settings, given) -> list[str]:
                 f"makes it {value} (leave it out, or give {value})"
             )
             problems.append(problem(file, key, text))
-    if "file" in (settings["weights"] or {}):
+    weights = settings["weights"] or {}
+    for key, plain in (("layers", 1), ("bidirectional", False)):
+        if weights.get(key, plain) != plain:
+            text = f"found {weights[key]!r}; rnngrad trains one layer in one direction ({plain!r})"
+            problems.append(problem(file, f"weights.{key}", text))
+    if "file" in weights:
         text = "a trained network starts from weights.init (pytorch, identity, ...), not a file"
         problems.append(problem(file, "weights.file", text))
     learning_rate = training["optimizer"].get("learning_rate")

@@ -64,6 +64,37 @@ def mean_field(*, activation, states, weights, vanilla, x, h, training=None) -> 
     }
 
 
+def _network(architecture, *, checkpoint_arrays, w_hh_arrays, activation):
+    """The network measured: W_hh with W_hx and b_h (one vanilla layer), or PyTorch's arrays."""
+    if "W_hh" in w_hh_arrays:
+        layer = _vanilla_weights(checkpoint_arrays, w_hh_arrays)
+        return architectures.vanilla(
+            w_hh=layer["W_hh"], w_hx=layer["W_hx"], b_h=layer["b_h"], activation=activation
+        )
+    return architectures.from_pytorch(architecture, arrays=w_hh_arrays, activation=activation)
+
+
+def _stack_arrays(network, measured) -> dict:
+    """The keys of a stacked or bidirectional network: its shape, every view, both directions."""
+    arrays = {
+        "layers": np.int64(network.layers),
+        "bidirectional": np.bool_(network.bidirectional),
+        "log10_contribution_layers": measured[""]["layers"],
+        "log10_contribution_top_to_bottom": measured[""]["top_to_bottom"],
+    }
+    if network.bidirectional:
+        reverse = measured["_reverse"]
+        arrays |= {
+            "log10_contribution_reverse": reverse["whole"],
+            "log10_contribution_h_reverse": reverse["h"],
+            "log10_contribution_layers_reverse": reverse["layers"],
+            "log10_contribution_top_to_bottom_reverse": reverse["top_to_bottom"],
+            "growth_per_step_reverse": np.float64(theory.growth_per_step(reverse["whole"])),
+            "lyapunov_exponents_reverse": reverse["lyapunov_exponents"],
+        }
+    return arrays
+
+
 def compute_contributions(
     *,
     checkpoint_arrays,
@@ -78,32 +109,36 @@ def compute_contributions(
     weights=None,
     training=None,
 ) -> dict:
-    """Arrays of contributions.npz: k, contribution, log10_contribution, method, metric, theory."""
+    """Arrays of contributions.npz: k, contribution, log10_contribution, method, metric, theory.
+
+    A stacked or bidirectional network adds its shape (layers, bidirectional), each layer's
+    h-to-h block (log10_contribution_layers, L × t), the top layer's gradient reaching the first
+    layer (log10_contribution_top_to_bottom), and the same for the reverse direction (*_reverse,
+    on its own steps), with growth_per_step_reverse and lyapunov_exponents_reverse.
+    """
     x, h = checkpoint_arrays["x"], checkpoint_arrays["h"]
     count = (lyapunov or {}).get("count", 0)
-    if architecture == "vanilla":
-        layer = _vanilla_weights(checkpoint_arrays, w_hh_arrays)
-    else:
-        layer = {name: w_hh_arrays[name] for name in architectures.gated_names()}
+    network = _network(
+        architecture,
+        checkpoint_arrays=checkpoint_arrays,
+        w_hh_arrays=w_hh_arrays,
+        activation=activation,
+    )
     state = {"h": h}
     if states == "rollout":
-        state = architectures.states(
-            architecture,
-            weights=layer,
-            x=x,
-            initial_state=_start(initial_state, checkpoint_arrays),
-            activation=activation,
-        )
+        state = network.rollout(x, initial_state=_start(initial_state, checkpoint_arrays))
+    one_vanilla_layer = architecture == "vanilla" and network.plain
     if method == "course":
+        layer = network.cells[0][0]
         result = course_contributions(
-            layer["W_hh"], layer["W_hx"], layer["b_h"], state["h"], x, activation=activation
+            layer.w_hh, layer.w_hx, layer.b_h, state["h"], x, activation=activation
         )
         log10 = {"whole": result.log10_contribution, "h": result.log10_contribution}
+        log10["lyapunov_exponents"] = np.zeros(0)
         contribution, overflowed = result.contribution, result.overflowed
     else:
-        log10 = architectures.log10_contributions(
-            architecture, weights=layer, x=x, state=state, metric=metric, activation=activation
-        )
+        measured = architectures.measure(network, x=x, states=state, metric=metric, count=count)
+        log10 = measured[""]
         with np.errstate(over="ignore"):
             contribution = 10.0 ** log10["whole"]
         overflowed = np.zeros(len(contribution), dtype=bool)
@@ -119,7 +154,8 @@ def compute_contributions(
         "metric": np.str_(metric),
         "note": np.str_(OVERFLOW_NOTE),
     }
-    if architecture == "vanilla":
+    if one_vanilla_layer:
+        layer = network.cells[0][0]
         gamma = get_activation(activation).gamma
         spectral_radius = float(w_hh_arrays["spectral_radius"])
         spectral_norm = float(w_hh_arrays["spectral_norm"])
@@ -137,12 +173,12 @@ def compute_contributions(
             activation=activation,
             states=states,
             weights=weights,
-            vanilla=layer,
+            vanilla={"W_hx": layer.w_hx, "b_h": layer.b_h},
             x=x,
             h=state["h"],
             training=training,
         )
-    else:  # the eigenvalue rule and Pascanu's conditions are about a vanilla W_hh
+    else:  # the eigenvalue rule and Pascanu's conditions are about one vanilla W_hh
         nan = np.float64(np.nan)
         arrays |= {
             "spectral_radius": nan,
@@ -156,13 +192,9 @@ def compute_contributions(
             "input_variance": nan,
         }
     arrays["growth_per_step"] = np.float64(theory.growth_per_step(log10["whole"]))
-    arrays["lyapunov_exponents"] = (
-        architectures.spectrum(
-            architecture, weights=layer, x=x, state=state, count=count, activation=activation
-        )
-        if count
-        else np.zeros(0)
-    )
+    arrays["lyapunov_exponents"] = log10["lyapunov_exponents"]
+    if not network.plain:
+        arrays |= _stack_arrays(network, measured)
     if states == "rollout":
         arrays |= state
     return arrays

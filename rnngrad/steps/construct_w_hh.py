@@ -7,11 +7,17 @@ from rnngrad.random_state import state_from_arrays
 from rnngrad.recurrent_weights import construct_w_hh as _construct_w_hh
 from rnngrad.recurrent_weights import rescale
 from rnngrad.theory import NOT_APPLICABLE, verdict_arrays
-from rnngrad.weights import initial_weights, read_weights, vanilla_from_pytorch, with_forget_bias
+from rnngrad.weights import (
+    initial_weights,
+    read_weights,
+    structure,
+    vanilla_from_pytorch,
+    with_forget_bias,
+)
 
 
 def pytorch_weights(rng, *, architecture, hidden_size, input_size, weights) -> dict:
-    """PyTorch's four layer-0 arrays: read from weights.file or drawn by weights.init."""
+    """PyTorch's arrays of every layer and direction: read from weights.file or drawn by init."""
     if "file" in weights:
         return read_weights(
             weights["file"],
@@ -26,6 +32,8 @@ def pytorch_weights(rng, *, architecture, hidden_size, input_size, weights) -> d
         input_size=input_size,
         init=weights["init"],
         gain=weights.get("gain", 1),
+        layers=weights.get("layers", 1),
+        bidirectional=weights.get("bidirectional", False),
     )
     if weights.get("forget_bias") is not None:
         arrays = with_forget_bias(arrays, value=weights["forget_bias"])
@@ -43,9 +51,11 @@ def construct_w_hh(
     weights=None,
     trained_weights=None,
 ) -> dict:
-    """Arrays of w_hh.npz: the weights, ρ, ‖W_hh‖₂, γ and both verdicts (vanilla only).
+    """Arrays of w_hh.npz: the weights, ρ, ‖W_hh‖₂, γ and both verdicts (one vanilla layer).
 
-    A trained scenario's weights are its last checkpoint, the file `trained_weights`.
+    A stacked or bidirectional network keeps PyTorch's arrays by their names, as LSTM and GRU
+    do: the eigenvalue rule and Pascanu's conditions are about one vanilla W_hh. A trained
+    scenario's weights are its last checkpoint, the file `trained_weights`.
     """
     rng = state_from_arrays(checkpoint_arrays)
     if trained_weights is not None:
@@ -58,7 +68,7 @@ def construct_w_hh(
             input_size=input_size or hidden_size,
             weights=weights,
         )
-        if architecture != "vanilla":
+        if architecture != "vanilla" or structure(arrays) != (1, False):
             return arrays | {
                 "architecture": np.str_(architecture),
                 "gamma": np.float64(np.nan),

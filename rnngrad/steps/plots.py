@@ -12,11 +12,22 @@ def plot_contributions(*, contributions_arrays, yscale, description):
 
     arrays = contributions_arrays
     metric, architecture = str(arrays["metric"]), str(arrays["architecture"])
+    stack = "layers" in arrays  # more than one layer or direction
     theory_keys = ("spectral_radius", "spectral_norm", "gamma", "growth_per_step", "log10_bound")
     verdict_keys = ("eigenvalue_rule", "singular_value_condition")
     summary = {key: arrays[key] for key in theory_keys} | {
         key: str(arrays[key]) for key in verdict_keys
     }
+    measured = "measured"
+    if stack:
+        layers, bidirectional = int(arrays["layers"]), bool(arrays["bidirectional"])
+        state = "h¹…h^L, c¹…c^L" if architecture == "lstm" else "h¹…h^L"
+        shape = f"{layers} layers" if layers > 1 else "1 layer"
+        description += (
+            f"\n{shape}{', bidirectional' if bidirectional else ''}: P_k of every layer's state "
+            f"z = ({state}); each direction has its own chain."
+        )
+        measured = "forward direction, whole state" if bidirectional else "whole stack"
     return _plot(
         k=arrays["k"],
         contribution=arrays["contribution"],
@@ -24,10 +35,23 @@ def plot_contributions(*, contributions_arrays, yscale, description):
         metric=metric,
         yscale=yscale,
         description=description,
-        # The bound and both rules are about a vanilla RNN's W_hh.
-        theory=None if metric == "max_entry" or architecture != "vanilla" else summary,
+        # The bound and both rules are about one vanilla layer's W_hh.
+        theory=None if metric == "max_entry" or architecture != "vanilla" or stack else summary,
         architecture=architecture,
+        companions=_companions(arrays) or None,
+        measured_label=measured,
     )
+
+
+def _companions(arrays) -> dict:
+    """A stack's first-layer curve and a bidirectional network's reverse one, by label."""
+    companions = {}
+    if int(arrays.get("layers", 1)) > 1:
+        label = "top layer → first layer, (∂h^L_t/∂h¹_(k−1))ᵀ"
+        companions[label] = arrays["log10_contribution_top_to_bottom"]
+    if "log10_contribution_reverse" in arrays:
+        companions["reverse direction, k on its own steps"] = arrays["log10_contribution_reverse"]
+    return companions
 
 
 def plot_comparison(*, scenarios, contributions_arrays):
@@ -93,12 +117,17 @@ def plot_architectures(*, scenarios, contributions_arrays):
     curves = {}
     for name, arrays in zip(scenarios, contributions_arrays, strict=True):
         architecture = str(arrays["architecture"])
+        plain = "layers" not in arrays  # one layer, one direction
         curves[name] = {
             "steps_back": len(arrays["k"]) - arrays["k"] + 1,
             "log10": arrays["log10_contribution"],
-            "log10_h": arrays["log10_contribution_h"] if architecture == "lstm" else None,
+            "log10_h": arrays["log10_contribution_h"] if architecture == "lstm" and plain else None,
             "architecture": architecture,
         }
+        if int(arrays.get("layers", 1)) > 1:
+            curves[name]["log10_first_layer"] = arrays["log10_contribution_top_to_bottom"]
+        if "log10_contribution_reverse" in arrays:
+            curves[name]["log10_reverse"] = arrays["log10_contribution_reverse"]
     return _plot(curves=curves)
 
 

@@ -13,40 +13,21 @@ import numpy as np
 
 from rnngrad import architectures
 from rnngrad.training import networks, tasks
-from rnngrad.weights import LAYER_NAMES, vanilla_from_pytorch
+from rnngrad.weights import LAYER_NAMES
 
 
-def engine_weights(params, *, architecture) -> dict:
-    """The recurrent layer of a checkpoint as rnngrad.architectures takes it, in float64."""
+def engine_network(params, *, architecture, activation) -> architectures.Network:
+    """The recurrent layer of a checkpoint as rnngrad's exact engine takes it, in float64."""
     layer = {name: np.asarray(params[name], dtype=float) for name in LAYER_NAMES}
-    if architecture != "vanilla":
-        return layer
-    vanilla = vanilla_from_pytorch(layer)
-    return {"W_hh": vanilla["w_hh"], "W_hx": vanilla["w_hx"], "b_h": vanilla["b_h"]}
-
-
-def engine_states(params, x, *, architecture, activation) -> dict:
-    """The states steps 0..T-1 start from ({"h"}, and {"c"} for the LSTM), rolled out from zero."""
-    return architectures.states(
-        architecture,
-        weights=engine_weights(params, architecture=architecture),
-        x=x,
-        activation=activation,
-    )
+    return architectures.from_pytorch(architecture, arrays=layer, activation=activation)
 
 
 def log10_contribution(params, x, *, architecture, activation) -> np.ndarray:
     """log10 ‖P_k‖₂ for k = 1..T on one sequence x (m, T), from the exact engine."""
-    weights = engine_weights(params, architecture=architecture)
-    state = architectures.states(architecture, weights=weights, x=x, activation=activation)
-    return architectures.log10_contributions(
-        architecture,
-        weights=weights,
-        x=x,
-        state=state,
-        metric="spectral_norm",
-        activation=activation,
-    )["whole"]
+    network = engine_network(params, architecture=architecture, activation=activation)
+    states = network.rollout(x)
+    measured = architectures.measure(network, x=x, states=states, metric="spectral_norm")
+    return measured[""]["whole"]
 
 
 def _float64(params) -> dict:
