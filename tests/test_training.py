@@ -270,20 +270,24 @@ def test_clipping_scales_the_update_to_the_clip_norm():
     assert not _one_update(clip_norm=norm * 10).clipped[0]
 
 
-def test_a_diverging_run_stops_and_keeps_its_last_finite_weights():
+def test_a_diverging_run_stops_and_keeps_the_last_weights_that_behaved():
+    # A learning rate far too large for plain SGD: the readout's weights grow until the loss
+    # overflows float32, a few updates in.
     run = trainer.train(
-        seed=0, task="adding", length=30, architecture="vanilla", activation="relu",
-        hidden_size=8, weights={"init": "normal", "gain": 6.0}, batch_size=4, updates=50,
-        optimizer_settings={"name": "sgd", "learning_rate": 0.1}, checkpoints=[0, 1, 50],
-        progress=open("/dev/null", "w"),
+        seed=0, task="adding", length=10, architecture="vanilla", activation="tanh",
+        hidden_size=8, weights={"init": "pytorch"}, batch_size=4, updates=50,
+        optimizer_settings={"name": "sgd", "learning_rate": 100.0},
+        checkpoints=[0, 1, 2, 3, 4, 5, 50], progress=open("/dev/null", "w"),
     )  # fmt: skip
-    assert run.diverged_at > 0
+    assert run.diverged_at > 3
     assert len(run.loss) == run.diverged_at
     assert not np.isfinite(run.loss[-1]) or not np.isfinite(run.gradient_norm[-1])
-    assert np.isfinite(run.loss[:-1]).all()
-    last = run.diverged_at - 1
-    assert run.weights_update[50] == last
-    for array in run.checkpoints[50].values():
+    assert np.isfinite(run.loss[:-1]).all() and np.isfinite(run.gradient_norm[:-1]).all()
+    # the weights after diverged_at - 1 updates diverged; those after diverged_at - 2 are kept
+    kept = run.diverged_at - 2
+    assert run.weights_update[50] == kept
+    for name, array in run.checkpoints[50].items():
+        np.testing.assert_array_equal(array, run.checkpoints[kept][name])
         assert np.isfinite(array).all()
 
 

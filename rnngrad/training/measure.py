@@ -12,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from rnngrad import architectures
+from rnngrad.errors import InputError
 from rnngrad.training import networks, tasks
 from rnngrad.weights import LAYER_NAMES
 
@@ -78,12 +79,16 @@ def measure_checkpoint(params, test: tasks.Batch, *, task, architecture, activat
     gradients = state_gradients(
         params, x, target, task=task, architecture=architecture, activation=activation
     )
+    try:
+        contribution = log10_contribution(
+            params, x, architecture=architecture, activation=activation
+        )
+    except InputError:  # a diverged network's states overflow float64: nothing to measure
+        contribution = np.full(x.shape[1], np.nan)
     return {
         "test_loss": loss_on_test_set(
             params, test, task=task, architecture=architecture, activation=activation
         ),
-        "log10_contribution": log10_contribution(
-            params, x, architecture=architecture, activation=activation
-        ),
+        "log10_contribution": contribution,
         "log10_gradient": log10_norms(gradients),
     }

@@ -28,8 +28,10 @@ class TrainingRun:
 
     `loss[u-1]` is the training loss of the batch of update u at the weights after u - 1 updates;
     `gradient_norm` its global norm before clipping, `clipped` whether clipping scaled it.
-    `diverged_at` is the update whose loss or gradient was not finite (0: none); the run stops
-    there, and every checkpoint from then on holds the last finite weights, `weights_update`.
+    `diverged_at` is the update whose loss or gradient was not finite (0: none): the weights
+    after `diverged_at` - 1 updates diverged, and the run stops. Every checkpoint from then on
+    holds the last weights whose loss and gradient were finite, those after `diverged_at` - 2
+    updates (the initial ones if the first update diverged): `weights_update` says which.
     """
 
     checkpoints: dict  # {requested update count: {name: float32 array}}
@@ -154,6 +156,7 @@ def train(
     losses, norms = np.zeros(updates), np.zeros(updates)
     every = max(1, math.ceil(updates / PROGRESS_LINES))
     started, diverged_at, done = time.perf_counter(), 0, 0
+    previous = params  # the weights before the last update: finite loss and gradient
     if 0 in wanted:
         keep(0)
     for update in range(1, updates + 1):
@@ -168,7 +171,7 @@ def train(
             text = f"loss {losses[update - 1]}, gradient norm {norms[update - 1]}"
             print(f"update {update}: {text}: diverged; the run stops here", file=progress)
             break
-        params, state = new_params, new_state
+        previous, params, state = params, new_params, new_state
         if update == 1:  # the first update compiled the step: time the rest from here
             print(f"compiled in {time.perf_counter() - started:.1f} s", file=progress)
             started = time.perf_counter()
@@ -176,12 +179,11 @@ def train(
             keep(update)
         if update % every == 0 or update == updates:
             _progress(update, updates, losses[update - 1], started, progress)
-    # After a divergence, later checkpoints hold the last finite weights, and say so.
-    last_update = diverged_at - 1 if diverged_at else updates
+    # After a divergence, later checkpoints hold the last weights that behaved, and say so.
     for update in wanted:
         if update not in saved:
-            saved[update] = {name: np.asarray(value) for name, value in params.items()}
-            saved_at[update] = last_update
+            saved[update] = {name: np.asarray(value) for name, value in previous.items()}
+            saved_at[update] = max(diverged_at - 2, 0)
     clip = np.inf if clip_norm is None else clip_norm
     return TrainingRun(
         checkpoints={update: saved[update] for update in wanted},
