@@ -274,6 +274,24 @@ rule plot_activation:
         "scripts/plot_activation.py"
 
 
+rule plot_tangent_slider:
+    input:
+        unpack(inputs("tangent_slider", "plot_tangent_slider")),
+    output:
+        page=report(plan.TANGENT_SLIDER, caption="report/tangent_slider.rst", category="sliders"),
+        provenance=plan.RECORD["tangent_slider"],
+    log:
+        "logs/activation/slider.log",
+    benchmark:
+        "logs/benchmarks/activation/slider.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        activations=plan.activations(PROJECT),
+    script:
+        "scripts/plot_tangent_slider.py"
+
+
 # ---- Training: a scenario with `training` learns its weights first ----------------------------
 # train makes run.npz (the trace and the weights at every checkpoint); each checkpoint is exported
 # as PyTorch's .safetensors, the last one read by construct_w_hh; measure_training measures them all.
@@ -382,6 +400,11 @@ rule summarize:
             category="comparison",
         ),
         markdown=plan.COMPARISON_FILES["summarize"][1],
+        compact=report(
+            plan.COMPARISON_FILES["summarize"][2],
+            caption="report/summary_compact.rst",
+            category="comparison",
+        ),
         provenance=record("comparison", "summarize"),
     log:
         "logs/comparison/summarize.log",
@@ -652,6 +675,25 @@ rule plot_phase:
         description=lambda wildcards: SWEEPS[wildcards.sweep].description,
     script:
         "scripts/plot_phase.py"
+
+
+rule plot_phase_slider:
+    input:
+        unpack(inputs("sweep", "plot_phase_slider")),
+    output:
+        page=report(plan.PHASE_SLIDER, caption="report/phase_slider.rst", category="sliders"),
+        provenance=record("sweep", "plot_phase_slider"),
+    log:
+        "logs/sweeps/{sweep}/plot_phase_slider.log",
+    benchmark:
+        "logs/benchmarks/sweeps/{sweep}/plot_phase_slider.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        points=lambda wildcards: plan.phase_slider_params(SWEEPS[wildcards.sweep])["points"],
+        description=lambda wildcards: SWEEPS[wildcards.sweep].description,
+    script:
+        "scripts/plot_phase_slider.py"
 
 
 rule plot_gain_sweep:

@@ -51,7 +51,12 @@ def load_npz(path) -> dict[str, np.ndarray]:
 
 def save_figure(figure, path, *, dpi: int = 200) -> None:
     """Save a matplotlib figure as PNG without the version-dependent Software tag."""
-    with _atomic_path(path) as partial:
+    import matplotlib  # only in plotting jobs
+
+    from rnngrad import style
+
+    # Ticks and their labels are made while saving: under the project's style, not the user's rc.
+    with _atomic_path(path) as partial, matplotlib.rc_context(style.base()):
         figure.savefig(partial, format="png", dpi=dpi, metadata={"Software": None})
 
 

@@ -29,10 +29,15 @@ RECORD = {
     "comparison": "results/comparison/provenance/{rule}.json",
     "sweep": "results/sweeps/{sweep}/provenance/{rule}.json",
     "chunk": "results/sweeps/{sweep}/chunks/provenance/{chunk}.json",
+    "tangent_slider": "results/activation/provenance/slider.json",
 }
 ACTIVATION_FIGURE = "results/activation/{activation}.png"
 COMPARISON_FILES = {
-    "summarize": ("results/comparison/summary.csv", "results/comparison/summary.md"),
+    "summarize": (
+        "results/comparison/summary.csv",
+        "results/comparison/summary.md",
+        "results/comparison/summary_compact.csv",
+    ),
     "plot_comparison": ("results/comparison/contributions.png",),
     "plot_course_vs_exact": ("results/comparison/course_vs_exact.png",),
     "plot_rules": ("results/comparison/rules.png",),
@@ -61,6 +66,9 @@ SWEEP_FIGURE_RULES = {
     "gain": "plot_gain_sweep",
     "training": "plot_length_sweep",
 }
+TANGENT_SLIDER = "results/activation/slider.html"
+PHASE_SLIDER = "results/sweeps/{sweep}/slider.html"
+SLIDER_POINTS = 1024  # at most this many points are recomputed for a phase sweep's slider
 
 STEP_INPUTS = {
     "generate_checkpoint": (),
@@ -185,8 +193,12 @@ def comparison_params(rule, project) -> dict:
     """Params of the comparison rules: the settings of every scenario they read."""
     if rule == "plot_course_vs_exact":
         names = course_scenarios(project.scenarios)
-    elif rule == "plot_rules":  # the rules are about a vanilla RNN's W_hh
-        names = [n for n, s in project.scenarios.items() if s["architecture"] == "vanilla"]
+    elif rule == "plot_rules":  # the rules are about P_k of a vanilla RNN's W_hh
+        names = [
+            n
+            for n, s in project.scenarios.items()
+            if s["architecture"] == "vanilla" and s["contributions"]["method"] == "jacobian"
+        ]
     elif rule in FIGURE_LISTS:  # those of the figure's list that this config has (and train)
         names = [
             n
@@ -206,6 +218,19 @@ def sweep_figure_params(sweep) -> dict:
     if sweep.definition["figure"] == "gain":
         return {"activation": sweep.definition["base"].get("activation", "sigmoid")}
     return {"description": sweep.description}
+
+
+def slider_points(sweep) -> dict:
+    """{point: (assignment, settings)} a phase slider shows: the longest t, the first seed."""
+    assignments = [assignment for assignment, _ in sweep.points.values()]
+    longest = max((a.get("sequence_length", 0) for a in assignments), default=0)
+    first_seed = min((a["seed"] for a in assignments if "seed" in a), default=None)
+    chosen = {
+        name: point
+        for name, point in sweep.points.items()
+        if point[0].get("sequence_length", 0) == longest and point[0].get("seed") == first_seed
+    }
+    return dict(list(chosen.items())[:SLIDER_POINTS])
 
 
 def spectrum_scenarios(scenarios) -> list[str]:
@@ -266,6 +291,15 @@ def plan(project) -> list[Job]:
                 record=RECORD["activation"].format(activation=activation),
             )
         )
+    jobs.append(
+        Job(
+            rule="plot_tangent_slider",
+            params={"activations": activations(project)},
+            inputs=(),
+            outputs=(TANGENT_SLIDER,),
+            record=RECORD["tangent_slider"],
+        )
+    )
     for rule, outputs in COMPARISON_FILES.items():
         params = comparison_params(rule, project)
         names = list(params["scenarios"])
@@ -316,7 +350,22 @@ def plan(project) -> list[Job]:
                 record=RECORD["sweep"].format(sweep=sweep_name, rule=SWEEP_FIGURE_RULES[kind]),
             )
         )
+        if kind == "phase":
+            jobs.append(
+                Job(
+                    rule="plot_phase_slider",
+                    params=phase_slider_params(sweep),
+                    inputs=(),
+                    outputs=(PHASE_SLIDER.format(sweep=sweep_name),),
+                    record=RECORD["sweep"].format(sweep=sweep_name, rule="plot_phase_slider"),
+                )
+            )
     return jobs
+
+
+def phase_slider_params(sweep) -> dict:
+    """Params of a phase sweep's slider: the points it recomputes and the sweep's description."""
+    return {"points": slider_points(sweep), "description": sweep.description}
 
 
 def freshness(jobs, *, digest, load_record, software) -> dict:

@@ -44,6 +44,7 @@ FACTORS = {  # J_i of each architecture, for the caption
     "gru": "J_i = (∂h_{i+1}/∂h_i)ᵀ of PyTorch's GRU",
 }
 BOUND_HEADROOM = 1.5  # the frame grows by at most this many data spans to show the whole bound
+PLAIN_LOG10_BEYOND = 30  # decades: beyond this a log axis reads 10^−60000, so show log10 itself
 
 
 def new_figure() -> Figure:
@@ -104,9 +105,46 @@ def _power_of_ten(value, _position):
     return f"$10^{{{round(value):d}}}$"
 
 
+def _plain(value, _position):
+    return f"{value:g}".replace("-", "−")
+
+
+def step_ticks(t: int, *, bins: int = 7) -> list[int]:
+    """Integer ticks at 1-2-5 multiples in [1, t], with 1 itself: where a step axis starts."""
+    locator = ticker.MaxNLocator(nbins=bins, integer=True, steps=[1, 2, 5, 10])
+    multiples = [int(v) for v in locator.tick_values(1, max(t, 2)) if 1 <= v <= t]
+    step = multiples[1] - multiples[0] if len(multiples) > 1 else 1
+    return [1, *(v for v in multiples if v > 1 + 0.4 * step)]
+
+
+def step_axis(axis, t: int, *, label: str, bins: int = 7) -> None:
+    """A step axis (steps back or k) from 1 to t with integer ticks at 1-2-5 multiples."""
+    axis.set_major_locator(ticker.FixedLocator(step_ticks(t, bins=bins)))
+    axis.set_minor_locator(ticker.NullLocator())
+    axis.set_major_formatter(ticker.FuncFormatter(_plain))
+    axis.set_label_text(label)
+
+
+def log10_axis(axes, frame, *, words: str) -> None:
+    """A y axis of log10 values: ticks 10^k over a few decades, plain log10 numbers beyond."""
+    low, high = frame
+    axes.set_ylim(frame)
+    axes.yaxis.set_major_locator(ticker.MaxNLocator(nbins=8, integer=True, steps=[1, 2, 5, 10]))
+    if high - low > PLAIN_LOG10_BEYOND:
+        axes.yaxis.set_major_formatter(ticker.FuncFormatter(_plain))
+        axes.set_ylabel(f"log10 {words}")
+        return
+    axes.yaxis.set_major_formatter(ticker.FuncFormatter(_power_of_ten))
+    axes.set_ylabel(words)
+    if high - low <= 4:
+        decades = np.arange(np.floor(low), np.ceil(high) + 1)
+        minor = (decades[:, None] + np.log10(np.arange(2, 10))[None, :]).ravel()
+        axes.yaxis.set_minor_locator(ticker.FixedLocator(minor[(minor > low) & (minor < high)]))
+
+
 def _fixed(value) -> str:
     # Fixed decimals, and no "-0.0000": rounding noise must not change the text's pixels.
-    return f"{round(float(value), 4) + 0.0:.4f}"
+    return f"{round(float(value), 4) + 0.0:.4f}".replace("-", "−")
 
 
 def _theory_text(theory) -> str:
@@ -168,29 +206,74 @@ def log_frame(log10_values, *, log10_bound=None) -> tuple[tuple[float, float], s
     return (low - 0.05 * span, high + 0.05 * span), note
 
 
-def _log10_axis(axes, frame) -> None:
-    axes.set_ylim(frame)
-    axes.yaxis.set_major_locator(ticker.MaxNLocator(nbins=8, integer=True, steps=[1, 2, 5, 10]))
-    axes.yaxis.set_major_formatter(ticker.FuncFormatter(_power_of_ten))
-    low, high = frame
-    if high - low <= 4:
-        decades = np.arange(np.floor(low), np.ceil(high) + 1)
-        minor = (decades[:, None] + np.log10(np.arange(2, 10))[None, :]).ravel()
-        axes.yaxis.set_minor_locator(ticker.FixedLocator(minor[(minor > low) & (minor < high)]))
-
-
-def _notes_below(figure, *, columns, width_inches) -> None:
-    """Text blocks side by side under the axes, the figure's bottom margin sized to hold them."""
+def _notes_below(figure, *, columns) -> float:
+    """Text blocks side by side under the axes; the height in inches they take."""
     lines = max(text.count("\n") + 1 for text in columns)
     height = figure.get_figheight()
-    text_height = lines * LINE_HEIGHT + 0.1
-    figure.subplots_adjust(bottom=(text_height + 0.65) / height, top=1 - 0.45 / height)
     column_width = 1 / len(columns)
     for index, text in enumerate(columns):
         figure.text(
             0.01 + index * column_width, 0.1 / height, text, fontsize=style.SMALL_FONT_SIZE,
             color=style.NOTE_COLOUR, va="bottom", parse_math=False, linespacing=1.3,
         )  # fmt: skip
+    return lines * LINE_HEIGHT + 0.1
+
+
+def _rule_line(axes, steps_back, rate, frame) -> None:
+    """The eigenvalue rule's rate (γρ)^(t−k+1), dotted; an arrow and its value if it leaves."""
+    steps_back = np.sort(steps_back)
+    line = steps_back * rate
+    colour = style.PALETTE[3]
+    axes.plot(steps_back, line, ":", color=colour, linewidth=2, zorder=3,
+              label="eigenvalue rule's rate (γρ)^(t−k+1)")  # fmt: skip
+    low, high = frame
+    outside = (line < low) | (line > high)
+    if not outside.any():
+        return
+    where = int(np.argmax(outside))
+    below = line[where] < low
+    x = steps_back[max(where - 1, 0)]
+    left_half = (x - steps_back[0]) <= 0.5 * (steps_back[-1] - steps_back[0])
+    axes.annotate(
+        f"eigenvalue rule: 10^{line[-1]:.0f} at {steps_back[-1]:g} steps back (off the scale)"
+        .replace("-", "−"),
+        xy=(x, low if below else high), xytext=(0.03 if left_half else 0.97, 0.1 if below else 0.9),
+        textcoords="axes fraction", ha="left" if left_half else "right",
+        va="bottom" if below else "top", color=colour, fontsize=style.SMALL_FONT_SIZE,
+        arrowprops={"arrowstyle": "->", "color": colour},
+    )  # fmt: skip
+
+
+def _course_figure(*, k, contribution, description, notes) -> Figure:
+    """The notebook's own figure: the signed max entry against k, on a linear axis."""
+    t = len(k)
+    with matplotlib.rc_context(style.figure(venue="notebook", aspect=5 / 7)):
+        figure = new_figure()
+        axes = figure.add_subplot()
+        axes.plot(k, contribution)
+        axes.set_title("Maximum contribution to the gradient at step $k$")
+        axes.set_ylabel("Maximum contribution")
+        axes.set_xlabel("k")
+        if t <= ALL_TICKS_UP_TO:
+            axes.set_xticks(k)
+        else:
+            step_axis(axes.xaxis, t, label="k")
+            axes.set_xlim(1, max(t, 2))
+        missing = int(np.sum(np.isnan(contribution)))
+        lines = [description, CAPTIONS["max_entry"]] if notes else []
+        if missing:
+            lines.append(f"{missing} of {t} contributions are NaN, not drawn")
+        width = figure.get_figwidth()
+        bottom = 0.45
+        if any(lines):
+            bottom += _notes_below(
+                figure,
+                columns=[style.wrap("\n".join(filter(None, lines)), width_inches=width - 0.3)],
+            )
+        height = figure.get_figheight()
+        figure.subplots_adjust(left=0.11, right=0.97, bottom=(bottom + 0.2) / height,
+                               top=1 - 0.45 / height)  # fmt: skip
+    return figure
 
 
 def plot_contributions(
@@ -205,11 +288,16 @@ def plot_contributions(
     architecture: str = "vanilla",
     companions=None,
     measured_label: str = "measured",
+    log10_contribution_h=None,
+    growth_per_step=None,
+    notes: bool = True,
 ) -> Figure:
-    """Contribution against k; on a log axis the values are drawn as log10 so none overflows.
+    """Contribution against steps back (the notebook's copies: against k, as it drew them).
 
     `theory` (a mapping with the keys of `rnngrad.analysis.theory_summary`) adds the bound
-    (γ‖W_hh‖₂)^(t-k+1) as a dashed line and a text block with ρ, ‖W_hh‖₂, γ and both verdicts.
+    (γ‖W_hh‖₂)^(t-k+1), the eigenvalue rule's rate (γρ)^(t-k+1), and a text block with ρ,
+    ‖W_hh‖₂, γ and both verdicts; `log10_contribution_h` an LSTM's h-to-h block;
+    `growth_per_step` goes into the key; `notes` False leaves out the grey text, for a slide.
     `companions` ({label: log10 values}, log axis only) adds curves such as a stacked network's
     gradient reaching its first layer or a bidirectional network's reverse direction;
     `measured_label` then names the main curve.
@@ -220,68 +308,85 @@ def plot_contributions(
     if metric not in CAPTIONS:
         msg = f"metric is {metric!r}; allowed: {', '.join(CAPTIONS)}"
         raise ValueError(msg)
+    if metric == "max_entry":
+        return _course_figure(k=k, contribution=contribution, description=description, notes=notes)
+    k = np.asarray(k)
     t = len(k)
-    course = metric == "max_entry"
-    notes = []
-    venue = {"venue": "notebook", "aspect": 5 / 7} if course else {"venue": "slide", "aspect": 0.6}
-    with matplotlib.rc_context(style.figure(**venue)):
+    steps_back = t - k + 1
+    words, symbol = METRIC_LABELS[metric]
+    warnings_shown = []
+    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.6)):
         figure = new_figure()
         axes = figure.add_subplot()
+        if growth_per_step is None and theory is not None:
+            growth_per_step = theory["growth_per_step"]
+        growth = "" if growth_per_step is None else f", growth {_fixed(growth_per_step)} per step"
         if yscale == "log":
+            whole = measured_label
+            whole += "" if log10_contribution_h is None else ", whole (h, c)"
+            axes.plot(steps_back, log10_contribution, linewidth=2.5, color=style.PALETTE[0],
+                      label=whole + growth)  # fmt: skip
+            shown = [log10_contribution]
+            if log10_contribution_h is not None:
+                axes.plot(steps_back, log10_contribution_h, "--", linewidth=2,
+                          color=style.PALETTE[2], label="measured, h-to-h block")  # fmt: skip
+                shown.append(log10_contribution_h)
             bound = None if theory is None else theory["log10_bound"]
-            axes.plot(
-                k, log10_contribution, label=measured_label, linewidth=2.5, color=style.PALETTE[0]
-            )
             extra = dict(companions or {})
             for index, (label, values) in enumerate(extra.items(), start=1):
-                axes.plot(k, values, label=label, linewidth=1.8, color=style.PALETTE[index],
+                axes.plot(steps_back, values, label=label, linewidth=1.8,
+                          color=style.PALETTE[index],
                           linestyle=style.LINE_STYLES[index % len(style.LINE_STYLES)])  # fmt: skip
+                shown.append(np.ravel(values))
             if bound is not None:
                 # Drawn over the measurement, thinner and black: visible even where they coincide.
-                axes.plot(k, bound, "--", color=style.THEORY_COLOUR, linewidth=1.2, zorder=3,
-                          label="bound (γ‖W_hh‖₂)^(t−k+1)")  # fmt: skip
-            drawn = np.concatenate([log10_contribution, *map(np.ravel, extra.values())])
-            frame, bound_note = log_frame(drawn, log10_bound=bound)
-            _log10_axis(axes, frame)
-            notes += [bound_note, missing_values_note(log10_contribution)]
+                axes.plot(steps_back, bound, "--", color=style.THEORY_COLOUR, linewidth=1.2,
+                          zorder=3, label="bound (γ‖W_hh‖₂)^(t−k+1)")  # fmt: skip
+            frame, bound_note = log_frame(np.concatenate(shown), log10_bound=bound)
+            log10_axis(axes, frame, words=f"{words} {symbol}")
+            warnings_shown += [bound_note, missing_values_note(log10_contribution)]
+            if theory is not None:
+                rate = np.log10(theory["gamma"] * theory["spectral_radius"])
+                if np.isfinite(rate):
+                    _rule_line(axes, steps_back, rate, frame)
         else:
-            axes.plot(k, contribution, label="measured")
+            axes.plot(steps_back, contribution, label="measured" + growth)
+            axes.set_ylabel(f"{words} {symbol}")
             missing = int(np.sum(np.isnan(contribution)))
             if missing:
-                notes.append(f"{missing} of {t} contributions are NaN, not drawn")
-            if not course:
-                message = (
-                    "linear y axis for a Jacobian product: its values span many decades and most "
-                    "look like 0 here; set plot.yscale: log (or auto)"
-                )
-                warnings.warn(message, stacklevel=2)
-                notes.append("Warning: " + message)
-        if course:
-            axes.set_title("Maximum contribution to the gradient at step $k$")
-            axes.set_ylabel("Maximum contribution")
-        else:
-            words, symbol = METRIC_LABELS[metric]
-            axes.set_title(f"Contribution to the gradient at step $k$ ({words})")
-            axes.set_ylabel(f"{words} {symbol}")
-        axes.set_xlabel("k")
-        if t <= ALL_TICKS_UP_TO:
-            axes.set_xticks(k)
-        else:
-            axes.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
-        if theory is not None or not course:
-            axes.legend(loc="best")
+                warnings_shown.append(f"{missing} of {t} contributions are NaN, not drawn")
+            message = (
+                "linear y axis for a Jacobian product: its values span many decades and most "
+                "look like 0 here; set plot.yscale: log (or auto)"
+            )
+            warnings.warn(message, stacklevel=2)
+            warnings_shown.append("Warning: " + message)
+        axes.set_xlim(1, max(t, 2))
+        step_axis(axes.xaxis, t, label="steps back from the last step, t − k + 1")
+        top = axes.secondary_xaxis("top", functions=(lambda s: t + 1 - s, lambda s: t + 1 - s))
+        step_axis(top.xaxis, t, label="step k")
+        title = style.wrap(
+            description or f"Contribution to the gradient, {words}",
+            width_inches=figure.get_figwidth() - 1, font_size=style.FONT_SIZE + 1,
+        )  # fmt: skip
+        axes.set_title(title, parse_math=False)
+        axes.legend(loc="best")
         width = figure.get_figwidth()
         explained = CAPTIONS[metric].replace(FACTORS["vanilla"], FACTORS[architecture])
-        caption = "\n".join([description, explained, *filter(None, notes)])
-        if theory is None:
+        shown_warnings = "\n".join(filter(None, warnings_shown))
+        if notes:
+            caption = "\n".join(filter(None, [explained, shown_warnings]))
             columns = [style.wrap(caption, width_inches=width - 0.3)]
+            if theory is not None:
+                columns = [_theory_text(theory), style.wrap(caption, width_inches=width / 2 - 0.3)]
         else:
-            columns = [
-                _theory_text(theory),
-                style.wrap(caption, width_inches=width / 2 - 0.3),
-            ]
-        _notes_below(figure, columns=columns, width_inches=width)
-        figure.subplots_adjust(left=0.11 if course else 0.09, right=0.97)
+            columns = (
+                [style.wrap(shown_warnings, width_inches=width - 0.3)] if shown_warnings else []
+            )
+        below = _notes_below(figure, columns=columns) if columns else 0.0
+        height = figure.get_figheight()
+        figure.subplots_adjust(left=0.09, right=0.97, bottom=(below + 0.6) / height,
+                               top=1 - (0.85 + 0.2 * title.count("\n")) / height)  # fmt: skip
     return figure
 
 
@@ -352,4 +457,127 @@ def tangent_slider_html(*, activations=("sigmoid", "tanh", "relu"), points: int 
         SLIDER_TEMPLATE.replace("__DATA__", json.dumps(data))
         .replace("__LAST__", str(points - 1))
         .replace("__MIDDLE__", str(points // 2))
+    )
+
+
+PHASE_SLIDER_TEMPLATE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Pick γρ and the eigenvectors</title>
+<style>body{font:16px sans-serif;max-width:44rem;margin:1rem auto}svg{width:100%;height:auto}
+.measured{fill:none;stroke:#0072B2;stroke-width:2.5}.rule{fill:none;stroke:#000;stroke-width:1.5;
+stroke-dasharray:6 4}.axis{stroke:#999}.grid{stroke:#ddd}text{font-size:13px;fill:#333}
+label{margin-right:1rem}.key{font-size:14px}</style></head><body>
+<h1>Pick γρ and the eigenvectors</h1>
+<p id="description"></p>
+<p><label>γρ = <input id="factor" type="range" min="0" max="__LAST__" step="1" value="__START__">
+<output id="factor-value"></output></label>
+<label>eigenvectors <select id="series"></select></label></p>
+<svg id="plot" viewBox="0 0 640 400" role="img" aria-label="contribution against steps back">
+<g id="grid"></g><path class="rule" id="rule"/><path class="measured" id="curve"/>
+<text x="330" y="395" text-anchor="middle">steps back, t − k + 1</text>
+<text x="14" y="190" text-anchor="middle" transform="rotate(-90 14 190)">log10 ‖P_k‖₂</text>
+</svg>
+<p class="key"><span style="color:#0072B2">━━</span> measured ‖P_k‖₂ of the sweep point
+<span id="point"></span> &nbsp; <span>╌╌</span> the eigenvalue rule's rate (γρ)^(t−k+1)</p>
+<p id="reading" aria-live="polite"></p>
+<script>
+const data = __DATA__;
+const slider = document.getElementById("factor"), select = document.getElementById("series");
+for (const name of data.series) select.add(new Option(name, name));
+const box = {left: 60, right: 620, top: 10, bottom: 360};  // the plot area in the SVG
+function ticks(low, high, count) {
+  const raw = (high - low) / count, power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 5, 10].map(m => m * power).find(s => s >= raw);
+  const out = [];
+  for (let v = Math.ceil(low / step) * step; v <= high + 1e-9; v += step) out.push(v);
+  return out;
+}
+const label = v => v.toFixed(Math.abs(v) < 10 && v % 1 ? 1 : 0).replace("-", "−");
+function draw() {
+  const factor = data.factors[Number(slider.value)];
+  const curve = data.curves.find(c => c.series === select.value && c.factor === factor);
+  document.getElementById("factor-value").textContent = factor.toFixed(2);
+  const t = curve.log10.length, steps = curve.log10.map((_, i) => i + 1);
+  const rule = steps.map(s => s * curve.rate);
+  const finite = curve.log10.filter(v => v !== null);
+  let low = Math.min(...finite), high = Math.max(...finite, 0);
+  low = Math.max(Math.min(low, ...rule), low - (high - low + 1));  // the rule, unless it swamps
+  const pad = 0.05 * (high - low || 1);
+  low -= pad; high += pad;
+  const sx = s => box.left + (s - 1) / Math.max(t - 1, 1) * (box.right - box.left);
+  const sy = v => box.bottom - (v - low) / (high - low) * (box.bottom - box.top);
+  const clip = v => Math.min(Math.max(v, low), high);
+  const path = values => values.map((v, i) => v === null ? "" : ((i && values[i - 1] !== null)
+    ? "L" : "M") + sx(i + 1).toFixed(1) + " " + sy(clip(v)).toFixed(1)).join("");
+  document.getElementById("curve").setAttribute("d", path(curve.log10));
+  document.getElementById("rule").setAttribute("d", path(rule));
+  const grid = document.getElementById("grid");
+  let svg = "";
+  for (const v of ticks(low, high, 6)) {
+    svg += `<line class="grid" x1="${box.left}" x2="${box.right}" y1="${sy(v)}" y2="${sy(v)}"/>`
+      + `<text x="${box.left - 6}" y="${sy(v) + 4}" text-anchor="end">${label(v)}</text>`;
+  }
+  for (const s of [1, ...ticks(1, t, 5).filter(s => s > 1 + 0.4 * (t / 5))]) {
+    svg += `<line class="axis" x1="${sx(s)}" x2="${sx(s)}" y1="${box.bottom}" `
+      + `y2="${box.bottom + 5}"/>`
+      + `<text x="${sx(s)}" y="${box.bottom + 20}" text-anchor="middle">${s}</text>`;
+  }
+  svg += `<line class="axis" x1="${box.left}" x2="${box.right}" y1="${box.bottom}" `
+    + `y2="${box.bottom}"/>`;
+  grid.innerHTML = svg;
+  document.getElementById("point").textContent = "(" + curve.point + ")";
+  const at = s => curve.log10[Math.min(s, t) - 1];
+  const early = Math.min(data.early, t);
+  document.getElementById("reading").textContent = "γρ = " + factor.toFixed(2) + ", "
+    + select.value + ": " + early + " steps back 10^" + at(early).toFixed(2) + " (the rule: 10^"
+    + (early * curve.rate).toFixed(2) + "); " + t + " steps back 10^" + at(t).toFixed(2)
+    + " (the rule: 10^" + (t * curve.rate).toFixed(2) + ").";
+}
+document.getElementById("description").textContent = data.description;
+slider.addEventListener("input", draw); select.addEventListener("change", draw); draw();
+</script></body></html>
+"""
+
+
+def phase_slider_html(*, curves, description: str, early: int = 20) -> str:
+    """A self-contained page: pick γρ and a series, see that sweep point's curve and the rule.
+
+    `curves` is a list of {series, factor (γρ), point, log10 (by steps back, 1 first)}; the
+    page embeds them rounded to 4 decimals, and the reading names the values `early` steps back.
+    """
+    if not curves:
+        msg = "curves is empty; expected at least one sweep point"
+        raise ValueError(msg)
+    drawable = [c for c in curves if np.isfinite(c["factor"]) and c["factor"] > 0]
+    if len(drawable) < len(curves):
+        # γρ is NaN for LSTM and GRU points (no single W_hh): no place on the slider.
+        left_out = len(curves) - len(drawable)
+        description += f" ({left_out} of {len(curves)} points have no finite γρ > 0: not shown.)"
+    if not drawable:
+        msg = "no curve has a finite γρ > 0 (LSTM and GRU points have none); nothing to show"
+        raise ValueError(msg)
+    curves = drawable
+    factors = sorted({round(float(c["factor"]), 6) for c in curves})
+    series = sorted({c["series"] for c in curves})
+    data = {
+        "description": description,
+        "factors": factors,
+        "series": series,
+        "early": early,
+        "curves": [
+            {
+                "series": c["series"],
+                "factor": round(float(c["factor"]), 6),
+                "rate": round(float(np.log10(c["factor"])), 8),
+                "point": c["point"],
+                # JSON has no ±∞: a value that cannot be drawn (an exact 0) becomes a gap
+                "log10": [round(float(v), 4) if np.isfinite(v) else None for v in c["log10"]],
+            }
+            for c in curves
+        ],
+    }
+    start = min(range(len(factors)), key=lambda i: abs(factors[i] - 0.9))
+    return (
+        PHASE_SLIDER_TEMPLATE.replace("__DATA__", json.dumps(data, ensure_ascii=False))
+        .replace("__LAST__", str(len(factors) - 1))
+        .replace("__START__", str(start))
     )

@@ -23,7 +23,9 @@ PALETTE = (
     "#F0E442",  # yellow
     "#000000",  # black
 )
-SERIES_COLOURS = PALETTE[:6]  # yellow is too faint on white for a thin line, black is the theory's
+# Yellow is too faint on white for a thin line, black is the theory's; vermillion comes last, as
+# orange and vermillion side by side are hard to tell apart.
+SERIES_COLOURS = (PALETTE[0], PALETTE[1], PALETTE[2], PALETTE[4], PALETTE[5], PALETTE[3])
 LINE_STYLES = ("-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)))
 MARKERS = ("o", "s", "^", "D", "v", "P")
 THEORY_COLOUR = "black"
@@ -78,14 +80,19 @@ def output(*, dpi: int = DPI) -> dict:
     return {"figure.dpi": dpi, "savefig.dpi": dpi}
 
 
-def figure(*, venue: str = "slide", aspect: float = 0.6) -> dict:
-    """Everything a figure needs: matplotlib's defaults, then fonts, size and resolution."""
+def base() -> dict:
+    """The defaults matplotlib ships (never a user's rc file or style), then fonts and dpi."""
     defaults = {
         key: value
         for key, value in rcParamsDefault.items()
         if key not in SESSION_SETTINGS and not key.startswith(("webagg.", "tk."))
     }
-    return defaults | fonts() | size(venue=venue, aspect=aspect) | output()
+    return defaults | fonts() | output()
+
+
+def figure(*, venue: str = "slide", aspect: float = 0.6) -> dict:
+    """Everything a figure needs: matplotlib's defaults, then fonts, size and resolution."""
+    return base() | size(venue=venue, aspect=aspect)
 
 
 def series_styles(count: int) -> list[dict]:
@@ -109,5 +116,7 @@ def wrap(text: str, *, width_inches: float, font_size: float = SMALL_FONT_SIZE) 
     """Wrap each paragraph of text to fit width_inches at font_size (about 0.55 em a character)."""
     characters = max(int(width_inches * 72 / (0.55 * font_size)), 20)
     return "\n".join(
-        line for paragraph in text.split("\n") for line in textwrap.wrap(paragraph, characters)
+        line
+        for paragraph in text.split("\n")
+        for line in textwrap.wrap(paragraph, characters, break_on_hyphens=False)
     )

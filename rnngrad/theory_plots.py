@@ -15,22 +15,16 @@ import math
 
 import matplotlib
 import numpy as np
-from matplotlib import ticker
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from rnngrad import style
-from rnngrad.plotting import log_frame, new_figure
+from rnngrad import layout, style
+from rnngrad.plotting import log10_axis, log_frame, new_figure, step_axis
 
 ARCHITECTURES = ("vanilla", "lstm", "gru")
 WORDS = {"vanilla": "vanilla RNN", "lstm": "LSTM", "gru": "GRU"}
 SURVIVAL = -0.01  # log10 per step: a direction above it shrinks less than 10× in 100 steps
 MARKS_PER_CURVE = 10  # markers along a long curve: enough to tell curves apart in grey
-PAD = 0.12  # inches between the axes, the key, the caption and the figure's edge
-KEY_WIDTH = 2.6  # inches a key label may take before it wraps
-LAYOUT_ROUNDS = 5  # measure-and-fit rounds; the margins settle in two or three
-MIN_AXES_HEIGHT = 2.5  # inches the axes keep, however long the key and caption
-KEY_SHARE = 0.45  # of the figure's width at most for a key beside the axes; else it goes below
 JITTER = 0.008  # seeds at one gain are spread by this fraction of the gain range
 PHASE_OFFSET = 7  # points between the top of the frame and the phase words above it
 ZOOM_FRACTION = 0.25  # panel (b) of a spectrum: its top quarter, where the exponents cross 0
@@ -70,136 +64,10 @@ def _number(value) -> str:
     return f"{round(float(value), 4) + 0.0:.4f}".replace("-", "−")
 
 
-def _power_of_ten(value, _position):
-    return f"$10^{{{round(value):d}}}$"
-
-
-def _log10_axis(axes, frame) -> None:
-    """A y axis of log10 values with ticks at whole powers of ten, labelled 10^k."""
-    axes.set_ylim(frame)
-    axes.yaxis.set_major_locator(ticker.MaxNLocator(nbins=8, integer=True, steps=[1, 2, 5, 10]))
-    axes.yaxis.set_major_formatter(ticker.FuncFormatter(_power_of_ten))
-
-
 def _companion_style(linestyle):
     """The next line style of the project's cycle: differs from `linestyle`, injective."""
     styles = style.LINE_STYLES
     return styles[(styles.index(linestyle) + 1) % len(styles)]
-
-
-def _literal_legend(figure, handles, labels, **placement):
-    """A frameless figure legend whose labels (names from configs) are never parsed as maths."""
-    key = figure.legend(handles, labels, frameon=False, borderaxespad=0, **placement)
-    for text in key.texts:
-        text.set_parse_math(False)
-    return key
-
-
-def _key(figure, handles, *, height_inches):
-    """The key and its side: at the right edge if it fits there in a few columns, else below.
-
-    Labels are wrapped for the key only; the lines keep their own labels.
-    """
-    labels = [style.wrap(handle.get_label(), width_inches=KEY_WIDTH) for handle in handles]
-    renderer = figure.canvas.get_renderer()
-    width = figure.get_figwidth() * figure.dpi
-    for columns in range(1, 4):
-        key = _literal_legend(figure, handles, labels, loc="upper right", ncols=columns)
-        extent = key.get_window_extent(renderer)
-        if extent.width > KEY_SHARE * width:
-            key.remove()
-            break
-        if extent.height <= height_inches * figure.dpi:
-            return key, "right"
-        key.remove()
-    # Too many entries for the side: a wide key under the axes, in as many columns as fit.
-    for columns in range(6, 0, -1):
-        key = _literal_legend(figure, handles, labels, loc="lower center", ncols=columns)
-        if columns == 1 or key.get_window_extent(renderer).width <= width - 2 * PAD * figure.dpi:
-            break
-        key.remove()
-    return key, "below"
-
-
-def _caption(figure, text):
-    """Grey text under everything, wrapped to the figure's width, drawn literally."""
-    wrapped = style.wrap(text, width_inches=figure.get_figwidth() - 2 * PAD - 0.2)
-    return figure.text(
-        PAD / figure.get_figwidth(), PAD / figure.get_figheight(), wrapped,
-        fontsize=style.SMALL_FONT_SIZE, color=style.NOTE_COLOUR, va="bottom", ha="left",
-        parse_math=False, linespacing=1.3,
-    )  # fmt: skip
-
-
-def _heading(figure, text):
-    """The figure's title at its top edge, wrapped to its width, drawn literally."""
-    size = style.FONT_SIZE + 2  # the style's figure.titlesize
-    wrapped = style.wrap(text, width_inches=figure.get_figwidth() - 2 * PAD, font_size=size)
-    return figure.suptitle(wrapped, y=1 - PAD / figure.get_figheight(), va="top",
-                           parse_math=False)  # fmt: skip
-
-
-def _arrange(figure, panels, *, key=None, caption=None, heading=None) -> None:
-    """Fit a row of axes, with their labels, between the heading, the key and the caption.
-
-    `key` is a (legend, side) pair from `_key`. Tick labels change with the axes' size, so the
-    measurement is repeated until it settles.
-    """
-    legend, side = key if key is not None else (None, None)
-    width, height = figure.get_size_inches() * figure.dpi
-    pad = PAD * figure.dpi
-    applied = None
-    for _ in range(LAYOUT_ROUNDS):
-        figure.draw_without_rendering()
-        renderer = figure.canvas.get_renderer()
-        frames = [axes.get_window_extent(renderer) for axes in panels]
-        outers = [axes.get_tightbbox(renderer) for axes in panels]
-        extent = {
-            name: text.get_window_extent(renderer)
-            for name, text in (("key", legend), ("caption", caption), ("heading", heading))
-            if text is not None
-        }
-        caption_height = extent["caption"].height + pad if "caption" in extent else 0.0
-        below = max(frame.y0 - outer.y0 for frame, outer in zip(frames, outers, strict=True))
-        above = max(outer.y1 - frame.y1 for frame, outer in zip(frames, outers, strict=True))
-        left = (frames[0].x0 - outers[0].x0 + pad) / width
-        right = 1 - (outers[-1].x1 - frames[-1].x1 + pad) / width
-        bottom = below + pad + caption_height
-        if side == "right":
-            right -= (extent["key"].width + pad) / width
-        elif side == "below":
-            bottom += extent["key"].height + pad
-        top = above + pad + (extent["heading"].height + pad if "heading" in extent else 0)
-        gap = max(
-            (outers[index].x1 - frames[index].x1 + frames[index + 1].x0 - outers[index + 1].x0
-             for index in range(len(panels) - 1)),
-            default=0.0,
-        ) + 2 * pad  # fmt: skip
-        right = max(right, left + 0.1)  # an impossible fit still draws, and the tests see it
-        if bottom + top + MIN_AXES_HEIGHT * figure.dpi > height:
-            # A key too long for the page's height: the figure grows rather than overlap.
-            height = bottom + top + MIN_AXES_HEIGHT * figure.dpi
-            figure.set_figheight(height / figure.dpi)
-        if caption is not None:
-            caption.set_y(pad / height)
-        if heading is not None:
-            heading.set_y(1 - pad / height)
-        panel_width = ((right - left) * width - (len(panels) - 1) * gap) / len(panels)
-        margins = {"left": left, "right": right, "bottom": bottom / height,
-                   "top": 1 - top / height, "wspace": gap / max(panel_width, 1.0)}  # fmt: skip
-        if applied is not None and all(
-            abs(margins[name] - applied[name]) < 1e-4 for name in margins
-        ):
-            return  # settled: the last drawing already used these margins
-        applied = margins
-        figure.subplots_adjust(**margins)
-        if side == "right":
-            legend.set_bbox_to_anchor((1 - pad / width, 1 - top / height),
-                                      transform=figure.transFigure)  # fmt: skip
-        elif side == "below":
-            legend.set_bbox_to_anchor((0.5, (pad + caption_height) / height),
-                                      transform=figure.transFigure)  # fmt: skip
-    figure.draw_without_rendering()
 
 
 def _check_mapping(name, value) -> None:
@@ -249,27 +117,11 @@ def _check_curve(label, curve) -> tuple[np.ndarray, np.ndarray, np.ndarray | Non
     return steps_back, log10, block, architecture
 
 
-ARCHITECTURES_CAPTION = (
-    "‖P_k‖₂ is the spectral norm of P_k = (∂z_t/∂z_(k−1))ᵀ: how strongly the gradient at the "
-    "last step reaches the state t − k + 1 steps back (z = h; for the LSTM z = (h, c)). "
-    "Below 10⁰ = 1 the gradient shrinks; each power of ten lower, it is ten times weaker."
-)
-H_BLOCK_CAPTION = (
-    " Hollow markers, same colour: the LSTM's h-to-h block, ∂h_t/∂h_(k−1) with the cell state "
-    "c held fixed, i.e. without the path through the cell."
-)
-# Optional curves of stacked and bidirectional networks: {key: (label suffix, caption)}.
+# Optional curves of stacked and bidirectional networks, drawn hollow beside their network:
+# {key: label suffix}. What they mean is said in the report's caption (report/architectures.rst).
 COMPANIONS = {
-    "log10_first_layer": (
-        "top layer → first layer",
-        " A stack of layers: its whole state (h¹…h^L) and, hollow, the gradient the top layer's "
-        "last output sends to the first layer, ∂h^L_t/∂h¹_(k−1): what reaches the bottom.",
-    ),
-    "log10_reverse": (
-        "reverse direction",
-        " A bidirectional network: the forward direction and, hollow, the reverse one, which "
-        "reads x from the end; its steps back count from its own last step.",
-    ),
+    "log10_first_layer": "top layer → first layer",
+    "log10_reverse": "reverse direction",
 }
 
 
@@ -324,29 +176,26 @@ def plot_architectures(*, curves) -> Figure:
                     steps, _drawable(values),
                     **options | {"linestyle": linestyle, "markerfacecolor": "white",
                                  "linewidth": 1.3},
-                    label=_with_note(f"{label}: {COMPANIONS[key][0]}", _gap_note(values)),
+                    label=_with_note(f"{label}: {COMPANIONS[key]}", _gap_note(values)),
                 )  # fmt: skip
-        _log10_axis(axes, frame)
-        axes.xaxis.set_major_locator(ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+        log10_axis(axes, frame, words="‖P_k‖₂, the gradient that survives")
+        longest = max((int(np.nanmax(steps)) for steps, *_ in checked.values()), default=2)
+        axes.set_xlim(1, max(longest, 2))
+        step_axis(axes.xaxis, longest, label="steps back from the last step, t − k + 1")
         axes.axhline(0, color="grey", linewidth=0.6, zorder=1)
-        axes.set_xlabel("steps back from the last step, t − k + 1")
-        axes.set_ylabel(r"gradient that survives, $\|P_k\|_2$")
         present = [WORDS[name] for name in ARCHITECTURES
                    if any(curve[3] == name for curve in checked.values())]  # fmt: skip
         axes.set_title("How much of the gradient survives each step back"
                        + (": " + ", ".join(present) if present else ""))  # fmt: skip
         if not handles:
             axes.text(0.5, 0.5, "no curve to draw", transform=axes.transAxes, ha="center")
-        blocks = any(block is not None for _, _, block, _ in checked.values())
-        drawn = {key for pairs in companions.values() for key, _ in pairs}
-        caption = _caption(
-            figure,
-            ARCHITECTURES_CAPTION
-            + (H_BLOCK_CAPTION if blocks else "")
-            + "".join(COMPANIONS[key][1] for key in COMPANIONS if key in drawn),
+        key = (
+            layout.key(figure, handles, height_inches=figure.get_figheight() - 1.6)
+            if handles
+            else None
         )
-        key = _key(figure, handles, height_inches=figure.get_figheight() - 1.6) if handles else None
-        _arrange(figure, [axes], key=key, caption=caption)
+        # The explanation is the report's caption (report/architectures.rst): one caption.
+        layout.arrange(figure, [[axes]], key=key)
     return figure
 
 
@@ -441,8 +290,10 @@ def plot_spectrum(*, exponents, growth_per_step, mean_field_growth=None, title: 
         index = np.arange(1, count + 1)
         handles = []
         for number, axes in enumerate(panels):
+            shown = slice(None, top if number else None)  # (b) draws only what it shows
             lines = axes.plot(
-                index, _drawable(exponents), color=style.PALETTE[0], marker="o", markersize=4,
+                index[shown], _drawable(exponents[shown]), color=style.PALETTE[0], marker="o",
+                markersize=4,
                 markevery=1 if number else _marker_every(count), linewidth=1.4,
                 label="Lyapunov exponents λᵢ, largest first",
             )  # fmt: skip
@@ -459,21 +310,33 @@ def plot_spectrum(*, exponents, growth_per_step, mean_field_growth=None, title: 
                     label=f"mean-field theory = {_number(theory)}\n(½ log10 χ)",
                 ))  # fmt: skip
             handles = handles or lines
-            axes.xaxis.set_major_locator(ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
-            axes.set_xlabel("index i (1 = the fastest-growing direction)")
+            step_axis(axes.xaxis, top if number else count, bins=5,
+                      label="index i (1 = the fastest-growing direction)")  # fmt: skip
         panels[0].set_ylabel("Lyapunov exponent $\\lambda_i$\n(log10 growth per step)")
         if top:
-            x_limits, y_limits = (0.5, top + 0.5), _zoom_limits(exponents[:top], levels)
+            # Fitted to the top exponents; a level far from them is left to panel (a).
+            near = [level for level in levels if _is_near(level, exponents[:top])]
+            x_limits, y_limits = (0.5, top + 0.5), _zoom_limits(exponents[:top], near)
             panels[1].set_xlim(x_limits)
             panels[1].set_ylim(y_limits)
             _mark_zoom(panels[0], x_limits, y_limits)
             panels[0].set_title(f"(a) all {count} exponents")
             panels[1].set_title(f"(b) the top {top}, boxed in (a)")
-        heading = _heading(figure, title)
-        caption = _caption(figure, " ".join(filter(None, notes)))
-        key = _key(figure, handles, height_inches=figure.get_figheight() - 1.6)
-        _arrange(figure, panels, key=key, caption=caption, heading=heading)
+        heading = layout.heading(figure, title)
+        caption = layout.caption(figure, " ".join(filter(None, notes)))
+        key = layout.key(figure, handles, height_inches=0, side="below")
+        layout.arrange(figure, [panels], key=key, caption=caption, heading=heading)
     return figure
+
+
+def _is_near(level, values) -> bool:
+    """Whether a horizontal level lies within the span of the finite values, widened by half."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return True
+    low, high = finite.min(), finite.max()
+    reach = 0.5 * max(high - low, 1e-3)
+    return low - reach <= level <= high + reach
 
 
 def plot_spectra(*, spectra) -> Figure:
@@ -518,17 +381,15 @@ def plot_spectra(*, spectra) -> Figure:
         if not handles:
             panels[0].text(0.5, 0.5, "no spectrum to draw", transform=panels[0].transAxes,
                            ha="center")  # fmt: skip
-        heading = _heading(
+        heading = layout.heading(
             figure, "Lyapunov spectra: along how many directions the gradient survives"
         )
-        caption = _caption(
-            figure,
-            "Each network's exponents, largest first, at the fraction i / K of its K directions. "
-            "Where a spectrum lies above the grey line at 0 the gradient grows along that share "
-            "of directions; near 0 it survives; below 0 it vanishes, the faster the lower.",
+        key = (
+            layout.key(figure, handles, height_inches=figure.get_figheight() - 1.6)
+            if handles
+            else None
         )
-        key = _key(figure, handles, height_inches=figure.get_figheight() - 1.6) if handles else None
-        _arrange(figure, panels, key=key, caption=caption, heading=heading)
+        layout.arrange(figure, [panels], key=key, heading=heading)  # caption: report/spectra.rst
     return figure
 
 
@@ -621,7 +482,7 @@ def _box_under_key(figure, text, *, key):
     extent = key.get_window_extent(figure.canvas.get_renderer())
     width, height = figure.get_size_inches() * figure.dpi
     return figure.text(
-        extent.x1 / width, (extent.y0 - PAD * figure.dpi) / height,
+        extent.x1 / width, (extent.y0 - layout.PAD * figure.dpi) / height,
         text, ha="right", va="top", multialignment="left", bbox=BOX,
         fontsize=style.SMALL_FONT_SIZE, parse_math=False, linespacing=1.3,
     )  # fmt: skip
@@ -643,8 +504,7 @@ def plot_gain_sweep(*, rows, theory) -> Figure:
         "Each point is one seed's network"
         + (f"; seeds are spread by up to ±{shift * rank.max():.2g} in g so none hides another"
            if len(seeds) > 1 else "")
-        + ". The mean field equals log10 g where the states die out (q* = 0: tanh with no bias "
-        "and no input, below the edge) and bends below it beyond."
+        + "."
     ]  # fmt: skip
     if not drawn.all():
         notes.append(f"{int(np.sum(~drawn))} of {len(measured)} measurements are not finite: "
@@ -686,9 +546,9 @@ def plot_gain_sweep(*, rows, theory) -> Figure:
         axes.set_ylabel("growth of the gradient\n(log10 per step)")
         axes.set_title("The edge of chaos: measured gradient growth against mean-field theory",
                        pad=PHASE_OFFSET + 2.2 * style.SMALL_FONT_SIZE)  # fmt: skip
-        caption = _caption(figure, " ".join(notes))
-        key = _key(figure, handles, height_inches=figure.get_figheight() - 1.6)
-        _arrange(figure, [axes], key=key, caption=caption)
+        caption = layout.caption(figure, " ".join(notes))
+        key = layout.key(figure, handles, height_inches=figure.get_figheight() - 1.6)
+        layout.arrange(figure, [[axes]], key=key, caption=caption)
         if worst is None:
             summary = "no finite measurement\nto compare with the theory"
         else:

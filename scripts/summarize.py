@@ -1,13 +1,14 @@
-"""Write summary.csv and summary.md: one row per scenario."""
+"""Write summary.csv, summary.md and the report's compact table: one row per scenario."""
 
 from rnngrad import io
 from rnngrad.job import workflow_job
 from rnngrad.steps.summaries import summarize
 
 with workflow_job(snakemake):
-    table, markdown = summarize(
+    table, markdown, compact = summarize(
         scenarios=snakemake.params.scenarios,
         contributions_arrays=[io.load_npz(path) for path in snakemake.input.contributions],
     )
     io.save_text(snakemake.output.csv, table)
     io.save_text(snakemake.output.markdown, markdown)
+    io.save_text(snakemake.output.compact, compact)

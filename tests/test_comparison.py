@@ -63,3 +63,63 @@ def test_markdown_lists_every_scenario_for_reading():
 )
 def test_agreement_treats_exploding_as_a_necessary_condition(verdict, growth, expected):
     assert agreement(verdict, measured_behaviour(growth)) == expected
+
+
+def test_compact_table_is_the_summary_at_four_significant_digits(rows):
+    from rnngrad.comparison import COMPACT_COLUMNS
+
+    text = (ROOT / "results" / "comparison" / "summary_compact.csv").read_text()
+    compact = list(csv.reader(stringio.StringIO(text)))
+    header, body = compact[0], compact[1:]
+    assert header == [*COMPACT_COLUMNS, "agrees (eigenvalue / singular values)"]
+    assert [line[0] for line in body] == list(rows)
+    for line in body:
+        row = rows[line[0]]
+        growth = float(row["growth_per_step"])
+        assert line[header.index("growth per step")] == f"{growth:.4g}".replace("-", "−")
+        field = float(row["mean_field_growth"])
+        expected = f"{field:.4g}".replace("-", "−") if np.isfinite(field) else "—"
+        assert line[header.index("mean field")] == expected
+        assert line[-1] == (
+            f"{row['eigenvalue_rule_agrees']} / {row['singular_value_condition_agrees']}"
+        )
+        assert all(len(cell) <= 26 for cell in line)  # narrow enough for the report's column
+
+
+def test_course_method_rows_are_not_scored_against_the_rules(rows):
+    course = [row for row in rows.values() if row["method"] == "course"]
+    assert course
+    for row in course:
+        if row["method"] == "course":
+            assert row["eigenvalue_rule_agrees"] == row["singular_value_condition_agrees"] == "n/a"
+
+
+def synthetic_row(method):
+    from rnngrad.comparison import summary_row
+
+    settings = {
+        "description": "d", "architecture": "vanilla", "activation": "sigmoid",
+        "hidden_size": 5, "sequence_length": 20,
+        "contributions": {"method": method, "metric": "max_entry"},
+    }  # fmt: skip
+    contributions = {
+        "gamma": 0.25, "spectral_radius": 2.0, "spectral_norm": 8.0,
+        "growth_per_step": -0.123456789, "eigenvalue_rule": "vanishing",
+        "singular_value_condition": "exploding possible", "mean_field_growth": float("nan"),
+        "log10_contribution": np.array([-2.469, 0.0]),
+    }  # fmt: skip
+    return summary_row(scenario="s", settings=settings, contributions=contributions)
+
+
+def test_the_course_method_is_not_scored_against_rules_about_p_k():
+    course, exact = synthetic_row("course"), synthetic_row("jacobian")
+    assert course["eigenvalue_rule_agrees"] == course["singular_value_condition_agrees"] == "n/a"
+    assert exact["eigenvalue_rule_agrees"] == "yes"
+    assert exact["singular_value_condition_agrees"] == "consistent"
+
+
+def test_compact_table_rounds_to_four_significant_digits_with_true_minus_signs():
+    from rnngrad.comparison import summary_compact_csv
+
+    lines = summary_compact_csv([synthetic_row("jacobian")]).splitlines()
+    assert lines[1] == ("s,vanilla,5,20,vanishing,exploding possible,−0.1235,—,yes / consistent")

@@ -32,7 +32,7 @@ def test_empty_mapping_takes_every_default(tmp_path):
         "lyapunov": {"count": 0},
     }
     assert settings["architecture"] == "vanilla" and settings["input_size"] == 5
-    assert settings["plot"] == {"yscale": "linear"}
+    assert settings["plot"] == {"yscale": "linear", "notes": True}
 
 
 def test_auto_resolves_by_method(tmp_path):

@@ -94,19 +94,55 @@ def test_series_styles_stay_distinct_for_many_scenarios():
     assert len({(s["color"], str(s["linestyle"]), s["marker"]) for s in styles}) == 40
 
 
-def test_comparison_gives_every_scenario_its_own_colour_and_line_style():
-    figure = plot_comparison(curves=curves(25))
-    lines = figure.legends[0].get_lines()
-    assert len(lines) == 27
-    # the dash pattern, since get_linestyle() names every custom dash "--"
-    pairs = [(line.get_color(), str(line._unscaled_dash_pattern)) for line in lines]
-    assert len(set(pairs)) == len(pairs)
+FAMILY_NAMES = ("first", "second", "third", "fourth", "fifth")
+
+
+def comparison_figure(count):
+    families = {name: FAMILY_NAMES[i % 5] for i, name in enumerate(curves(count))}
+    return plot_comparison(curves=curves(count), families=families)
+
+
+def test_comparison_names_every_line_at_its_end_and_tells_lines_apart():
+    figure = comparison_figure(25)
+    renderer = figure.canvas.get_renderer()
+    for axes in figure.axes:
+        lines = [line for line in axes.get_lines() if line.get_label() in curves(25)]
+        # within a panel no two lines look alike (the dash pattern, since get_linestyle() names
+        # every custom dash "--")
+        looks = [(line.get_color(), str(line._unscaled_dash_pattern)) for line in lines]
+        assert len(set(looks)) == len(looks)
+        texts = {text.get_text().split(" (")[0]: text for text in axes.texts}
+        for line in lines:
+            x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata(), dtype=float)
+            if not np.isfinite(y).any():
+                continue
+            last = np.flatnonzero(np.isfinite(y))[-1]
+            label = texts[line.get_label()]
+            end = axes.transData.transform((x[last], y[last]))
+            box = label.get_window_extent(renderer)
+            # just left of its end, or just right of it where the end is near the left edge
+            assert (box.x1 <= end[0] + 1 and end[0] - box.x1 < 30) or (
+                end[0] - 1 <= box.x0 and box.x0 - end[0] < 30
+            )
+            assert label.get_color() == line.get_color()
+            assert label.xy == (x[last], y[last])  # anchored at its own line's end
+
+
+def test_comparison_panels_follow_the_families_in_order():
+    from rnngrad.comparison import FAMILIES
+
+    names = list(curves(4))
+    families = {name: FAMILIES[-1 - i % 2] for i, name in enumerate(names)}
+    figure = plot_comparison(curves=curves(4), families=families)
+    titles = [axes.get_title(loc="left") for axes in figure.axes if axes.get_visible()]
+    assert titles == [f"(a) {FAMILIES[-2]}", f"(b) {FAMILIES[-1]}"]
 
 
 def test_comparison_shows_and_explains_curves_it_cannot_draw():
-    labels = [text.get_text() for text in plot_comparison(curves=curves(3)).legends[0].texts]
-    assert any(label.startswith("relu_all_off") and "exactly 0" in label for label in labels)
-    assert any(label.startswith("overflowed") and "NaN" in label for label in labels)
+    figure = plot_comparison(curves=curves(3))
+    notes = " ".join(text.get_text().replace("\n", " ") for text in figure.texts)
+    assert "relu_all_off: every contribution is exactly 0" in notes
+    assert "overflowed: 10 of 20 are NaN, not drawn" in notes
 
 
 def test_comparison_leaves_gaps_where_values_are_not_numbers():
@@ -124,17 +160,58 @@ def test_comparison_leaves_gaps_where_values_are_not_numbers():
 
 @pytest.mark.parametrize("count", [3, 10, 25])
 def test_comparison_text_is_readable(count):
-    assert_readable(plot_comparison(curves=curves(count)))
+    assert_readable(comparison_figure(count))
+
+
+FAR_OUT = {
+    "scenario": "far_out", "gamma_rho": 10**-15.5, "gamma_norm": 4.0, "growth_per_step": 0.3,
+    "eigenvalue_rule_agrees": "no", "singular_value_condition_agrees": "yes",
+}  # fmt: skip
+
+
+def rule_pixels(rows, axes, factor):
+    """Where each row's point is drawn: far points at the panel's edge."""
+    x = np.log10([row[factor] for row in rows])
+    low, high = axes.get_xlim()
+    edge = 0.02 * (high - low)
+    x = np.clip(x, low + edge, high - edge)
+    return axes.transData.transform(np.column_stack([x, [r["growth_per_step"] for r in rows]]))
+
+
+def box_distance(box, point):
+    return np.hypot(max(box.x0 - point[0], 0, point[0] - box.x1),
+                    max(box.y0 - point[1], 0, point[1] - box.y1))  # fmt: skip
 
 
 @pytest.mark.parametrize("count", [3, 12, 25])
-def test_rules_labels_never_overlap_and_legend_covers_no_point(count):
-    figure = plot_rules(rows=rows(count))
-    assert_readable(figure)
+def test_rules_labels_never_overlap_and_sit_nearest_their_own_points(count):
+    shown = [*rows(count), FAR_OUT]
+    figure = plot_rules(rows=shown)
+    assert_readable(figure)  # no two labels' boxes overlap, none leaves the figure
     renderer = figure.canvas.get_renderer()
+    for axes, factor in zip(figure.axes, ("gamma_rho", "gamma_norm"), strict=True):
+        pixels = rule_pixels(shown, axes, factor)
+        labels = [text for text in axes.texts if hasattr(text, "point_indices")]
+        named = sorted(index for label in labels for index in label.point_indices)
+        assert named == list(range(len(shown)))  # every point is named exactly once
+        frame = axes.get_window_extent(renderer)
+        for label in labels:
+            assert label.get_text() == ", ".join(str(i + 1) for i in label.point_indices)
+            box = label.get_window_extent(renderer)
+            own = min(box_distance(box, pixels[i]) for i in label.point_indices)
+            others = [box_distance(box, p) for i, p in enumerate(pixels)
+                      if i not in label.point_indices]  # fmt: skip
+            assert all(own < other for other in others), label.get_text()
+            assert frame.x0 <= box.x0 and box.x1 <= frame.x1
     legend = figure.legends[0].get_window_extent(renderer)
     for axes in figure.axes:
         assert not legend.overlaps(axes.get_window_extent(renderer))
+
+
+def test_rules_draw_a_far_point_at_the_edge_with_its_value():
+    axes = plot_rules(rows=[*rows(6), FAR_OUT]).axes[0]
+    assert axes.get_xlim()[0] > -3  # the far point does not stretch the axis
+    assert any(text.get_text() == "← −15.5" for text in axes.texts)
 
 
 def test_rules_and_phase_panels_come_in_the_same_order():
@@ -241,8 +318,8 @@ def test_labels_are_words_and_maths_not_code_names():
 def test_description_is_drawn_literally():
     figure = contributions_figure(np.linspace(-5, 0, 20), np.linspace(3, 0.1, 20),
                                   description=HOSTILE)  # fmt: skip
-    caption = [text for text in figure.texts if "frac" in text.get_text()]
-    assert caption and not caption[0].get_parse_math()
+    title = figure.axes[0].title  # the scenario's own message is its title
+    assert "frac" in title.get_text() and not title.get_parse_math()
     figure.canvas.print_png(__import__("io").BytesIO())  # draws without a mathtext error
 
 
@@ -278,3 +355,43 @@ def test_a_users_settings_do_not_reach_the_figures():
 def test_style_refuses_what_would_be_unreadable(function, arguments, message):
     with pytest.raises(ValueError, match=message):
         function(**arguments)
+
+
+def test_one_canvas_size_per_figure_family_read_back_from_the_files():
+    from conftest import ROOT
+    from PIL import Image
+
+    notebook = {"results/course_vanishing/contributions.png",
+                "results/course_exploding/contributions.png"}  # fmt: skip
+    for path in sorted((ROOT / "results").rglob("*.png")):
+        name = path.relative_to(ROOT).as_posix()
+        if "/sweeps/" in name and name.count("/") > 3:
+            continue  # an exported sweep point, not tracked
+        with Image.open(path) as image:
+            size, dpi = image.size, image.info.get("dpi")
+        copy = name in notebook or name.startswith("results/activation/")
+        assert size == ((1400, 1000) if copy else (2000, 1200)), name
+        assert dpi is not None and round(dpi[0]) == round(dpi[1]) == 200, name
+
+
+def test_rules_labels_in_a_crowded_cloud_still_sit_nearest_their_own_points():
+    # 25 points in a small square: the nearest free spot of a label is often beside a
+    # neighbour, which the placement must refuse.
+    rng = np.random.default_rng(0)
+    crowded = [
+        {"scenario": f"s{i}", "gamma_rho": 10 ** rng.uniform(-0.3, 0.3),
+         "gamma_norm": 10 ** rng.uniform(0, 0.6), "growth_per_step": rng.uniform(-0.1, 0.1),
+         "eigenvalue_rule_agrees": "yes", "singular_value_condition_agrees": "yes"}
+        for i in range(25)
+    ]  # fmt: skip
+    figure = plot_rules(rows=crowded)
+    assert_readable(figure)
+    renderer = figure.canvas.get_renderer()
+    for axes, factor in zip(figure.axes, ("gamma_rho", "gamma_norm"), strict=True):
+        pixels = rule_pixels(crowded, axes, factor)
+        for label in [text for text in axes.texts if hasattr(text, "point_indices")]:
+            box = label.get_window_extent(renderer)
+            own = min(box_distance(box, pixels[i]) for i in label.point_indices)
+            others = [box_distance(box, p) for i, p in enumerate(pixels)
+                      if i not in label.point_indices]  # fmt: skip
+            assert all(own < other for other in others), label.get_text()

@@ -165,6 +165,7 @@ EDITS = {
             "compute_sweep: results/sweeps/small/chunks/1.csv",
             "summarize_sweep: results/sweeps/small/summary.csv",
             "plot_phase: results/sweeps/small/phase.png",
+            "plot_phase_slider: results/sweeps/small/slider.html",
         },
     ),
     "deleted_scenario": (
@@ -182,6 +183,7 @@ EDITS = {
             "compute_sweep: results/sweeps/small/chunks/1.csv",
             "summarize_sweep: results/sweeps/small/summary.csv",
             "plot_phase: results/sweeps/small/phase.png",
+            "plot_phase_slider: results/sweeps/small/slider.html",
         },
     ),
 }

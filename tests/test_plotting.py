@@ -86,3 +86,129 @@ def test_tangent_slider_page_holds_the_notebooks_values_and_loads_nothing():
 def test_tangent_slider_refuses_a_grid_without_zero():
     with pytest.raises(ValueError, match="points is 240; allowed: an odd number"):
         tangent_slider_html(points=240)
+
+
+# --- issue 18: ticks, direction, titles, notes, the rule's prediction
+
+
+@pytest.mark.parametrize(
+    ("t", "expected"),
+    [
+        (20, [1, 5, 10, 15, 20]),
+        (30, [1, 5, 10, 15, 20, 25, 30]),
+        (500, [1, 100, 200, 300, 400, 500]),
+        (100_000, [1, 20_000, 40_000, 60_000, 80_000, 100_000]),
+        (3, [1, 2, 3]),
+    ],
+)
+def test_step_ticks_are_integers_at_1_2_5_steps_from_1(t, expected):
+    from rnngrad.plotting import step_ticks
+
+    assert step_ticks(t) == expected
+
+
+def exact_figure(t=30, **options):
+    k = np.arange(1, t + 1)
+    steps_back = t - k + 1
+    log10 = 0.3 * steps_back
+    theory = {
+        "spectral_radius": 1e-15, "spectral_norm": 16.0, "gamma": 0.25, "growth_per_step": 0.3,
+        "log10_bound": steps_back * np.log10(4.0), "eigenvalue_rule": "vanishing",
+        "singular_value_condition": "exploding possible",
+    }  # fmt: skip
+    arguments = {
+        "k": k, "contribution": 10.0**log10, "log10_contribution": log10,
+        "metric": "spectral_norm", "yscale": "log", "description": "Its own message",
+        "theory": theory,
+    }  # fmt: skip
+    return plot_contributions(**arguments | options)
+
+
+def test_exact_figure_runs_against_steps_back_with_k_on_top():
+    figure = exact_figure()
+    axes = figure.axes[0]
+    measured = axes.lines[0]
+    # the contribution at k = 1 (the oldest step) is drawn at t steps back
+    assert measured.get_xdata()[0] == 30 and measured.get_ydata()[0] == pytest.approx(9.0)
+    assert axes.get_xlim() == (1, 30) and "steps back" in axes.get_xlabel()
+    figure.draw_without_rendering()
+    top = axes.child_axes[0]
+    assert top.get_xlabel() == "step k"
+    assert top.xaxis.get_major_formatter()(1, 0) == "1"
+    assert axes.get_title() == "Its own message"  # the scenario's message, not a generic title
+
+
+def test_exact_figure_marks_the_eigenvalue_rules_prediction_off_the_scale():
+    axes = exact_figure().axes[0]
+    rule = next(line for line in axes.lines if line.get_label().startswith("eigenvalue rule"))
+    rate = np.log10(0.25 * 1e-15)  # log10 γρ
+    np.testing.assert_allclose(rule.get_ydata(), np.arange(1, 31) * rate)
+    notes = [text.get_text() for text in axes.texts]
+    assert any("eigenvalue rule: 10^−468 at 30 steps back" in note for note in notes)
+
+
+def test_notes_false_leaves_only_title_axes_and_key():
+    with_notes = exact_figure()
+    without = exact_figure(notes=False)
+    assert any("ρ(W_hh)" in text.get_text() for text in with_notes.texts)
+    assert without.texts == []
+    assert without.axes[0].get_position().height > with_notes.axes[0].get_position().height
+
+
+def test_lstm_figure_shows_its_h_block_and_growth_per_step():
+    k = np.arange(1, 51)
+    log10 = -0.2 * (51 - k)
+    figure = plot_contributions(
+        k=k, contribution=10.0**log10, log10_contribution=log10, metric="spectral_norm",
+        yscale="log", description="lstm", architecture="lstm", log10_contribution_h=log10 - 0.5,
+        growth_per_step=-0.2,
+    )  # fmt: skip
+    labels = [text.get_text() for text in figure.axes[0].get_legend().texts]
+    assert labels == ["measured, whole (h, c), growth −0.2000 per step", "measured, h-to-h block"]
+    np.testing.assert_array_equal(figure.axes[0].lines[1].get_ydata(), log10 - 0.5)
+
+
+def test_a_long_range_is_drawn_as_plain_log10():
+    t = 1000
+    k = np.arange(1, t + 1)
+    log10 = -0.7 * (t - k + 1)
+    figure = exact_figure(t=t, log10_contribution=log10, contribution=np.zeros(t))
+    figure.draw_without_rendering()
+    axes = figure.axes[0]
+    assert axes.get_ylabel().startswith("log10 ")
+    assert not any("10^" in label.get_text() for label in axes.get_yticklabels())
+
+
+def test_spectrum_zoom_fits_its_exponents_and_stays_in_its_frame():
+    from rnngrad.theory_plots import plot_spectrum
+
+    exponents = -0.3 - np.linspace(0, 1.5, 64) ** 2
+    title = ("A random tanh network, W_hh ~ N(0, g²/n) with g = 0.5, n = 64: its full Lyapunov "
+             "spectrum and the mean-field growth")  # fmt: skip
+    figure = plot_spectrum(exponents=exponents, growth_per_step=-0.29, mean_field_growth=-0.301,
+                           title=title)  # fmt: skip
+    zoom = figure.axes[1]
+    low, high = zoom.get_ylim()
+    assert high < 0  # not forced to include 0, far above the exponents
+    assert (high - low) < 3 * (exponents[0] - exponents[15])
+    curve = zoom.lines[0]
+    assert curve.get_xdata().max() <= zoom.get_xlim()[1]  # no line runs off the right edge
+    assert "mean-\n" not in figure.texts[0].get_text()  # no word broken at its hyphen
+    key = figure.legends[0].get_window_extent(figure.canvas.get_renderer())
+    assert key.y1 < zoom.get_window_extent(figure.canvas.get_renderer()).y0  # the key below
+
+
+def test_the_plot_step_hands_an_lstms_h_block_to_the_figure():
+    from rnngrad.steps.plots import plot_contributions as step
+
+    k = np.arange(1, 41)
+    arrays = {
+        "k": k, "contribution": np.ones(40), "log10_contribution": -0.1 * (41 - k),
+        "log10_contribution_h": -0.2 * (41 - k), "metric": "spectral_norm",
+        "architecture": "lstm", "growth_per_step": -0.1, "spectral_radius": np.nan,
+        "spectral_norm": np.nan, "gamma": np.nan, "log10_bound": np.full(40, np.nan),
+        "eigenvalue_rule": "not applicable", "singular_value_condition": "not applicable",
+    }  # fmt: skip
+    axes = step(contributions_arrays=arrays, yscale="log", description="lstm").axes[0]
+    block = next(line for line in axes.lines if line.get_label() == "measured, h-to-h block")
+    np.testing.assert_array_equal(block.get_ydata(), arrays["log10_contribution_h"])

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from conftest import ROOT
 
 from rnngrad.comparison import COLUMNS, summary_row
 from rnngrad.steps.plots import plot_architectures, plot_contributions
@@ -43,14 +44,23 @@ def lines(figure):
     return {line.get_label(): line for line in figure.axes[0].get_lines()}
 
 
+def labelled(drawn, start):
+    """The one line whose label starts with `start` (labels go on with the growth per step)."""
+    [line] = [line for label, line in drawn.items() if label.startswith(start)]
+    return line
+
+
 def texts(figure):
-    return " ".join(text.get_text() for text in figure.texts)
+    titles = [axes.get_title(loc) for axes in figure.axes for loc in ("left", "center", "right")]
+    return " ".join([*titles, *(text.get_text() for text in figure.texts)])
 
 
 def test_a_stacks_figure_draws_what_reaches_its_first_layer():
     figure = plot_contributions(contributions_arrays=arrays(), yscale="log", description="d")
     drawn = lines(figure)
-    np.testing.assert_array_equal(drawn["whole stack"].get_ydata(), -0.5 * np.arange(T, 0, -1))
+    np.testing.assert_array_equal(
+        labelled(drawn, "whole stack").get_ydata(), -0.5 * np.arange(T, 0, -1)
+    )
     first = next(line for label, line in drawn.items() if label.startswith("top layer → first"))
     np.testing.assert_array_equal(first.get_ydata(), -0.7 * np.arange(T, 0, -1))
     assert "2 layers: P_k of every layer's state z = (h¹…h^L, c¹…c^L)" in texts(figure)
@@ -63,14 +73,15 @@ def test_a_bidirectional_figure_draws_both_directions():
         description="d",
     )
     drawn = lines(figure)
-    assert "forward direction, whole state" in drawn
+    assert labelled(drawn, "forward direction, whole state")
     reverse = drawn["reverse direction, k on its own steps"]
     np.testing.assert_array_equal(reverse.get_ydata(), -0.9 * np.arange(T, 0, -1))
     assert not any(label.startswith("top layer") for label in drawn)  # one layer: no stack
 
 
 def test_the_comparison_draws_the_first_layer_and_the_reverse_direction():
-    scenarios = {"stack": {}, "both": {}, "plain": {}}
+    size = {"hidden_size": 4, "sequence_length": T}
+    scenarios = {"stack": size, "both": size, "plain": size}
     plain = {key: value for key, value in arrays().items() if key not in ("layers",)}
     figure = plot_architectures(
         scenarios=scenarios,
@@ -84,7 +95,7 @@ def test_the_comparison_draws_the_first_layer_and_the_reverse_direction():
     np.testing.assert_array_equal(drawn["both: reverse direction"].get_ydata(), -0.9 * steps_back)
     assert "stack: h-to-h block" not in drawn  # a stack shows what reaches its first layer
     assert "plain: h-to-h block" in drawn
-    caption = texts(figure)
+    caption = (ROOT / "report" / "architectures.rst").read_text()  # the figure's one caption
     assert "A stack of layers" in caption and "A bidirectional network" in caption
 
 

@@ -34,10 +34,11 @@ def shipped():
 
 def test_shipped_sweep_has_over_200_points_named_by_index(shipped):
     points = shipped["phase"].points
-    assert len(points) == 16 * 2 * 8 >= 200
+    assert len(points) == 2 * 16 * 2 * 8 >= 200
     assert list(points)[:2] == ["sweeps/phase/0000", "sweeps/phase/0001"]
     assignment, settings = points["sweeps/phase/0001"]
     assert assignment == {
+        "sequence_length": 20,
         "w_hh.scale.spectral_radius": 0.5,
         "w_hh.eigenvectors": "random",
         "seed": 1,
@@ -167,4 +168,10 @@ def test_phase_diagram_draws_one_curve_per_eigenvector_kind():
         for legend in figure.legends + [ax.get_legend() for ax in figure.axes if ax.get_legend()]
         for text in legend.get_texts()
     }
-    assert labels == {"orthogonal", "random"}
+    assert labels == {
+        "normal (orthogonal eigenvectors)",
+        "non-normal (random eigenvectors)",
+        "log10 γρ: the eigenvalue rule's rate",
+        "t = 20",
+        "t = 200",
+    }

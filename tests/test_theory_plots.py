@@ -113,13 +113,18 @@ def test_architectures_draw_zeros_and_nan_as_gaps_and_say_so():
     assert_readable(figure)
 
 
-def test_architectures_fit_every_finite_value_on_ticks_at_powers_of_ten():
+def test_architectures_fit_every_finite_value_on_plain_log10_ticks_beyond_30_decades():
     figure = plot_architectures(curves=with_gaps() | architecture_curves(4))
     axes = figure.axes[0]
     low, high = axes.get_ylim()
     assert low <= -0.05 * 500 - 0.3 and 0.5 * 400 <= high
+    figure.draw_without_rendering()
     labels = [label.get_text() for label in axes.get_yticklabels()]
-    assert labels and all(label.startswith("$10^{") for label in labels)
+    assert labels and all(label.lstrip("−").isdigit() for label in labels)  # no 10^−60000
+    assert axes.get_ylabel().startswith("log10 ")
+    short = plot_architectures(curves=architecture_curves(1, t=20)).axes[0]
+    short.figure.draw_without_rendering()
+    assert all(label.get_text().startswith("$10^{") for label in short.get_yticklabels())
 
 
 @pytest.mark.parametrize("count", [1, 5, 25])
@@ -453,3 +458,27 @@ def test_figures_keep_the_project_style_whatever_the_users_settings():
         assert figure.dpi == style.DPI
         assert_readable(figure)
     figures[1].canvas.print_png(io.BytesIO())  # maths and a literal title render to pixels
+
+
+def test_two_lstms_are_not_orange_and_vermillion_side_by_side():
+    colours = [s["color"] for s in style.series_styles(5)]
+    assert "#E69F00" in colours and "#D55E00" not in colours  # hard to tell apart on a slide
+
+
+def test_a_network_of_another_size_says_so_in_the_architectures_key():
+    from rnngrad.steps.plots import plot_architectures as step
+
+    def arrays(t, architecture):
+        k = np.arange(1, t + 1)
+        return {"k": k, "log10_contribution": -0.1 * (t - k + 1), "architecture": architecture,
+                "log10_contribution_h": -0.1 * (t - k + 1)}  # fmt: skip
+
+    scenarios = {
+        "a": {"hidden_size": 64, "sequence_length": 500},
+        "b": {"hidden_size": 64, "sequence_length": 500},
+        "small": {"hidden_size": 16, "sequence_length": 300},
+    }
+    figure = step(scenarios=scenarios, contributions_arrays=[
+        arrays(500, "vanilla"), arrays(500, "gru"), arrays(300, "gru")])  # fmt: skip
+    labels = [text.get_text() for text in figure.legends[0].texts]
+    assert labels == ["a", "b", "small (n = 16, t = 300)"]

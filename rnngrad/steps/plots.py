@@ -6,7 +6,7 @@ from rnngrad.contributions import jacobian_contributions
 from rnngrad.steps.summaries import summary_rows
 
 
-def plot_contributions(*, contributions_arrays, yscale, description):
+def plot_contributions(*, contributions_arrays, yscale, description, notes=True):
     """Figure contributions.png from the arrays of contributions.npz."""
     from rnngrad.plotting import plot_contributions as _plot  # matplotlib only in plotting jobs
 
@@ -40,6 +40,11 @@ def plot_contributions(*, contributions_arrays, yscale, description):
         architecture=architecture,
         companions=_companions(arrays) or None,
         measured_label=measured,
+        log10_contribution_h=(
+            arrays["log10_contribution_h"] if architecture == "lstm" and not stack else None
+        ),
+        growth_per_step=float(arrays["growth_per_step"]),
+        notes=notes,
     )
 
 
@@ -56,13 +61,15 @@ def _companions(arrays) -> dict:
 
 def plot_comparison(*, scenarios, contributions_arrays):
     """Figure comparison/contributions.png: every scenario's log10 contribution by steps back."""
+    from rnngrad.comparison import family
     from rnngrad.comparison_plots import plot_comparison as _plot
 
     curves = {
         name: (len(arrays["k"]) - arrays["k"] + 1, arrays["log10_contribution"])
         for name, arrays in zip(scenarios, contributions_arrays, strict=True)
     }
-    return _plot(curves=curves)
+    families = {name: family(settings) for name, settings in scenarios.items()}
+    return _plot(curves=curves, families=families)
 
 
 def plot_course_vs_exact(*, scenarios, checkpoint_arrays, w_hh_arrays, contributions_arrays):
@@ -114,20 +121,25 @@ def plot_architectures(*, scenarios, contributions_arrays):
     """Figure comparison/architectures.png: how the gradient decays in each architecture."""
     from rnngrad.theory_plots import plot_architectures as _plot
 
+    sizes = {name: (s["hidden_size"], s["sequence_length"]) for name, s in scenarios.items()}
+    usual = max(set(sizes.values()), key=list(sizes.values()).count)
     curves = {}
     for name, arrays in zip(scenarios, contributions_arrays, strict=True):
         architecture = str(arrays["architecture"])
         plain = "layers" not in arrays  # one layer, one direction
-        curves[name] = {
+        n, t = sizes[name]
+        # A network of another size says so in its name: n and t change how much survives.
+        label = name if sizes[name] == usual else f"{name} (n = {n}, t = {t})"
+        curves[label] = {
             "steps_back": len(arrays["k"]) - arrays["k"] + 1,
             "log10": arrays["log10_contribution"],
             "log10_h": arrays["log10_contribution_h"] if architecture == "lstm" and plain else None,
             "architecture": architecture,
         }
         if int(arrays.get("layers", 1)) > 1:
-            curves[name]["log10_first_layer"] = arrays["log10_contribution_top_to_bottom"]
+            curves[label]["log10_first_layer"] = arrays["log10_contribution_top_to_bottom"]
         if "log10_contribution_reverse" in arrays:
-            curves[name]["log10_reverse"] = arrays["log10_contribution_reverse"]
+            curves[label]["log10_reverse"] = arrays["log10_contribution_reverse"]
     return _plot(curves=curves)
 
 
@@ -174,6 +186,33 @@ def plot_gain_sweep(*, summary_text, activation):
         for row in rows
     ]
     return _plot(rows=points, theory={"gain": GAIN_CURVE, "mean_field_growth": np.array(curve)})
+
+
+def plot_tangent_slider(*, activations):
+    """Page activation/slider.html: the notebook's tangent slider over every activation used."""
+    from rnngrad.plotting import tangent_slider_html
+
+    return tangent_slider_html(activations=activations)
+
+
+def plot_phase_slider(*, points, description):
+    """Page sweeps/<sweep>/slider.html: each chosen point's curve, recomputed as its scenario."""
+    from rnngrad.comparison_plots import series_name
+    from rnngrad.plotting import phase_slider_html
+    from rnngrad.steps.scenario import run_scenario
+
+    curves = []
+    for name, (assignment, settings) in points.items():
+        *_, arrays = run_scenario(settings)
+        curves.append(
+            {
+                "series": series_name(assignment),
+                "factor": float(arrays["gamma"]) * float(arrays["spectral_radius"]),
+                "point": name,
+                "log10": arrays["log10_contribution"][::-1],  # by steps back, 1 first
+            }
+        )
+    return phase_slider_html(curves=curves, description=description)
 
 
 def plot_training(*, training_arrays, description):

@@ -37,6 +37,7 @@ SCENARIO_STEPS = {
     },
     "plot_contributions": {
         "yscale": ("plot", "yscale"),
+        "notes": ("plot", "notes"),
         "description": ("description",),
     },
 }

@@ -11,12 +11,12 @@ def summary_rows(*, scenarios, contributions_arrays) -> list[dict]:
     ]
 
 
-def summarize(*, scenarios, contributions_arrays) -> tuple[str, str]:
-    """summary.csv (full precision) and summary.md (for reading) of every scenario."""
-    from rnngrad.comparison import summary_csv, summary_markdown
+def summarize(*, scenarios, contributions_arrays) -> tuple[str, str, str]:
+    """summary.csv (full precision), summary.md (for reading) and the report's compact table."""
+    from rnngrad.comparison import summary_compact_csv, summary_csv, summary_markdown
 
     rows = summary_rows(scenarios=scenarios, contributions_arrays=contributions_arrays)
-    return summary_csv(rows), summary_markdown(rows)
+    return summary_csv(rows), summary_markdown(rows), summary_compact_csv(rows)
 
 
 def summarize_sweep(*, chunk_texts) -> str:
