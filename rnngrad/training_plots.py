@@ -1,20 +1,23 @@
 """Figures of training: a run's learning curve and gradients, runs side by side, the length sweep.
 
 The x axis of every gradient panel is "steps back": how many steps the state lies before the
-last one, h_T. ∂L/∂h_k lies T − k steps back, and P_k = (∂h_T/∂h_{k-1})ᵀ reaches T − k + 1 steps
-back, so both curves of one checkpoint describe the same states.
+last one, h_T, i.e. how many factors J_i lie between them. ∂L/∂h_k lies T − k steps back (h_T
+itself at 0), and P_k = (∂h_T/∂h_{k-1})ᵀ reaches T − k + 1 steps back, so both curves of one
+checkpoint describe the same states. Every figure is 10 × 6 inches, as the other comparison
+figures, and its explanation is its report caption (report/training*.rst).
 """
 
 import matplotlib
 import numpy as np
 from matplotlib import cm, ticker
 
-from rnngrad import style
-from rnngrad.plotting import new_figure
+from rnngrad import layout, style
+from rnngrad.plotting import _plain, log10_axis, log_frame, new_figure
 
 TASK_WORDS = {"adding": "adding problem", "copy": "copy task"}
 LOSS_WORDS = {"adding": "mean squared error", "copy": "cross-entropy per step"}
 DIVERGED_COLOUR = style.PALETTE[3]  # vermillion
+LEARNED = 0.1  # final test loss / baseline below this: learned (rnngrad.steps.training)
 
 
 def _checkpoint_colours(count):
@@ -27,8 +30,25 @@ def _running_mean(values, window):
     if len(values) == 0:
         return values
     sums = np.cumsum(np.insert(values, 0, 0.0))
-    counts = np.minimum(np.arange(1, len(values) + 1), window)
-    return (sums[1:] - sums[np.maximum(np.arange(1, len(values) + 1) - window, 0)]) / counts
+    ends = np.arange(1, len(values) + 1)
+    return (sums[ends] - sums[np.maximum(ends - window, 0)]) / np.minimum(ends, window)
+
+
+def steps_back_axis(axis, steps, *, label):
+    """A steps-back axis from 0 (the last state itself) to `steps`, ticks at 1-2-5 multiples."""
+    locator = ticker.MaxNLocator(nbins=7, integer=True, steps=[1, 2, 5, 10])
+    ticks = [int(v) for v in locator.tick_values(0, max(steps, 2)) if 0 <= v <= steps]
+    axis.set_major_locator(ticker.FixedLocator(ticks))
+    axis.set_minor_locator(ticker.NullLocator())
+    axis.set_major_formatter(ticker.FuncFormatter(_plain))
+    axis.set_label_text(label)
+
+
+def _log10_panel(axes, curves, *, words):
+    """Fit a log10 axis to every finite value drawn in a panel."""
+    drawn = [values[np.isfinite(values)] for values in curves]
+    frame, _ = log_frame(np.concatenate(drawn) if drawn else np.array([0.0]))
+    log10_axis(axes, frame, words=words)
 
 
 def _learning_curve(axes, arrays):
@@ -38,90 +58,70 @@ def _learning_curve(axes, arrays):
     window = max(1, len(loss) // 50)
     axes.plot(updates[finite], loss[finite], color="#bbbbbb", linewidth=0.6, label="training loss")
     if finite.all() and window > 1:
-        axes.plot(
-            updates,
-            _running_mean(loss, window),
-            color=style.PALETTE[0],
-            linewidth=1.6,
-            label=f"training loss, mean of {window} updates",
-        )
-    checkpoint_updates = arrays["weights_update"]
-    axes.plot(
-        checkpoint_updates,
-        arrays["test_loss"],
-        color="black",
-        marker="o",
-        markersize=5,
-        linestyle="none",
-        label="test loss at the checkpoints",
-        zorder=4,
-    )
+        axes.plot(updates, _running_mean(loss, window), color=style.PALETTE[0], linewidth=1.6,
+                  label=f"training loss, mean of {window} updates")  # fmt: skip
+    axes.plot(arrays["weights_update"], arrays["test_loss"], color="black", marker="o",
+              markersize=5, linestyle="none", label="test loss, checkpoints", zorder=4)  # fmt: skip
     baseline = float(arrays["baseline_loss"])
     axes.axhline(baseline, color="black", linestyle="--", linewidth=1.2,
-                 label=f"baseline (no memory): {baseline:.4g}")  # fmt: skip
+                 label=f"baseline, no memory ({baseline:.4g})")  # fmt: skip
     diverged = int(arrays["diverged_at"])
     if diverged:
         axes.axvline(diverged, color=DIVERGED_COLOUR, linewidth=1.5,
                      label=f"diverged at update {diverged}")  # fmt: skip
     axes.set_yscale("log")
+    axes.set_xlim(0, max(int(updates[-1]) if len(updates) else 1, 1))
     axes.set_xlabel("update")
     axes.set_ylabel(f"loss ({LOSS_WORDS[task]})")
     axes.set_title("(a) learning curve", loc="left")
-    axes.legend(loc="lower left", frameon=False)
 
 
-def _steps_back_panel(axes, arrays, *, key, offset, title, ylabel):
-    k = arrays["k"]
-    steps = len(k) - k + offset
+def _markers(axes, arrays):
+    """Dotted lines at the states that read the marked values (the adding problem)."""
+    steps = len(arrays["k"])
+    for position, marker in enumerate(arrays["marker_k"]):
+        back = steps - int(marker)
+        axes.axvline(back, color="grey", linestyle=":", linewidth=1.0)
+        axes.annotate(("first", "second")[position] + " marker", (back, 1.0),
+                      xycoords=("data", "axes fraction"), xytext=(3, -3),
+                      textcoords="offset points", va="top", rotation=90,
+                      fontsize=style.SMALL_FONT_SIZE, color=style.NOTE_COLOUR)  # fmt: skip
+
+
+def _by_checkpoint(axes, arrays, *, key, offset, title, words):
+    """One curve per checkpoint against steps back (`offset` 0: ∂L/∂h_k, 1: P_k)."""
+    steps = len(arrays["k"])
+    back = steps - arrays["k"] + offset
     colours = _checkpoint_colours(len(arrays["checkpoint_update"]))
     for update, values, colour in zip(arrays["weights_update"], arrays[key], colours, strict=True):
-        drawn = np.where(np.isfinite(values), values, np.nan)
-        axes.plot(steps, drawn, color=colour, linewidth=1.6, label=f"after {update} updates")
-    for position, marker in enumerate(arrays["marker_k"]):
-        back = len(k) - int(marker)  # the state h_k that read the marked value
-        axes.axvline(back, color="grey", linestyle=":", linewidth=1.0)
-        axes.annotate(
-            ("first", "second")[position] + " marker",
-            (back, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, -3),
-            textcoords="offset points",
-            va="top",
-            fontsize=style.SMALL_FONT_SIZE,
-            color="#444444",
-        )
-    axes.set_xlim(0, len(k))
-    axes.xaxis.set_major_locator(ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
-    axes.set_xlabel("steps back from the last step")
-    axes.set_ylabel(ylabel)
+        axes.plot(back, np.where(np.isfinite(values), values, np.nan), color=colour,
+                  linewidth=1.6, label=f"after {update} updates")  # fmt: skip
+    _log10_panel(axes, list(arrays[key]), words=words)
+    _markers(axes, arrays)
+    axes.set_xlim(0, steps)
+    steps_back_axis(axes.xaxis, steps, label="steps back from the last state")
     axes.set_title(title, loc="left")
 
 
 def plot_training(*, training_arrays, description=""):
-    """A run: its learning curve, the gradient reaching each step, and ‖P_k‖₂, per checkpoint."""
+    """A run: its learning curve, the gradient reaching each state, and ‖P_k‖₂, per checkpoint."""
     arrays = training_arrays
-    task, architecture = str(arrays["task"]), str(arrays["architecture"])
-    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.42)):
+    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.6)):
         figure = new_figure()
-        grid = figure.add_gridspec(1, 3, wspace=0.32)
-        curve = figure.add_subplot(grid[0])
+        curve, reach, product = (figure.add_subplot(1, 3, i) for i in (1, 2, 3))
         _learning_curve(curve, arrays)
-        reach = figure.add_subplot(grid[1])
-        _steps_back_panel(
-            reach, arrays, key="log10_gradient_by_checkpoint", offset=0,
-            title="(b) gradient reaching h_k",
-            ylabel=r"$\log_{10}\,\|\partial L/\partial h_k\|$",
-        )  # fmt: skip
-        product = figure.add_subplot(grid[2], sharex=reach)
-        _steps_back_panel(
-            product, arrays, key="log10_contribution_by_checkpoint", offset=1,
-            title=r"(c) $\|P_k\|_2$, any gradient at $h_T$",
-            ylabel=r"$\log_{10}\,\|P_k\|_2$",
-        )  # fmt: skip
-        product.legend(loc="lower left", frameon=False)
-        title = f"{architecture} on the {TASK_WORDS[task]}, T = {_length(arrays)}"
-        figure.suptitle(title + (f": {description}" if description else ""))
-        figure.subplots_adjust(left=0.07, right=0.99, top=0.84, bottom=0.13)
+        _by_checkpoint(reach, arrays, key="log10_gradient_by_checkpoint", offset=0,
+                       title="(b) gradient reaching h_k", words="‖∂L/∂h_k‖")  # fmt: skip
+        _by_checkpoint(product, arrays, key="log10_contribution_by_checkpoint", offset=1,
+                       title="(c) any gradient at h_T", words="‖P_k‖₂")  # fmt: skip
+        handles = _labelled(curve) + _labelled(product)
+        title = description or (
+            f"{arrays['architecture']} on the {TASK_WORDS[str(arrays['task'])]}, "
+            f"T = {_length(arrays)}"
+        )
+        heading = layout.heading(figure, title)
+        key = layout.key(figure, handles, height_inches=1.5, side="below")
+        layout.arrange(figure, [[curve, reach, product]], key=key, heading=heading)
     return figure
 
 
@@ -144,41 +144,48 @@ def plot_length_sweep(*, rows, description=""):
     """Final test loss / baseline against T, one series per variant: which networks learn."""
     series = _series_of(rows)
     styles = style.series_styles(len(series))
-    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.55)):
+    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.6)):
         figure = new_figure()
         axes = figure.add_subplot()
+        lengths_seen = sorted({float(row["length"]) for row in rows})
         for (name, points), line in zip(series.items(), styles, strict=True):
             lengths = np.array([float(row["length"]) for row in points])
             ratios = np.array([float(row["loss_ratio"]) for row in points])
             diverged = np.array([row["learned"] == "diverged" for row in points])
-            shown = np.where(np.isfinite(ratios), ratios, np.nan)
-            axes.plot(lengths[~diverged], shown[~diverged], linestyle="none", alpha=0.55,
+            kept = ~diverged & np.isfinite(ratios)
+            axes.plot(lengths[kept], ratios[kept], linestyle="none", alpha=0.5,
                       marker=line["marker"], color=line["color"], markersize=5)  # fmt: skip
             if diverged.any():
-                axes.plot(lengths[diverged], np.full(diverged.sum(), 3.0), linestyle="none",
+                axes.plot(lengths[diverged], np.full(int(diverged.sum()), 5.0), linestyle="none",
                           marker="x", color=line["color"], markersize=7)  # fmt: skip
-            by_length = sorted(set(lengths))
-            medians = [np.nanmedian(np.where(diverged, np.nan, shown)[lengths == value])
-                       for value in by_length]  # fmt: skip
-            axes.plot(by_length, medians, color=line["color"], linestyle=line["linestyle"],
+            medians = [
+                np.median(ratios[kept & (lengths == value)])
+                if (kept & (lengths == value)).any() else np.nan
+                for value in lengths_seen
+            ]  # fmt: skip
+            axes.plot(lengths_seen, medians, color=line["color"], linestyle=line["linestyle"],
                       marker=line["marker"], linewidth=1.8, markersize=6,
-                      label=f"{name} (median of seeds)")  # fmt: skip
+                      label=f"{name}: median of its seeds")  # fmt: skip
         axes.axhline(1.0, color="black", linestyle="--", linewidth=1.2,
-                     label="baseline: predicts without memory")  # fmt: skip
-        axes.axhline(0.1, color="grey", linestyle=":", linewidth=1.2,
-                     label="learned: 10 % of the baseline's loss")  # fmt: skip
+                     label="1: the baseline, no memory")  # fmt: skip
+        axes.axhline(LEARNED, color="grey", linestyle=":", linewidth=1.2,
+                     label=f"{LEARNED:g}: learned")  # fmt: skip
+        axes.set_xscale("log")
         axes.set_yscale("log")
-        axes.set_xlabel("T (sequence length of the adding problem, delay of the copy task)")
+        axes.xaxis.set_major_locator(ticker.FixedLocator(lengths_seen))
+        axes.xaxis.set_minor_locator(ticker.NullLocator())
+        axes.xaxis.set_major_formatter(ticker.FuncFormatter(_plain))
+        axes.set_xlabel("T: the adding problem's length, the copy task's delay")
         axes.set_ylabel("final test loss / baseline")
-        tasks_seen = sorted({str(row["task"]) for row in rows})
-        axes.set_title("Which networks learn, and up to which T: "
-                       + ", ".join(TASK_WORDS[t] for t in tasks_seen))  # fmt: skip
-        axes.legend(loc="upper left", frameon=False, fontsize=style.SMALL_FONT_SIZE)
-        if description:
-            figure.text(0.01, 0.01, style.wrap(description, width_inches=9.5),
-                        fontsize=style.SMALL_FONT_SIZE, color=style.NOTE_COLOUR)  # fmt: skip
-        figure.subplots_adjust(left=0.08, right=0.98, top=0.9, bottom=0.16)
+        title = description or "Which networks learn, and up to which T"
+        heading = layout.heading(figure, title)
+        key = layout.key(figure, _labelled(axes), height_inches=4.0)
+        layout.arrange(figure, [[axes]], key=key, heading=heading)
     return figure
+
+
+def _labelled(axes):
+    return [line for line in axes.get_lines() if not line.get_label().startswith("_")]
 
 
 def network_label(settings) -> str:
@@ -198,16 +205,13 @@ def _styles_by_network(settings):
     """One colour per kind of network; runs of one kind (seeds) differ in line style."""
     kinds = list(dict.fromkeys(network_label(s) for s in settings.values()))
     colours = style.series_styles(len(kinds))
-    seen = {}
-    styles = {}
+    seen, styles = {}, {}
     for name, value in settings.items():
-        kind = network_label(value)
-        index = seen.setdefault(kind, 0)
-        seen[kind] += 1
-        styles[name] = {
-            "color": colours[kinds.index(kind)]["color"],
-            "linestyle": style.LINE_STYLES[index % len(style.LINE_STYLES)],
-            "marker": colours[kinds.index(kind)]["marker"],
+        kind = kinds.index(network_label(value))
+        index = seen.get(kind, 0)
+        seen[kind] = index + 1
+        styles[name] = colours[kind] | {
+            "linestyle": style.LINE_STYLES[index % len(style.LINE_STYLES)]
         }
     return styles
 
@@ -221,85 +225,92 @@ def _first_item_gradient(arrays):
 def plot_training_comparison(*, runs, settings):
     """Trained networks side by side: learning, and the gradient reaching the first item."""
     styles = _styles_by_network(settings)
-    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.45)):
+    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.6)):
         figure = new_figure()
-        grid = figure.add_gridspec(1, 3, wspace=0.34)
-        curve, memory, reach = (figure.add_subplot(grid[i]) for i in range(3))
+        curve, memory, reach = (figure.add_subplot(1, 3, i) for i in (1, 2, 3))
+        memory_values, reach_values = [], []
+        longest = 1
         for name, arrays in runs.items():
             line = styles[name]
+            label = f"{name}: {network_label(settings[name])}"
             baseline = float(arrays["baseline_loss"])
             loss = arrays["loss"]
-            window = max(1, len(loss) // 50)
             finite = np.isfinite(loss)
+            window = max(1, len(loss) // 50)
             curve.plot(arrays["update"][finite], _running_mean(loss[finite], window) / baseline,
                        color=line["color"], linestyle=line["linestyle"], linewidth=1.4,
-                       label=f"{name}: {network_label(settings[name])}")  # fmt: skip
-            memory.plot(arrays["weights_update"], _first_item_gradient(arrays),
-                        color=line["color"], linestyle=line["linestyle"], marker=line["marker"],
-                        markersize=4, linewidth=1.4)  # fmt: skip
+                       label=label)  # fmt: skip
+            first = _first_item_gradient(arrays)
+            memory.plot(arrays["weights_update"], first, color=line["color"],
+                        linestyle=line["linestyle"], marker=line["marker"], markersize=4,
+                        linewidth=1.4)  # fmt: skip
+            memory_values.append(first)
             k = arrays["k"]
-            reach.plot(len(k) - k, arrays["log10_gradient_by_checkpoint"][-1],
-                       color=line["color"], linestyle=line["linestyle"], linewidth=1.4)  # fmt: skip
+            final = arrays["log10_gradient_by_checkpoint"][-1]
+            reach.plot(len(k) - k, final, color=line["color"], linestyle=line["linestyle"],
+                       linewidth=1.4)  # fmt: skip
+            reach_values.append(final)
+            longest = max(longest, len(k))
         curve.axhline(1.0, color="black", linestyle="--", linewidth=1.1)
-        curve.axhline(0.1, color="grey", linestyle=":", linewidth=1.1)
+        curve.axhline(LEARNED, color="grey", linestyle=":", linewidth=1.1)
         curve.set_yscale("log")
         curve.set_xlabel("update")
         curve.set_ylabel("training loss / baseline (running mean)")
-        curve.set_title("(a) learning (dashed: baseline)", loc="left")
+        curve.set_title("(a) learning; dashed: baseline", loc="left")
+        _log10_panel(memory, memory_values, words="‖∂L/∂h‖ at the first item")
         memory.set_xlabel("update")
-        memory.set_ylabel(r"$\log_{10}\|\partial L/\partial h\|$ at the first item")
-        memory.set_title("(b) gradient reaching the first item", loc="left")
-        reach.set_xlabel("steps back from the last step")
-        reach.set_ylabel(r"$\log_{10}\,\|\partial L/\partial h_k\|$, final network")
-        reach.set_title("(c) gradient k steps back, final", loc="left")
-        reach.xaxis.set_major_locator(ticker.MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
-        figure.legend(loc="lower center", ncols=min(4, len(runs)), frameon=False,
-                      fontsize=style.SMALL_FONT_SIZE)  # fmt: skip
-        rows = -(-len(runs) // 4)
-        figure.subplots_adjust(left=0.07, right=0.99, top=0.9, bottom=0.14 + 0.06 * rows)
+        memory.set_title("(b) at the first item", loc="left")
+        _log10_panel(reach, reach_values, words="‖∂L/∂h_k‖, final network")
+        reach.set_xlim(0, longest)
+        steps_back_axis(reach.xaxis, longest, label="steps back from the last state")
+        reach.set_title("(c) k steps back, final", loc="left")
+        heading = layout.heading(figure, "Trained networks: does the gradient reach what they "
+                                 "must remember?")  # fmt: skip
+        key = layout.key(figure, _labelled(curve), height_inches=1.5, side="below")
+        layout.arrange(figure, [[curve, memory, reach]], key=key, heading=heading)
     return figure
 
 
 def plot_clipping(*, runs, settings):
     """The loss and the gradient norm before clipping, update by update, for each run."""
     styles = style.series_styles(len(runs))
-    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.5)):
+    with matplotlib.rc_context(style.figure(venue="slide", aspect=0.6)):
         figure = new_figure()
-        grid = figure.add_gridspec(2, 1, hspace=0.12)
-        loss_axes = figure.add_subplot(grid[0])
-        norm_axes = figure.add_subplot(grid[1], sharex=loss_axes)
+        loss_axes = figure.add_subplot(2, 1, 1)
+        norm_axes = figure.add_subplot(2, 1, 2, sharex=loss_axes)
         for (name, arrays), line in zip(runs.items(), styles, strict=True):
-            training = settings[name]["training"]
-            clip = training["clip_norm"]
+            clip = settings[name]["training"]["clip_norm"]
             label = f"{name}: " + (f"clipped at norm {clip:g}" if clip else "not clipped")
-            updates = arrays["update"]
-            loss, norm = arrays["loss"], arrays["gradient_norm"]
+            diverged = int(arrays["diverged_at"])
+            if diverged:
+                label += f", diverged at update {diverged}"
+            updates, loss, norm = arrays["update"], arrays["loss"], arrays["gradient_norm"]
+            finite = np.isfinite(loss) & np.isfinite(norm)
+            last = [int(np.flatnonzero(finite)[-1])] if finite.any() else []  # marks the end
             loss_axes.plot(updates, np.where(np.isfinite(loss), loss, np.nan),
-                           color=line["color"], linewidth=1.0, label=label)  # fmt: skip
+                           color=line["color"], linewidth=1.0, marker=line["marker"],
+                           markevery=last, label=label)  # fmt: skip
             norm_axes.plot(updates, np.where(np.isfinite(norm), norm, np.nan),
-                           color=line["color"], linewidth=1.0)  # fmt: skip
+                           color=line["color"], linewidth=1.0, marker=line["marker"],
+                           markevery=last)  # fmt: skip
             if clip:
                 norm_axes.axhline(clip, color=line["color"], linestyle="--", linewidth=1.2,
-                                  label=f"clip_norm {clip:g}")  # fmt: skip
-            diverged = int(arrays["diverged_at"])
+                                  label=f"{name}: clip_norm {clip:g}")  # fmt: skip
             if diverged:
                 for axes in (loss_axes, norm_axes):
                     axes.axvline(diverged, color=line["color"], linestyle=":", linewidth=1.5)
-                loss_axes.annotate(f"{name} diverged at update {diverged}", (diverged, 1.0),
-                                   xycoords=("data", "axes fraction"), xytext=(4, -4),
-                                   textcoords="offset points", va="top", color=line["color"],
-                                   fontsize=style.SMALL_FONT_SIZE)  # fmt: skip
         baseline = float(next(iter(runs.values()))["baseline_loss"])
         loss_axes.axhline(baseline, color="black", linestyle="--", linewidth=1.1,
-                          label=f"baseline {baseline:.3g}")  # fmt: skip
+                          label=f"baseline, no memory ({baseline:.3g})")  # fmt: skip
         loss_axes.set_yscale("log")
         norm_axes.set_yscale("log")
         loss_axes.set_ylabel("training loss")
-        norm_axes.set_ylabel("gradient norm (before clipping)")
+        norm_axes.set_ylabel("gradient norm, before clipping")
         norm_axes.set_xlabel("update")
         loss_axes.tick_params(labelbottom=False)
-        loss_axes.legend(loc="upper right", frameon=False, fontsize=style.SMALL_FONT_SIZE)
-        norm_axes.legend(loc="upper right", frameon=False, fontsize=style.SMALL_FONT_SIZE)
-        loss_axes.set_title("Gradient clipping: the same network and batches, with and without")
-        figure.subplots_adjust(left=0.09, right=0.98, top=0.92, bottom=0.1)
+        heading = layout.heading(figure, "Gradient clipping: one network, one stream of batches, "
+                                 "with and without")  # fmt: skip
+        handles = _labelled(loss_axes) + _labelled(norm_axes)
+        key = layout.key(figure, handles, height_inches=1.2, side="below")
+        layout.arrange(figure, [[loss_axes], [norm_axes]], key=key, heading=heading)
     return figure
