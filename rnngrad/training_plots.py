@@ -70,7 +70,8 @@ def _learning_curve(axes, arrays):
         axes.axvline(diverged, color=DIVERGED_COLOUR, linewidth=1.5,
                      label=f"diverged at update {diverged}")  # fmt: skip
     axes.set_yscale("log")
-    axes.set_xlim(0, max(int(updates[-1]) if len(updates) else 1, 1))
+    last = max(int(updates[-1]) if len(updates) else 1, 1)
+    axes.set_xlim(-0.02 * last, 1.03 * last)  # the last checkpoint's marker whole
     axes.set_xlabel("update")
     axes.set_ylabel(f"loss ({LOSS_WORDS[task]})")
     axes.set_title("(a) learning curve", loc="left")
@@ -157,7 +158,8 @@ def plot_length_sweep(*, rows, description=""):
                       marker=line["marker"], color=line["color"], markersize=5)  # fmt: skip
             if diverged.any():
                 axes.plot(lengths[diverged], np.full(int(diverged.sum()), 5.0), linestyle="none",
-                          marker="x", color=line["color"], markersize=7)  # fmt: skip
+                          marker="x", color=line["color"], markersize=7,
+                          label=f"{name}: a run that diverged (drawn at 5)")  # fmt: skip
             medians = [
                 np.median(ratios[kept & (lengths == value)])
                 if (kept & (lengths == value)).any() else np.nan

@@ -147,3 +147,4 @@ def test_the_length_sweep_draws_each_variants_median_against_t():
     np.testing.assert_array_equal(medians["tanh: median of its seeds"].get_xdata(), [10, 50, 200])
     crosses = [line for line in axes.get_lines() if line.get_marker() == "x"]
     assert len(crosses) == 1 and list(crosses[0].get_xdata()) == [200.0]
+    assert crosses[0].get_label() == "tanh: a run that diverged (drawn at 5)"
