@@ -56,8 +56,9 @@ if workflow.is_main_process:
         print(f"rnngrad: reruns {line}", file=sys.stderr)
     for path in FRESHNESS.orphans():
         print(f"rnngrad: orphaned (no config makes it): {path}", file=sys.stderr)
-    for name in sorted(set(config["architecture_figure"]["scenarios"]) - set(SCENARIOS)):
-        print(f"rnngrad: architecture_figure: no scenario {name!r}, not drawn", file=sys.stderr)
+    for figure in plan.FIGURE_LISTS.values():
+        for name in sorted(set(config[figure]["scenarios"]) - set(SCENARIOS)):
+            print(f"rnngrad: {figure}: no scenario {name!r}, not drawn", file=sys.stderr)
 
 # A run killed with SIGKILL leaves Snakemake's lock behind; a run that holds rnngrad's run lock
 # knows it is stale and removes it (README, "After an interrupted run").
@@ -107,18 +108,23 @@ def data_files(rule):
     return lambda wildcards: list(plan.data_files(rule, SETTINGS[wildcards.scenario]))
 
 
-def step_params(rule):
-    """Params of a scenario step: the settings it reads (plan.SCENARIO_STEPS)."""
-    return {
-        name: (
-            lambda wildcards, name=name: plan.step_params(rule, SETTINGS[wildcards.scenario])[name]
-        )
-        for name in plan.SCENARIO_STEPS[rule]
-    }
+def step_params(step):
+    """Params of a scenario step: the settings it reads (plan.scenario_params)."""
+
+    def param(name):
+        return lambda w: plan.scenario_params(step, w.scenario, SETTINGS[w.scenario])[name]
+
+    return {name: param(name) for name in plan.param_names(step)}
+
+
+def trained_weights(wildcards):
+    """A trained scenario's last checkpoint, which its construct_w_hh reads (plan.trained_inputs)."""
+    return plan.trained_inputs("construct_w_hh", wildcards.scenario, SETTINGS[wildcards.scenario])
 
 
 wildcard_constraints:
     scenario=f"(sweeps/{NAME}/[0-9]+|{NAME})",
+    checkpoint_update="[0-9]+",
     sweep=NAME,
     chunk="[0-9]+",
     activation="|".join(plan.activations(PROJECT)),
@@ -169,6 +175,7 @@ rule construct_w_hh:
                 "construct_w_hh",
                 checkpoint=CHECKPOINT,
                 data=data_files("construct_w_hh"),
+                trained=trained_weights,
             )
         ),
     output:
@@ -293,6 +300,88 @@ rule plot_tangent_slider:
         "scripts/plot_tangent_slider.py"
 
 
+# ---- Training: a scenario with `training` learns its weights first ----------------------------
+# train makes run.npz (the trace and the weights at every checkpoint); each checkpoint is exported
+# as PyTorch's .safetensors, the last one read by construct_w_hh; measure_training measures them all.
+
+
+rule train:
+    input:
+        unpack(inputs("scenario", "train")),
+    output:
+        run=plan.TRAINING_FILES["run"],
+        provenance=record("scenario", "train"),
+    log:
+        "logs/{scenario}/train.log",
+    benchmark:
+        "logs/benchmarks/{scenario}/train.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **step_params("train"),
+    script:
+        "scripts/train.py"
+
+
+rule export_checkpoint:
+    input:
+        unpack(inputs("export", "export_checkpoint", run=plan.TRAINING_FILES["run"])),
+    output:
+        checkpoint=plan.TRAINING_FILES["export"],
+        provenance=plan.RECORD["export"],
+    log:
+        "logs/{scenario}/export_checkpoint_{checkpoint_update}.log",
+    benchmark:
+        "logs/benchmarks/{scenario}/export_checkpoint_{checkpoint_update}.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        checkpoint_update=lambda wildcards: int(wildcards.checkpoint_update),
+    script:
+        "scripts/export_checkpoint.py"
+
+
+rule measure_training:
+    input:
+        unpack(inputs("scenario", "measure_training", run=plan.TRAINING_FILES["run"])),
+    output:
+        training=plan.TRAINING_FILES["training"],
+        provenance=record("scenario", "measure_training"),
+    log:
+        "logs/{scenario}/measure_training.log",
+    benchmark:
+        "logs/benchmarks/{scenario}/measure_training.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **step_params("measure_training"),
+    script:
+        "scripts/measure_training.py"
+
+
+rule plot_training:
+    input:
+        unpack(inputs("scenario", "plot_training", training=plan.TRAINING_FILES["training"])),
+    output:
+        figure=report(
+            plan.TRAINING_FILES["figure"],
+            caption="report/training.rst",
+            category="training",
+            labels=lambda w: report_labels(SETTINGS[w.scenario], scenario=w.scenario),
+        ),
+        provenance=record("scenario", "plot_training"),
+    log:
+        "logs/{scenario}/plot_training.log",
+    benchmark:
+        "logs/benchmarks/{scenario}/plot_training.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **step_params("plot_training"),
+    script:
+        "scripts/plot_training.py"
+
+
 # ---- Comparison across scenarios ---------------------------------------------------------------
 
 COURSE_SCENARIOS = plan.course_scenarios(SCENARIOS)
@@ -301,6 +390,12 @@ COURSE_SCENARIOS = plan.course_scenarios(SCENARIOS)
 def contributions_of(rule):
     """The contributions.npz of every scenario a comparison rule draws."""
     return expand(CONTRIBUTIONS, scenario=plan.comparison_params(rule, PROJECT)["scenarios"])
+
+
+def training_of(rule):
+    """The training.npz of every trained scenario a comparison rule draws."""
+    names = plan.comparison_params(rule, PROJECT)["scenarios"]
+    return expand(plan.TRAINING_FILES["training"], scenario=names)
 
 
 rule summarize:
@@ -459,6 +554,56 @@ rule plot_spectra:
         "scripts/plot_spectra.py"
 
 
+rule plot_training_comparison:
+    input:
+        unpack(
+            inputs(
+                "comparison",
+                "plot_training_comparison",
+                training=training_of("plot_training_comparison"),
+            )
+        ),
+    output:
+        figure=report(
+            plan.COMPARISON_FILES["plot_training_comparison"][0],
+            caption="report/training_comparison.rst",
+            category="training",
+        ),
+        provenance=record("comparison", "plot_training_comparison"),
+    log:
+        "logs/comparison/plot_training_comparison.log",
+    benchmark:
+        "logs/benchmarks/comparison/plot_training_comparison.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **plan.comparison_params("plot_training_comparison", PROJECT),
+    script:
+        "scripts/plot_training_comparison.py"
+
+
+rule plot_clipping:
+    input:
+        unpack(inputs("comparison", "plot_clipping", training=training_of("plot_clipping"))),
+    output:
+        figure=report(
+            plan.COMPARISON_FILES["plot_clipping"][0],
+            caption="report/clipping.rst",
+            category="training",
+        ),
+        provenance=record("comparison", "plot_clipping"),
+    log:
+        "logs/comparison/plot_clipping.log",
+    benchmark:
+        "logs/benchmarks/comparison/plot_clipping.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        **plan.comparison_params("plot_clipping", PROJECT),
+    script:
+        "scripts/plot_clipping.py"
+
+
 # ---- Sweeps: points computed POINTS_PER_JOB at a time, summed up in a tracked table -------------
 
 
@@ -471,6 +616,11 @@ def sweep_chunks(pattern):
     )
 
 
+def chunk_runs(wildcards):
+    """The run.npz of every point of a chunk that trains (plan.chunk_runs)."""
+    return plan.chunk_runs(SWEEPS[wildcards.sweep], int(wildcards.chunk), POINTS_PER_JOB)
+
+
 rule compute_sweep:
     input:
         unpack(
@@ -480,6 +630,7 @@ rule compute_sweep:
                 data=lambda w: list(
                     plan.chunk_data_files(SWEEPS[w.sweep], int(w.chunk), POINTS_PER_JOB)
                 ),
+                runs=chunk_runs,
             )
         ),
     output:
@@ -587,3 +738,23 @@ rule plot_gain_sweep:
         activation=lambda wildcards: plan.sweep_figure_params(SWEEPS[wildcards.sweep])["activation"],
     script:
         "scripts/plot_gain_sweep.py"
+
+
+rule plot_length_sweep:
+    input:
+        unpack(inputs("sweep", "plot_length_sweep", csv=plan.SWEEP_SUMMARY)),
+    output:
+        figure=report(
+            plan.SWEEP_FIGURES["training"], caption="report/length_sweep.rst", category="training"
+        ),
+        provenance=record("sweep", "plot_length_sweep"),
+    log:
+        "logs/sweeps/{sweep}/plot_length_sweep.log",
+    benchmark:
+        "logs/benchmarks/sweeps/{sweep}/plot_length_sweep.tsv"
+    conda:
+        ENVIRONMENT
+    params:
+        description=lambda wildcards: SWEEPS[wildcards.sweep].description,
+    script:
+        "scripts/plot_length_sweep.py"

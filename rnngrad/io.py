@@ -68,6 +68,12 @@ def save_text(path, text: str) -> None:
         partial.write_text(text, encoding="utf-8")
 
 
+def save_bytes(path, data: bytes) -> None:
+    """Write bytes (a .safetensors file's, say) atomically."""
+    with _atomic_path(path) as partial:
+        partial.write_bytes(data)
+
+
 MAX_FILE_BYTES = 2**31  # 2 GiB: more than any file a job reads or writes (h and x: 160 MB each)
 MAX_RECORD_BYTES = 2**26  # 64 MiB: a provenance record, or a chunk of 20,000 sweep points
 _CHUNK = 2**20

@@ -7,7 +7,7 @@ jobs against their provenance records, so the two cannot disagree about what a j
 from dataclasses import dataclass
 
 from rnngrad import provenance
-from rnngrad.steps.settings import SCENARIO_STEPS, step_params  # noqa: F401 (the Snakefile's)
+from rnngrad.steps.settings import SCENARIO_STEPS, STEPS, step_params
 
 RESULTS = "results"
 SCENARIO_FILES = {
@@ -16,8 +16,15 @@ SCENARIO_FILES = {
     "contributions": "results/{scenario}/contributions.npz",
     "figure": "results/{scenario}/contributions.png",
 }
+TRAINING_FILES = {
+    "run": "results/{scenario}/checkpoints/run.npz",
+    "export": "results/{scenario}/checkpoints/update_{checkpoint_update}.safetensors",
+    "training": "results/{scenario}/training.npz",
+    "figure": "results/{scenario}/training.png",
+}
 RECORD = {
     "scenario": "results/{scenario}/provenance/{rule}.json",
+    "export": "results/{scenario}/provenance/export_checkpoint/{checkpoint_update}.json",
     "activation": "results/activation/provenance/{activation}.json",
     "comparison": "results/comparison/provenance/{rule}.json",
     "sweep": "results/sweeps/{sweep}/provenance/{rule}.json",
@@ -36,6 +43,15 @@ COMPARISON_FILES = {
     "plot_rules": ("results/comparison/rules.png",),
     "plot_architectures": ("results/comparison/architectures.png",),
     "plot_spectra": ("results/comparison/spectra.png",),
+    "plot_training_comparison": ("results/comparison/training.png",),
+    "plot_clipping": ("results/comparison/clipping.png",),
+}
+# What a comparison rule reads of each scenario it draws (contributions.npz unless named here).
+COMPARISON_READS = {"plot_training_comparison": "training", "plot_clipping": "training"}
+FIGURE_LISTS = {
+    "plot_architectures": "architecture_figure",
+    "plot_training_comparison": "training_figure",
+    "plot_clipping": "clipping_figure",
 }
 SPECTRUM_FIGURE = "results/{scenario}/spectrum.png"
 SWEEP_CHUNK = "results/sweeps/{sweep}/chunks/{chunk}.csv"
@@ -43,8 +59,13 @@ SWEEP_SUMMARY = "results/sweeps/{sweep}/summary.csv"
 SWEEP_FIGURES = {
     "phase": "results/sweeps/{sweep}/phase.png",
     "gain": "results/sweeps/{sweep}/growth.png",
+    "training": "results/sweeps/{sweep}/final_loss.png",
 }
-SWEEP_FIGURE_RULES = {"phase": "plot_phase", "gain": "plot_gain_sweep"}
+SWEEP_FIGURE_RULES = {
+    "phase": "plot_phase",
+    "gain": "plot_gain_sweep",
+    "training": "plot_length_sweep",
+}
 TANGENT_SLIDER = "results/activation/slider.html"
 PHASE_SLIDER = "results/sweeps/{sweep}/slider.html"
 SLIDER_POINTS = 1024  # at most this many points are recomputed for a phase sweep's slider
@@ -90,6 +111,73 @@ def chunk_data_files(sweep, chunk: int, size: int) -> tuple[str, ...]:
     return points_data_files(chunk_points(sweep, chunk, size))
 
 
+def final_checkpoint(settings) -> int:
+    """The update count of a trained scenario's last checkpoint: the network it analyses."""
+    return max(settings["training"]["checkpoints"])
+
+
+def training_jobs(scenario, settings) -> list["Job"]:
+    """A trained scenario's jobs: train, export every checkpoint, measure them, draw the run."""
+    files = {
+        key: path.format(scenario=scenario, checkpoint_update="{update}")
+        for key, path in TRAINING_FILES.items()
+    }
+    record = RECORD["scenario"].format(scenario=scenario, rule="{rule}")
+    jobs = [
+        Job(
+            "train",
+            step_params("train", settings),
+            (),
+            (files["run"],),
+            record.format(rule="train"),
+        )
+    ]
+    for update in settings["training"]["checkpoints"]:
+        jobs.append(
+            Job(
+                rule="export_checkpoint",
+                params={"checkpoint_update": update},
+                inputs=(files["run"],),
+                outputs=(files["export"].format(update=update),),
+                record=RECORD["export"].format(scenario=scenario, checkpoint_update=update),
+            )
+        )
+    for rule, source, output in (
+        ("measure_training", "run", "training"),
+        ("plot_training", "training", "figure"),
+    ):
+        params = step_params(rule, settings)
+        jobs.append(Job(rule, params, (files[source],), (files[output],), record.format(rule=rule)))
+    return jobs
+
+
+def trained_weights(scenario, settings) -> str | None:
+    """The file a trained scenario's construct_w_hh reads: its last checkpoint (else None)."""
+    if settings.get("training") is None:
+        return None
+    update = final_checkpoint(settings)
+    return TRAINING_FILES["export"].format(scenario=scenario, checkpoint_update=update)
+
+
+def trained_inputs(rule, scenario, settings) -> list[str]:
+    """The trained weights as an input of construct_w_hh (none for other steps or scenarios)."""
+    path = trained_weights(scenario, settings) if rule == "construct_w_hh" else None
+    return [] if path is None else [path]
+
+
+def param_names(rule) -> list[str]:
+    """Names of a scenario step's params (scenario_params' keys)."""
+    return [*STEPS[rule], *(["trained_weights"] if rule == "construct_w_hh" else [])]
+
+
+def scenario_params(rule, scenario, settings) -> dict:
+    """Params of a scenario step: its settings, and for construct_w_hh the trained weights."""
+    params = step_params(rule, settings)
+    if rule == "construct_w_hh":
+        params["trained_weights"] = trained_weights(scenario, settings)
+    return params
+
+
 def course_scenarios(scenarios) -> list[str]:
     """Scenarios computed by the notebook's method, drawn beside their exact product."""
     return [name for name, s in scenarios.items() if s["contributions"]["method"] == "course"]
@@ -108,6 +196,15 @@ def chunk_points(sweep, chunk: int, size: int) -> dict:
     return {name: sweep.points[name] for name in sweep.chunks(size)[chunk]}
 
 
+def chunk_runs(sweep, chunk: int, size: int) -> list[str]:
+    """The run.npz of every point of a chunk that trains, in point order (a chunk reads them)."""
+    return [
+        TRAINING_FILES["run"].format(scenario=name)
+        for name, (_, settings) in chunk_points(sweep, chunk, size).items()
+        if settings.get("training") is not None
+    ]
+
+
 def comparison_params(rule, project) -> dict:
     """Params of the comparison rules: the settings of every scenario they read."""
     if rule == "plot_course_vs_exact":
@@ -118,11 +215,12 @@ def comparison_params(rule, project) -> dict:
             for n, s in project.scenarios.items()
             if s["architecture"] == "vanilla" and s["contributions"]["method"] == "jacobian"
         ]
-    elif rule == "plot_architectures":  # those of the list that this config has
+    elif rule in FIGURE_LISTS:  # those of the figure's list that this config has (and train)
         names = [
             n
-            for n in project.settings["architecture_figure"]["scenarios"]
+            for n in project.settings[FIGURE_LISTS[rule]]["scenarios"]
             if n in project.scenarios
+            and (rule == "plot_architectures" or project.scenarios[n].get("training") is not None)
         ]
     elif rule == "plot_spectra":
         names = spectrum_scenarios(project.scenarios)
@@ -174,14 +272,17 @@ def plan(project) -> list[Job]:
     jobs = []
     for scenario, settings in project.scenarios.items():
         files = {key: path.format(scenario=scenario) for key, path in SCENARIO_FILES.items()}
+        if settings.get("training") is not None:
+            jobs += training_jobs(scenario, settings)
         for rule in SCENARIO_STEPS:
             jobs.append(
                 Job(
                     rule=rule,
-                    params=step_params(rule, settings),
+                    params=scenario_params(rule, scenario, settings),
                     inputs=(
                         *(files[key] for key in STEP_INPUTS[rule]),
                         *data_files(rule, settings),
+                        *trained_inputs(rule, scenario, settings),
                     ),
                     outputs=(files[STEP_OUTPUTS[rule]],),
                     record=RECORD["scenario"].format(scenario=scenario, rule=rule),
@@ -219,9 +320,11 @@ def plan(project) -> list[Job]:
     for rule, outputs in COMPARISON_FILES.items():
         params = comparison_params(rule, project)
         names = list(params["scenarios"])
-        if not names and rule in ("plot_architectures", "plot_spectra"):
+        if not names and rule in ("plot_architectures", "plot_spectra", *FIGURE_LISTS):
             continue  # nothing to draw: no figure
-        inputs = [SCENARIO_FILES["contributions"].format(scenario=name) for name in names]
+        reads = COMPARISON_READS.get(rule)
+        files = TRAINING_FILES[reads] if reads else SCENARIO_FILES["contributions"]
+        inputs = [files.format(scenario=name) for name in names]
         if rule == "plot_course_vs_exact":
             inputs = [
                 SCENARIO_FILES[key].format(scenario=name)
@@ -233,12 +336,15 @@ def plan(project) -> list[Job]:
     size = project.settings["sweep_points_per_job"]
     for sweep_name, sweep in project.sweeps.items():
         chunk_files, chunk_records = [], []
+        for point, (_, settings) in sweep.points.items():  # training runs: one job each
+            if settings.get("training") is not None:
+                jobs.append(training_jobs(point, settings)[0])
         for chunk in range(len(sweep.chunks(size))):
             output = SWEEP_CHUNK.format(sweep=sweep_name, chunk=chunk)
             record = RECORD["chunk"].format(sweep=sweep_name, chunk=chunk)
             params = {"points": chunk_points(sweep, chunk, size)}
-            data = chunk_data_files(sweep, chunk, size)
-            jobs.append(Job("compute_sweep", params, data, (output,), record, tracked=False))
+            inputs = (*chunk_data_files(sweep, chunk, size), *chunk_runs(sweep, chunk, size))
+            jobs.append(Job("compute_sweep", params, inputs, (output,), record, tracked=False))
             chunk_files.append(output)
             chunk_records.append(record)
         summary = SWEEP_SUMMARY.format(sweep=sweep_name)

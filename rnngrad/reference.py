@@ -24,13 +24,17 @@ def _type(schema) -> str:
     if "$ref" in schema:
         return "list of numbers" if schema["$ref"].endswith("number_list") else "`{values: [...]}`"
     kind = schema.get("type", "")
+    if isinstance(kind, list):  # e.g. [object, "null"]: a mapping that may be left out
+        return " or ".join(_type(schema | {"type": one}) for one in kind)
     if kind == "object" and schema.get("required"):
         return f"`{{{schema['required'][0]}: [...]}}`"
     if kind == "array":
         return f"list of {_type(schema.get('items', {})) or 'value'}s"
     bounds = [
         f"≥ {schema['minimum']}" if "minimum" in schema else "",
+        f"> {schema['exclusiveMinimum']}" if "exclusiveMinimum" in schema else "",
         f"≤ {schema['maximum']}" if "maximum" in schema else "",
+        f"< {schema['exclusiveMaximum']}" if "exclusiveMaximum" in schema else "",
     ]
     limits = ", ".join(b for b in bounds if b)
     return f"{kind} ({limits})" if limits else kind
@@ -42,7 +46,8 @@ def _rows(schema, prefix=""):
         default = json.dumps(sub["default"]) if "default" in sub else ""
         description = " ".join(sub.get("description", "").split()).replace("|", "\\|")
         yield f"| `{path}` | {_type(sub)} | `{default}` | {description} |"
-        if sub.get("type") == "object" and "properties" in sub:
+        kinds = sub.get("type") if isinstance(sub.get("type"), list) else [sub.get("type")]
+        if "object" in kinds and "properties" in sub:
             yield from _rows(sub, prefix=f"{path}.")
 
 

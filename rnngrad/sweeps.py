@@ -76,6 +76,30 @@ def plain_copy(value):
     return value
 
 
+def merged(base, variant) -> dict:
+    """A copy of `base` with `variant` merged in: mappings key by key, anything else replaced."""
+    result = plain_copy(base)
+    for key, value in variant.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merged(result[key], value)
+        else:
+            result[key] = plain_copy(value)
+    return result
+
+
+def variant_points(data) -> list[tuple[dict, dict]]:
+    """(assignment, settings before the grid) of every point: each variant crossed with the grid.
+
+    The assignment names the variant first (when there are variants), then the grid's values.
+    """
+    variants = data.get("variants") or {None: {}}
+    return [
+        (({} if name is None else {"variant": name}) | assignment, merged(data["base"], variant))
+        for name, variant in variants.items()
+        for assignment in grid_points(data["grid"])
+    ]
+
+
 def point_name(sweep: str, index: int) -> str:
     """The scenario name of a grid point, which is also its folder below results/."""
     return f"sweeps/{sweep}/{index:04d}"
@@ -109,9 +133,12 @@ def expand_sweep(path, data, *, name, sweep_schema, checker, points_per_job):
         return None, problems
     sweep_schema.fill_defaults(data)
     grid = data["grid"]
-    count = math.prod(len(values) for values in grid.values())
+    axes = [len(values) for values in grid.values()]
+    if data["variants"]:
+        axes.insert(0, len(data["variants"]))
+    count = math.prod(axes)
     if count > MAX_POINTS:
-        sizes = " × ".join(str(len(values)) for values in grid.values())
+        sizes = " × ".join(str(size) for size in axes)
         text = f"{sizes} = {count:,} points; at most {MAX_POINTS:,} per sweep"
         return None, [f"{path}: grid: {text}"]
     per_job = data["points_per_job"] or points_per_job
@@ -124,9 +151,10 @@ def expand_sweep(path, data, *, name, sweep_schema, checker, points_per_job):
         )
         return None, [f"{path}: {where}: {text}"]
     points, failing = {}, {}
-    for index, assignment in enumerate(grid_points(grid)):
+    for index, (assignment, start) in enumerate(variant_points(data)):
+        grid_values = {key: value for key, value in assignment.items() if key != "variant"}
         try:
-            settings = with_assignment(data["base"], assignment)
+            settings = with_assignment(start, grid_values)
         except GridKeyError as error:
             key = next(k for k in assignment if str(error).endswith(f"that {k} could go into"))
             failing.setdefault(f"{path}: grid.{key}: {error}", []).append(index)
@@ -159,9 +187,8 @@ def expand_sweep(path, data, *, name, sweep_schema, checker, points_per_job):
     ]
     if problems:
         return None, problems
-    definition = {
-        key: data[key] for key in ("description", "figure", "points_per_job", "base", "grid")
-    }
+    keys = ("description", "figure", "points_per_job", "base", "variants", "grid")
+    definition = {key: data[key] for key in keys}
     return Sweep(description=data["description"], definition=definition, points=points), []
 
 
@@ -178,7 +205,7 @@ def _figure_problems(path, data, points) -> list[str]:
     settings = [s for _, s in points.values()]
     gated = sorted({s["architecture"] for s in settings} - {"vanilla"})
     problems = []
-    if gated:
+    if gated and data["figure"] != "training":  # trained networks of any architecture
         text = (
             f"grid points of architecture {' and '.join(gated)}: the {data['figure']} figure is "
             "about a vanilla RNN's W_hh (γρ, γ‖W_hh‖₂, mean field); sweep vanilla networks"

@@ -371,7 +371,7 @@ def _shape_problems(described, shapes, *, hidden_size, bidirectional) -> list[st
     return problems
 
 
-def _value_problem(path, name, array) -> str | None:
+def _value_problem(path, name, array, bound=MAX_ABS_WEIGHT) -> str | None:
     if not np.all(np.isfinite(array)):
         bad = np.argwhere(~np.isfinite(array))[0]
         return (
@@ -379,7 +379,7 @@ def _value_problem(path, name, array) -> str | None:
             f"entries (the first, {array[tuple(bad)]}, at index {tuple(int(i) for i in bad)}); "
             f"expected finite numbers"
         )
-    large = np.abs(array) > MAX_ABS_WEIGHT
+    large = np.abs(array) > (np.inf if bound is None else bound)
     if np.any(large):
         largest = np.unravel_index(np.argmax(np.abs(array)), array.shape)
         return (
@@ -400,7 +400,7 @@ def _expected_text(architecture, shapes, layers, bidirectional) -> str:
     return f"{architecture} with {stack} expects {first}"
 
 
-def _read(path, *, architecture, hidden_size, input_size) -> tuple[dict, dict]:
+def _read(path, *, architecture, hidden_size, input_size, bound=MAX_ABS_WEIGHT) -> tuple:
     """(recurrent arrays, head arrays) of a weights file, checked, as float64."""
     path = Path(path)
     what = path_problem(path)
@@ -453,14 +453,16 @@ def _read(path, *, architecture, hidden_size, input_size) -> tuple[dict, dict]:
         raise InputError(msg)
     arrays = file.load(known)
     for name, array in arrays.items():
-        problem = _value_problem(path, name, array)
+        problem = _value_problem(path, name, array, bound)
         if problem:
             raise InputError(problem)
     recurrent = {name: arrays[name] for name in shapes}
     return recurrent, {name: arrays[name] for name in HEAD_NAMES if name in arrays}
 
 
-def read_weights(path, *, architecture, hidden_size, input_size) -> dict[str, np.ndarray]:
+def read_weights(
+    path, *, architecture, hidden_size, input_size, bound=MAX_ABS_WEIGHT
+) -> dict[str, np.ndarray]:
     """PyTorch's arrays of every layer and direction from an .npz or .safetensors file, as float64.
 
     Layers and directions are read from the names (`structure`), in PyTorch's order. Nothing but
@@ -468,9 +470,12 @@ def read_weights(path, *, architecture, hidden_size, input_size) -> dict[str, np
     with allow_pickle=False, so a pickle is never loaded. float16/32/64 are accepted (bfloat16:
     save with `.float()` first). A file larger than `size_limit` bytes is refused before reading.
     A readout head (head.weight, head.bias) is checked and left out: `read_head` returns it.
-    Every problem raises rnngrad.errors.InputError naming the file and the array.
+    Every problem raises rnngrad.errors.InputError naming the file and the array; so does a
+    weight beyond ±`bound` (None: no bound, for weights rnngrad trained itself: a run that
+    diverged keeps large weights that still gave a finite loss).
     """
-    return _read(path, architecture=architecture, hidden_size=hidden_size, input_size=input_size)[0]
+    sizes = {"architecture": architecture, "hidden_size": hidden_size, "input_size": input_size}
+    return _read(path, **sizes, bound=bound)[0]
 
 
 def read_head(path, *, architecture, hidden_size, input_size) -> dict[str, np.ndarray]:

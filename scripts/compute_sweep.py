@@ -5,4 +5,5 @@ from rnngrad.job import workflow_job
 from rnngrad.steps.compute_sweep import compute_sweep
 
 with workflow_job(snakemake):
-    io.save_text(snakemake.output.csv, compute_sweep(points=snakemake.params.points))
+    rows = compute_sweep(points=snakemake.params.points, runs=snakemake.input.get("runs", []))
+    io.save_text(snakemake.output.csv, rows)

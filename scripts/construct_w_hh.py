@@ -6,6 +6,7 @@ from rnngrad.steps.construct_w_hh import construct_w_hh
 
 with workflow_job(snakemake):
     arrays = construct_w_hh(
-        checkpoint_arrays=io.load_npz(snakemake.input.checkpoint), **snakemake.params
+        checkpoint_arrays=io.load_npz(snakemake.input.checkpoint),
+        **snakemake.params,
     )
     io.save_npz(snakemake.output.w_hh, arrays)

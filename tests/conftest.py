@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,6 +52,12 @@ def project_copy(tmp_path):
     for i, name in enumerate(files):
         os.utime(target / name, ns=(start + i * 10**6, start + i * 10**6))
     return target
+
+
+# Every job again except training (minutes per run; tests/test_training*.py retrain tiny configs
+# and check their bytes): what `--forceall` means in these tests.
+RULES = re.findall(r"^rule (\w+):", (ROOT / "Snakefile").read_text(), flags=re.MULTILINE)
+FORCE_ALL = ("--forcerun", *(rule for rule in RULES if rule not in ("all", "train")))
 
 
 def snakemake(directory, *args, check=True, sweeps=False):

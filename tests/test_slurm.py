@@ -24,7 +24,17 @@ SCENARIOS = {
         "seed: 5\nhidden_size: 4\nsequence_length: 12\nactivation: tanh\n"
         "checkpoint: {states: rollout}\ncontributions: {method: jacobian}\n"
     ),
+    "trained_gru": (
+        "architecture: gru\nhidden_size: 4\n"
+        "training: {task: adding, length: 5, batch_size: 4, updates: 3, test_size: 4}\n"
+    ),
 }
+# A training sweep: one SLURM job per run, as profiles/slurm declares them.
+SWEEP = (
+    "figure: training\nbase: {hidden_size: 3, training: {task: adding, length: 4, batch_size: 4,"
+    " updates: 2, test_size: 4}}\nvariants: {tanh: {activation: tanh}, lstm: {architecture: lstm}}"
+    "\ngrid: {seed: [0]}\n"
+)
 # What the single-node test cluster calls its partition and root's account (.ci/slurm-cluster).
 TEST_CLUSTER_RESOURCES = {"slurm_partition": "debug", "slurm_account": "root"}
 
@@ -71,7 +81,9 @@ def with_scenarios(project):
     folder.mkdir()
     for name, text in SCENARIOS.items():
         (folder / f"{name}.yaml").write_text(text)
-    return ["--config", "scenarios_dir=small_scenarios"]
+    (project / "small_sweeps").mkdir()
+    (project / "small_sweeps" / "length.yaml").write_text(SWEEP)
+    return ["--config", "scenarios_dir=small_scenarios", "sweeps_dir=small_sweeps"]
 
 
 def test_profile_groups_each_scenario_chain():
@@ -86,7 +98,7 @@ def test_slurm_run_gives_the_bytes_of_a_local_run_in_fewer_submissions(
 ):
     local = tmp_path / "local"
     shutil.copytree(project_copy, local, symlinks=True)
-    snakemake(local, "--cores", "2", *with_scenarios(local))
+    snakemake(local, "--cores", "2", *with_scenarios(local), sweeps=True)
 
     # The shipped profile, pointed at the test cluster as a user points it at their site.
     profile = yaml.safe_load((project_copy / "profiles/slurm/config.yaml").read_text())
@@ -98,10 +110,11 @@ def test_slurm_run_gives_the_bytes_of_a_local_run_in_fewer_submissions(
 
     config = with_scenarios(project_copy)
     started = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 60))
-    process = snakemake(project_copy, "--profile", str(tmp_path / "profile"), *config)
+    process = snakemake(project_copy, "--profile", str(tmp_path / "profile"), *config, sweeps=True)
     log = process.stdout
 
     assert tree_bytes(project_copy / "results") == tree_bytes(local / "results")
+    assert "sweeps/length/final_loss.png" in tree_bytes(project_copy / "results")
     assert {f"{name}/contributions.png" for name in SCENARIOS} <= set(
         tree_bytes(project_copy / "results")
     )

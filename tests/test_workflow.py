@@ -9,7 +9,7 @@ import textwrap
 import time
 
 import pytest
-from conftest import ROOT, snakemake, tree_bytes
+from conftest import FORCE_ALL, ROOT, snakemake, tree_bytes
 
 from rnngrad import io
 from rnngrad.results_diff import compare_results
@@ -33,22 +33,22 @@ COMPARISON_RULES = ("summarize", "plot_comparison", "plot_course_vs_exact", "plo
 @pytest.mark.parametrize(("cores", "sweeps"), [(1, False), (4, True)])
 def test_forced_rerun_reproduces_committed_results_byte_for_byte(project_copy, cores, sweeps):
     # With the sweeps once: their summaries and figures are checked too.
-    snakemake(project_copy, "--cores", str(cores), "--forceall", sweeps=sweeps)
+    snakemake(project_copy, "--cores", str(cores), *FORCE_ALL, sweeps=sweeps)
     assert tracked(project_copy / "results") == COMMITTED
 
 
 def test_rerun_is_byte_identical_run_to_run(project_copy):
-    snakemake(project_copy, "--cores", "4", "--forceall")
+    snakemake(project_copy, "--cores", "4", *FORCE_ALL)
     first = tracked(project_copy / "results")
     assert first == COMMITTED
-    snakemake(project_copy, "--cores", "4", "--forceall")
+    snakemake(project_copy, "--cores", "4", *FORCE_ALL)
     assert tracked(project_copy / "results") == first
 
 
 def test_other_blas_kernels_stay_within_documented_tolerance(project_copy, monkeypatch):
     # Haswell (AVX2) kernels stand in for another CPU: last bits may change, 1e-12 must hold.
     monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
-    snakemake(project_copy, "--cores", "4", "--forceall")
+    snakemake(project_copy, "--cores", "4", *FORCE_ALL)
     assert compare_results(ROOT / "results", project_copy / "results", rtol=1e-12) == []
 
 
@@ -100,7 +100,7 @@ def test_added_scenario_builds_only_itself(project_copy):
 
 def test_no_run_writes_outside_results_logs_and_snakemake(project_copy):
     before = {p for p in tree_bytes(project_copy) if not p.startswith(("results/", "logs/"))}
-    snakemake(project_copy, "--cores", "4", "--forceall")
+    snakemake(project_copy, "--cores", "4", *FORCE_ALL)
     after = {
         p
         for p in tree_bytes(project_copy)
@@ -113,7 +113,7 @@ def test_no_run_writes_outside_results_logs_and_snakemake(project_copy):
 
 def test_killed_run_resumes_to_the_same_bytes(project_copy):
     """SIGKILL the whole pipeline mid-run, resume as the README says: same bytes as a clean run."""
-    command = [sys.executable, "-m", "snakemake", "--cores", "2", "--forceall"]
+    command = [sys.executable, "-m", "snakemake", "--cores", "2", *FORCE_ALL]
     command += ["--config", "sweeps_dir=no-sweeps"]  # as the helper does: the sweep is tested apart
     process = subprocess.Popen(
         command,

@@ -3,6 +3,7 @@
 import math
 
 from rnngrad.config.messages import problem, shown
+from rnngrad.config.training import training_defaults, training_problems
 from rnngrad.weights import MAX_STATE
 
 MAX_ELEMENTS = 20_000_000  # n·t, the size of h and of x (160 MB each as float64)
@@ -254,6 +255,7 @@ def semantic_problems(file, settings, given=None) -> list[str]:
         + _shape_problems(file, settings)
         + _method_problems(file, settings)
         + _architecture_problems(file, settings, given or {})
+        + training_problems(file, settings, given or {})
         # A weights file's layers and directions are known once it is read: replay checks them.
         + (
             network_problems(file, settings, network_shape(settings))
@@ -280,6 +282,7 @@ def architecture_defaults(settings, given) -> dict:
             settings["contributions"]["method"] = "jacobian"
         if "states" not in checkpoint and settings["contributions"]["method"] == "jacobian":
             settings["checkpoint"]["states"] = "rollout"
+    training_defaults(settings, given)
     weights = settings["weights"]
     if weights is not None:
         if "file" in weights:

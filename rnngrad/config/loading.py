@@ -21,6 +21,7 @@ from rnngrad.config.replay import (
     file_problems,
 )
 from rnngrad.config.schema import Schema
+from rnngrad.config.training import training_sweep_problems
 from rnngrad.sweeps import Sweep, expand_sweep, plain_copy
 
 
@@ -34,12 +35,19 @@ class Project:
     files: dict  # {scenario or sweep name: its file}
 
 
+def _types(schema) -> list:
+    """The JSON types a (sub)schema names: its `type`, a string or a list."""
+    named = schema.get("type")
+    return named if isinstance(named, list) else [named]
+
+
 def _integers_as_int(data, schema):
     """Whole-number floats (5.0, 1e1) for integer keys become ints; the schema has accepted them."""
     for key, subschema in schema.get("properties", {}).items():
         if key not in data:
             continue
-        types = {subschema.get("type")} | {f.get("type") for f in subschema.get("oneOf", [])}
+        forms = [subschema, *subschema.get("oneOf", [])]
+        types = {t for form in forms for t in _types(form)}
         if "integer" in types and isinstance(data[key], float) and data[key].is_integer():
             data[key] = int(data[key])
         elif isinstance(data[key], dict):
@@ -278,6 +286,10 @@ def load_project(settings, *, root, cache=None) -> Project:
                     points_per_job=settings["sweep_points_per_job"],
                 )
                 if sweep is not None:
+                    found_problems = training_sweep_problems(
+                        path, figure=sweep.definition["figure"], points=sweep.points
+                    )
+                if sweep is not None and not found_problems:
                     sweeps[name] = sweep
             problems += found_problems
     if problems:

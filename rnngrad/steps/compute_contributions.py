@@ -34,12 +34,13 @@ def _start(initial_state, checkpoint_arrays):
     return np.asarray(initial_state, dtype=float)
 
 
-def mean_field(*, activation, states, weights, vanilla, x, h) -> dict:
+def mean_field(*, activation, states, weights, vanilla, x, h, training=None) -> dict:
     """The mean-field prediction of growth per step, for W_hh drawn N(0, g²/n); NaN otherwise.
 
     The bias and input variances are the scenario's own: mean b_j² and mean (W_hx x_i)_j².
+    A trained network's weights are no longer the draw the theory is about.
     """
-    if weights is None or weights.get("init") != "normal":
+    if weights is None or weights.get("init") != "normal" or training is not None:
         nan = np.float64(np.nan)
         return {"mean_field_growth": nan, "bias_variance": nan, "input_variance": nan}
     gain = weights.get("gain", 1)
@@ -106,6 +107,7 @@ def compute_contributions(
     architecture="vanilla",
     lyapunov=None,
     weights=None,
+    training=None,
 ) -> dict:
     """Arrays of contributions.npz: k, contribution, log10_contribution, method, metric, theory.
 
@@ -174,6 +176,7 @@ def compute_contributions(
             vanilla={"W_hx": layer.w_hx, "b_h": layer.b_h},
             x=x,
             h=state["h"],
+            training=training,
         )
     else:  # the eigenvalue rule and Pascanu's conditions are about one vanilla W_hh
         nan = np.float64(np.nan)

@@ -8,6 +8,7 @@ from rnngrad.recurrent_weights import construct_w_hh as _construct_w_hh
 from rnngrad.recurrent_weights import rescale
 from rnngrad.theory import NOT_APPLICABLE, verdict_arrays
 from rnngrad.weights import (
+    MAX_ABS_WEIGHT,
     initial_weights,
     read_weights,
     structure,
@@ -24,6 +25,8 @@ def pytorch_weights(rng, *, architecture, hidden_size, input_size, weights) -> d
             architecture=architecture,
             hidden_size=hidden_size,
             input_size=input_size,
+            # rnngrad's own trained weights: a run that diverged may keep large ones
+            bound=None if weights.get("trained") else MAX_ABS_WEIGHT,
         )
     arrays = initial_weights(
         rng,
@@ -49,13 +52,17 @@ def construct_w_hh(
     architecture="vanilla",
     input_size=None,
     weights=None,
+    trained_weights=None,
 ) -> dict:
     """Arrays of w_hh.npz: the weights, ρ, ‖W_hh‖₂, γ and both verdicts (one vanilla layer).
 
     A stacked or bidirectional network keeps PyTorch's arrays by their names, as LSTM and GRU
-    do: the eigenvalue rule and Pascanu's conditions are about one vanilla W_hh.
+    do: the eigenvalue rule and Pascanu's conditions are about one vanilla W_hh. A trained
+    scenario's weights are its last checkpoint, the file `trained_weights`.
     """
     rng = state_from_arrays(checkpoint_arrays)
+    if trained_weights is not None:
+        weights = {"file": trained_weights, "trained": True}
     if weights is not None:
         arrays = pytorch_weights(
             rng,

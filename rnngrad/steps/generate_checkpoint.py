@@ -79,12 +79,21 @@ def generate_checkpoint(
     checkpoint,
     input_size=None,
     architecture="vanilla",
+    test_sequences=None,
 ) -> dict:
-    """Arrays of checkpoint.npz: h, x, b_h, W_hx and the generator state after drawing them."""
+    """Arrays of checkpoint.npz: h, x, b_h, W_hx and the generator state after drawing them.
+
+    A trained scenario (`test_sequences`: its task, length and test_size) is measured on its
+    first test sequence: that is x.
+    """
     inputs = checkpoint["inputs"]
     if isinstance(inputs, dict) and "file" in inputs:
         shape = (input_size or hidden_size, sequence_length)
         inputs = {"values": read_inputs(inputs["file"], shape=shape)}
+    if test_sequences is not None:
+        from rnngrad.training.tasks import draw_test_set
+
+        inputs = {"values": draw_test_set(seed=seed, **test_sequences).x[0]}
     random_start = checkpoint.get("initial_state") == "random"
     drawn = _generate_checkpoint(
         seed=seed,

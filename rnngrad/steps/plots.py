@@ -213,3 +213,32 @@ def plot_phase_slider(*, points, description):
             }
         )
     return phase_slider_html(curves=curves, description=description)
+
+
+def plot_training(*, training_arrays, description):
+    """Figure <scenario>/training.png: the learning curve and the gradient k steps back."""
+    from rnngrad.training_plots import plot_training as _plot
+
+    return _plot(training_arrays=training_arrays, description=description)
+
+
+def plot_length_sweep(*, summary_text, description):
+    """Figure results/sweeps/<sweep>/final_loss.png from a training sweep's summary.csv."""
+    from rnngrad.sweeps import read_summary
+    from rnngrad.training_plots import plot_length_sweep as _plot
+
+    return _plot(rows=read_summary(summary_text), description=description)
+
+
+def plot_training_comparison(*, scenarios, training_arrays):
+    """Figure comparison/training.png: learning curves and gradients of trained networks."""
+    from rnngrad.training_plots import plot_training_comparison as _plot
+
+    return _plot(runs=dict(zip(scenarios, training_arrays, strict=True)), settings=scenarios)
+
+
+def plot_clipping(*, scenarios, training_arrays):
+    """Figure comparison/clipping.png: loss and gradient norm, update by update, per run."""
+    from rnngrad.training_plots import plot_clipping as _plot
+
+    return _plot(runs=dict(zip(scenarios, training_arrays, strict=True)), settings=scenarios)

@@ -1,0 +1,146 @@
+"""Checks and defaults of the `training` key, on settings whose schema defaults are filled in."""
+
+import math
+
+from rnngrad.config.messages import problem
+from rnngrad.training import cost, tasks
+
+# Keys a training scenario may not give: the task makes the inputs, weights.init the weights.
+NOT_WITH_TRAINING = {
+    "w_hh": "applies to a W_hh built from eigenvalues or a matrix; a trained network starts from "
+    "weights.init",
+    "checkpoint.inputs": "the task draws the inputs (the first test sequence is measured)",
+    "checkpoint.bias": "the bias is the network's own (weights.init, then trained)",
+    "checkpoint.states": "a trained network's states come from its recurrence (rollout)",
+    "checkpoint.initial_state": "training starts every sequence from the zero state",
+}
+ALLOWED_WITH_TRAINING = {"checkpoint.states": "rollout", "checkpoint.initial_state": "zeros"}
+
+
+def _given(given, dotted) -> bool:
+    """Whether the file gives this key, with a value other than the one training implies."""
+    node = given
+    for key in dotted.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return False
+        node = node[key]
+    return dotted not in ALLOWED_WITH_TRAINING or node != ALLOWED_WITH_TRAINING[dotted]
+
+
+def training_defaults(settings, given) -> dict:
+    """Settings that follow from the task: sequence length, input size, weights, states, method."""
+    training = settings.get("training")
+    if training is None:
+        return settings
+    if training["checkpoints"] is None:
+        training["checkpoints"] = [0, training["updates"]]
+    task, length = training["task"], training["length"]
+    if "sequence_length" not in given:
+        settings["sequence_length"] = tasks.sequence_length(task=task, length=length)
+    if given.get("input_size") is None:
+        settings["input_size"] = tasks.input_size(task=task)
+    if settings["weights"] is None:
+        settings["weights"] = {"init": "pytorch", "gain": 1}
+    settings["checkpoint"].update(states="rollout", inputs="zeros", bias="zeros")
+    if "method" not in given.get("contributions", {}):
+        settings["contributions"]["method"] = "jacobian"
+    return settings
+
+
+def run_flops(settings) -> float:
+    """The estimated operations of a training scenario's run (rnngrad.training.cost)."""
+    training = settings["training"]
+    return cost.training_flops(
+        architecture=settings["architecture"],
+        hidden_size=settings["hidden_size"],
+        input_size=tasks.input_size(task=training["task"]),
+        steps=tasks.sequence_length(task=training["task"], length=training["length"]),
+        batch_size=training["batch_size"],
+        updates=training["updates"],
+    )
+
+
+def _too_costly(flops, budget, what) -> str:
+    minutes = flops / cost.REFERENCE_RATE / 60
+    return (
+        f"{what} about {flops:.2g} operations (about {minutes:,.0f} minutes at "
+        f"{cost.REFERENCE_RATE / 1e9:g} GFLOP/s); the budget is {budget:.0e} (README, Training): "
+        "fewer updates, a smaller batch or network, or a shorter T"
+    )
+
+
+def training_sweep_problems(file, *, figure, points) -> list[str]:
+    """A sweep trains all its points or none; figure training draws those; the cost is bounded."""
+    trains = [settings.get("training") is not None for _, settings in points.values()]
+    if not any(trains):
+        if figure == "training":
+            text = "found 'training', but no point trains (give training in base or a variant)"
+            return [problem(file, "figure", text)]
+        return []
+    if not all(trains):
+        untrained = f"{trains.count(False)} of {len(trains)} points do not train"
+        text = f"{untrained}; a sweep's points all train or none do"
+        return [problem(file, "base.training", text)]
+    if figure != "training":
+        text = f"found {figure!r}; the points train: their figure is training (final_loss.png)"
+        return [problem(file, "figure", text)]
+    total = sum(run_flops(settings) for _, settings in points.values())
+    if total > cost.SWEEP_FLOP_BUDGET:
+        return [problem(file, "grid", _too_costly(total, cost.SWEEP_FLOP_BUDGET, "its runs cost"))]
+    return []
+
+
+def training_problems(file, settings, given) -> list[str]:
+    """What a training scenario may not say: keys the task decides, sizes it fixes, its cost."""
+    training = settings.get("training")
+    if training is None:
+        return []
+    problems = [
+        problem(file, key, f"not with training: {why}")
+        for key, why in NOT_WITH_TRAINING.items()
+        if _given(given, key)
+    ]
+    task, length, updates = training["task"], training["length"], training["updates"]
+    derived = {
+        "sequence_length": tasks.sequence_length(task=task, length=length),
+        "input_size": tasks.input_size(task=task),
+    }
+    for key, value in derived.items():
+        if settings[key] != value:
+            text = (
+                f"found {settings[key]}; training.task {task} with training.length {length} "
+                f"makes it {value} (leave it out, or give {value})"
+            )
+            problems.append(problem(file, key, text))
+    weights = settings["weights"] or {}
+    for key, plain in (("layers", 1), ("bidirectional", False)):
+        if weights.get(key, plain) != plain:
+            text = f"found {weights[key]!r}; rnngrad trains one layer in one direction ({plain!r})"
+            problems.append(problem(file, f"weights.{key}", text))
+    if "file" in weights:
+        text = "a trained network starts from weights.init (pytorch, identity, ...), not a file"
+        problems.append(problem(file, "weights.file", text))
+    learning_rate = training["optimizer"].get("learning_rate")
+    if learning_rate is not None and not math.isfinite(learning_rate):
+        text = f"found {learning_rate}; expected a finite positive number"
+        problems.append(problem(file, "training.optimizer.learning_rate", text))
+    if training["optimizer"]["name"] == "adam" and "momentum" in training["optimizer"]:
+        text = "adam takes no momentum (its b1 is optax's default, 0.9); rmsprop and sgd do"
+        problems.append(problem(file, "training.optimizer.momentum", text))
+    checkpoints = training["checkpoints"]
+    outside = [u for u in checkpoints if not 0 <= u <= updates]
+    if outside:
+        text = f"found {outside}; update counts must lie in [0, updates] = [0, {updates}]"
+        problems.append(problem(file, "training.checkpoints", text))
+    if len(set(checkpoints)) != len(checkpoints):
+        repeated = sorted({u for u in checkpoints if checkpoints.count(u) > 1})
+        problems.append(problem(file, "training.checkpoints", f"lists {repeated} twice"))
+    if settings["contributions"]["method"] != "jacobian":
+        text = "found 'course'; a trained network is measured by the true Jacobian product"
+        problems.append(problem(file, "contributions.method", text))
+    flops = run_flops(settings)
+    if flops > cost.FLOP_BUDGET:
+        problems.append(
+            problem(file, "training", _too_costly(flops, cost.FLOP_BUDGET, "this run costs"))
+        )
+    return problems

@@ -1,0 +1,14 @@
+"""Draw a training sweep's final loss against T from its summary.csv."""
+
+from pathlib import Path
+
+from rnngrad import io
+from rnngrad.job import workflow_job
+from rnngrad.steps.plots import plot_length_sweep
+
+with workflow_job(snakemake):
+    figure = plot_length_sweep(
+        summary_text=Path(snakemake.input.csv).read_text(encoding="utf-8"),
+        description=snakemake.params.description,
+    )
+    io.save_figure(figure, snakemake.output.figure)

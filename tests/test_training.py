@@ -1,0 +1,352 @@
+"""Training: the tasks against their definitions, the trainer against the exact engine.
+
+The independent references: the tasks' written definitions and closed-form baselines; rnngrad's
+own step Jacobians (rnngrad.architectures, numpy) applied backwards from ∂L/∂h_T, against jax
+autodiff of the trainer's networks; rnngrad's weights reader and rollout against the trainer's
+forward pass; optax's clipping against its definition.
+"""
+
+import math
+
+import numpy as np
+import pytest
+from safetensors import safe_open
+
+from rnngrad import architectures
+from rnngrad.contributions import rollout
+from rnngrad.steps import training as steps
+from rnngrad.training import measure, networks, tasks, trainer
+from rnngrad.weights import read_weights, vanilla_from_pytorch
+
+CASES = [("vanilla", "tanh"), ("vanilla", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
+
+
+# --- the tasks
+
+
+def test_adding_problem_follows_its_definition():
+    length, batch = 11, 4000
+    drawn = tasks.draw(np.random.RandomState(3), task="adding", length=length, batch_size=batch)
+    values, markers = drawn.x[:, 0], drawn.x[:, 1]
+    assert drawn.x.shape == (batch, 2, length)
+    assert ((values >= 0) & (values < 1)).all()
+    assert set(np.unique(markers)) == {0.0, 1.0}
+    assert (markers.sum(axis=1) == 2).all()
+    positions = np.array([np.flatnonzero(row) for row in markers])
+    first, second = positions[:, 0], positions[:, 1]
+    assert (first < length // 2).all() and (second >= length // 2).all()
+    # uniform within each half: every position is drawn
+    assert set(first) == set(range(length // 2))
+    assert set(second) == set(range(length // 2, length))
+    rows = np.arange(batch)
+    np.testing.assert_array_equal(drawn.target, values[rows, first] + values[rows, second])
+
+
+def test_adding_baseline_is_the_loss_of_always_predicting_one():
+    drawn = tasks.draw(np.random.RandomState(0), task="adding", length=6, batch_size=200_000)
+    measured = np.mean((1.0 - drawn.target) ** 2)
+    assert tasks.baseline_loss(task="adding", length=6) == pytest.approx(1 / 6)
+    assert measured == pytest.approx(1 / 6, rel=0.01)
+
+
+@pytest.mark.parametrize("length", [2, 5, 30])
+def test_copy_task_follows_its_definition(length):
+    drawn = tasks.draw(np.random.RandomState(1), task="copy", length=length, batch_size=500)
+    steps = length + 20
+    assert drawn.x.shape == (500, 10, steps)
+    np.testing.assert_array_equal(drawn.x.sum(axis=1), 1.0)  # one-hot at every step
+    inputs = drawn.x.argmax(axis=1)
+    symbols = inputs[:, :10]
+    assert symbols.max() <= 7 and set(np.unique(symbols)) == set(range(8))
+    delimiter = 10 + length - 1
+    assert (inputs[:, 10:delimiter] == tasks.BLANK).all()  # T - 1 blanks
+    assert (inputs[:, delimiter] == tasks.DELIMITER).all()
+    assert (inputs[:, delimiter + 1 :] == tasks.BLANK).all()  # 10 recall steps
+    assert (drawn.target[:, : length + 10] == tasks.BLANK).all()
+    np.testing.assert_array_equal(drawn.target[:, -10:], symbols)
+
+
+def test_copy_baseline_is_the_loss_of_the_memoryless_prediction():
+    length = 7
+    drawn = tasks.draw(np.random.RandomState(2), task="copy", length=length, batch_size=64)
+    steps = length + 20
+    # Blank with certainty until the delimiter, then each of the 8 symbols with probability 1/8.
+    probabilities = np.zeros((steps, 64, 9))
+    probabilities[: length + 10, :, tasks.BLANK] = 1.0
+    probabilities[length + 10 :, :, :8] = 1 / 8
+    with np.errstate(divide="ignore"):
+        logits = np.log(probabilities)
+    import jax
+
+    with jax.enable_x64(True):
+        loss = float(networks.task_loss(logits, drawn.target, task="copy"))
+    expected = 10 * math.log(8) / steps
+    assert tasks.baseline_loss(task="copy", length=length) == pytest.approx(expected, rel=1e-15)
+    assert loss == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_length_below_two_is_refused():
+    with pytest.raises(ValueError, match="length is 1; expected an integer T ≥ 2"):
+        tasks.draw(np.random.RandomState(0), task="adding", length=1, batch_size=1)
+    with pytest.raises(ValueError, match="unknown task 'add'; allowed: adding, copy"):
+        tasks.sequence_length(task="add", length=5)
+
+
+def test_a_larger_test_set_does_not_change_the_training_batches_or_weights():
+    small = tasks.draw_test_set(seed=4, task="adding", length=8, test_size=3)
+    large = tasks.draw_test_set(seed=4, task="adding", length=8, test_size=30)
+    assert not np.array_equal(small.x, large.x[:3])  # its own stream, drawn as one batch
+    first = tasks.draw(tasks.stream(4, "batches"), task="adding", length=8, batch_size=2)
+    again = tasks.draw(tasks.stream(4, "batches"), task="adding", length=8, batch_size=2)
+    np.testing.assert_array_equal(first.x, again.x)
+
+
+# --- the trainer's gradients against the exact engine
+
+
+def _parameters(architecture, task, *, n=6, seed=0):
+    """float64 parameters, larger than an init so that gates and slopes are far from trivial."""
+    rng = np.random.RandomState(seed)
+    params = trainer.initial_parameters(
+        seed=seed, task=task, architecture=architecture, hidden_size=n,
+        weights={"init": "normal", "gain": 1.3},
+    )  # fmt: skip
+    return {
+        name: value.astype(float) + 0.3 * rng.randn(*value.shape) for name, value in params.items()
+    }
+
+
+def _hidden_states(network, x):
+    """h_1..h_T (n, T): the engine's rollout (h_0..h_{T-1}) and one more step for h_T."""
+    states = network.rollout(x)
+    cell = network.cells[0][0]
+    last = cell.step(x[:, -1:], states={name: state[:, -1:] for name, state in states.items()})
+    return states, np.concatenate([states["h"][:, 1:], last["h"]], axis=1)
+
+
+def _engine_gradients(params, x, target, *, task, architecture, activation):
+    """∂L/∂h_k, k = 1..T, from rnngrad's step Jacobians applied backwards from ∂L/∂h_T."""
+    network = measure.engine_network(params, architecture=architecture, activation=activation)
+    states, hidden = _hidden_states(network, x)
+    n, steps = hidden.shape
+    head_w, head_b = params["head.weight"], params["head.bias"]
+    if task == "adding":
+        prediction = head_w @ hidden[:, -1] + head_b
+        direct = np.zeros((n, steps))
+        direct[:, -1] = 2 * (prediction[0] - target) * head_w[0]
+    else:  # ∂(mean cross-entropy)/∂h_k = head_wᵀ (softmax − onehot) / steps
+        logits = head_w @ hidden + head_b[:, None]
+        softmax = np.exp(logits - logits.max(axis=0))
+        softmax /= softmax.sum(axis=0)
+        softmax[target, np.arange(steps)] -= 1
+        direct = head_w.T @ softmax / steps
+    size = 2 * n if architecture == "lstm" else n
+    factors = np.concatenate(list(network.factors(x, states=states)))
+    gradients = np.zeros((steps, n))
+    adjoint = np.zeros(size)
+    for k in range(steps, 0, -1):  # adjoint of z_k = [h_k (; c_k)]
+        adjoint[:n] += direct[:, k - 1]
+        gradients[k - 1] = adjoint[:n]
+        adjoint = factors[steps - k] @ adjoint  # J_{k-1}: from z_k back to z_{k-1}
+    return gradients
+
+
+@pytest.mark.parametrize(("architecture", "activation"), CASES)
+@pytest.mark.parametrize("task", ["adding", "copy"])
+def test_autodiff_gradient_reaching_each_state_equals_the_exact_engine(
+    architecture, activation, task
+):
+    params = _parameters(architecture, task)
+    test = tasks.draw_test_set(seed=5, task=task, length=9, test_size=2)
+    x, target = test.x[1], test.target[1]
+    autodiff = measure.state_gradients(
+        params, x, target, task=task, architecture=architecture, activation=activation
+    )
+    engine = _engine_gradients(
+        params, x, target, task=task, architecture=architecture, activation=activation
+    )
+    assert autodiff.shape == engine.shape == (len(target) if task == "copy" else 9, 6)
+    scale = np.abs(engine).max()
+    assert scale > 1e-3
+    np.testing.assert_allclose(autodiff, engine, rtol=0, atol=1e-10 * scale)
+
+
+# --- a saved checkpoint read back
+
+
+@pytest.fixture(scope="module")
+def small_runs():
+    """Tiny runs of each architecture on both tasks (float32, a few updates)."""
+    runs = {}
+    for architecture, activation in CASES:
+        for task in ("adding", "copy"):
+            runs[architecture, activation, task] = steps.train(
+                seed=1, architecture=architecture, activation=activation, hidden_size=5,
+                weights={"init": "pytorch", "gain": 1},
+                training={"task": task, "length": 4, "batch_size": 8, "updates": 6,
+                          "optimizer": {"name": "adam", "learning_rate": 0.05},
+                          "clip_norm": None, "checkpoints": [0, 6], "test_size": 4},
+                progress=open("/dev/null", "w"),  # noqa: SIM115
+            )  # fmt: skip
+    return runs
+
+
+@pytest.mark.parametrize(("architecture", "activation"), CASES)
+@pytest.mark.parametrize("task", ["adding", "copy"])
+def test_saved_checkpoint_read_back_gives_the_trainers_states_and_outputs(
+    small_runs, tmp_path, architecture, activation, task
+):
+    run = small_runs[architecture, activation, task]
+    path = tmp_path / "update_6.safetensors"
+    path.write_bytes(steps.export_checkpoint(run_arrays=run, checkpoint_update=6))
+    layer = read_weights(
+        path, architecture=architecture, hidden_size=5, input_size=tasks.input_size(task=task)
+    )
+    with safe_open(path, framework="numpy") as handle:
+        saved = {name: handle.get_tensor(name) for name in handle.keys()}  # noqa: SIM118
+        assert handle.metadata() == {"update": "6"}
+    test = tasks.draw_test_set(seed=2, task=task, length=4, test_size=1)
+    x = test.x[0]
+    network = architectures.from_pytorch(architecture, arrays=layer, activation=activation)
+    _, hidden = _hidden_states(network, x)
+    import jax
+    import jax.numpy as jnp
+
+    with jax.enable_x64(True):
+        params = {name: jnp.asarray(value, dtype=float) for name, value in saved.items()}
+        trainer_states = networks.hidden_states(
+            params, jnp.asarray(x[None]), architecture=architecture, activation=activation
+        )
+        outputs = np.asarray(networks.readout(params, trainer_states, task=task))
+    np.testing.assert_allclose(np.asarray(trainer_states)[:, 0, :].T, hidden, rtol=0, atol=1e-13)
+    # The readout reads h_T (adding) or h_k at every step k (copy), no other state.
+    head = saved["head.weight"].astype(float), saved["head.bias"].astype(float)
+    if task == "adding":
+        np.testing.assert_allclose(outputs, head[0] @ hidden[:, -1] + head[1], atol=1e-13)
+    else:
+        np.testing.assert_allclose(outputs[:, 0, :].T, head[0] @ hidden + head[1][:, None],
+                                   atol=1e-13)  # fmt: skip
+
+
+def test_vanilla_trained_weights_roll_out_as_rnngrad_rolls_them_out(small_runs, tmp_path):
+    run = small_runs["vanilla", "tanh", "adding"]
+    path = tmp_path / "update_6.safetensors"
+    path.write_bytes(steps.export_checkpoint(run_arrays=run, checkpoint_update=6))
+    layer = read_weights(path, architecture="vanilla", hidden_size=5, input_size=2)
+    vanilla = vanilla_from_pytorch(layer)
+    x = tasks.draw_test_set(seed=0, task="adding", length=4, test_size=1).x[0]
+    h = rollout(vanilla["w_hh"], vanilla["w_hx"], vanilla["b_h"], x, activation="tanh")
+    network = measure.engine_network(layer, architecture="vanilla", activation="tanh")
+    np.testing.assert_array_equal(h, network.rollout(x)["h"])
+
+
+# --- the update: clipping, divergence, determinism
+
+
+def _one_update(**settings):
+    base = dict(
+        seed=3, task="adding", length=6, architecture="gru", hidden_size=4,
+        weights={"init": "pytorch"}, batch_size=5, updates=1, checkpoints=[0, 1],
+        optimizer_settings={"name": "sgd", "learning_rate": 1.0}, progress=open("/dev/null", "w"),
+    )  # fmt: skip
+    return trainer.train(**base | settings)
+
+
+def _change_norm(run):
+    before, after = run.checkpoints[0], run.checkpoints[1]
+    return math.sqrt(sum(float(np.sum((after[k] - before[k]) ** 2)) for k in before))
+
+
+def test_clipping_scales_the_update_to_the_clip_norm():
+    free = _one_update()
+    norm = float(free.gradient_norm[0])
+    # plain SGD with learning rate 1 moves the weights by the gradient itself
+    assert _change_norm(free) == pytest.approx(norm, rel=1e-5)
+    assert not free.clipped[0]
+    clipped = _one_update(clip_norm=norm / 10)
+    assert clipped.gradient_norm[0] == pytest.approx(norm, rel=1e-6)  # the norm before clipping
+    assert clipped.clipped[0]
+    assert _change_norm(clipped) == pytest.approx(norm / 10, rel=1e-5)
+    assert not _one_update(clip_norm=norm * 10).clipped[0]
+
+
+def test_a_diverging_run_stops_and_keeps_the_last_weights_that_behaved():
+    # A learning rate far too large for plain SGD: the readout's weights grow until the loss
+    # overflows float32, a few updates in.
+    run = trainer.train(
+        seed=0, task="adding", length=10, architecture="vanilla", activation="tanh",
+        hidden_size=8, weights={"init": "pytorch"}, batch_size=4, updates=50,
+        optimizer_settings={"name": "sgd", "learning_rate": 100.0},
+        checkpoints=[0, 1, 2, 3, 4, 5, 50], progress=open("/dev/null", "w"),
+    )  # fmt: skip
+    assert run.diverged_at > 3
+    assert len(run.loss) == run.diverged_at
+    assert not np.isfinite(run.loss[-1]) or not np.isfinite(run.gradient_norm[-1])
+    assert np.isfinite(run.loss[:-1]).all() and np.isfinite(run.gradient_norm[:-1]).all()
+    # the weights after diverged_at - 1 updates diverged; those after diverged_at - 2 are kept
+    kept = run.diverged_at - 2
+    assert run.weights_update[50] == kept
+    for name, array in run.checkpoints[50].items():
+        np.testing.assert_array_equal(array, run.checkpoints[kept][name])
+        assert np.isfinite(array).all()
+
+
+def test_training_is_deterministic_and_clipping_changes_it():
+    first = _one_update(updates=3, checkpoints=[3])
+    again = _one_update(updates=3, checkpoints=[3])
+    for name, array in first.checkpoints[3].items():
+        assert array.tobytes() == again.checkpoints[3][name].tobytes()
+    clipped = _one_update(updates=3, checkpoints=[3], clip_norm=1e-3)
+    assert any(
+        array.tobytes() != clipped.checkpoints[3][name].tobytes()
+        for name, array in first.checkpoints[3].items()
+    )
+
+
+@pytest.mark.parametrize("name", ["adam", "rmsprop", "sgd"])
+def test_every_optimizer_trains(name):
+    settings = {"name": name, "learning_rate": 0.01} | ({"momentum": 0.5} if name != "adam" else {})
+    run = _one_update(updates=4, optimizer_settings=settings, checkpoints=[4])
+    assert np.isfinite(run.loss).all()
+
+
+def test_an_unknown_optimizer_is_refused():
+    with pytest.raises(ValueError, match="unknown optimizer 'adamw'; allowed: adam, rmsprop, sgd"):
+        trainer.optimizer(name="adamw", learning_rate=0.1)
+
+
+TRAIN_IN_A_PROCESS = """
+import sys
+import numpy as np
+from rnngrad.steps.training import train
+arrays = train(seed=0, architecture="lstm", activation="tanh", hidden_size=64,
+               weights={"init": "pytorch"},
+               training={"task": "adding", "length": 100, "batch_size": 64, "updates": 3,
+                         "optimizer": {"name": "adam", "learning_rate": 0.01}, "clip_norm": 1.0,
+                         "checkpoints": [3], "test_size": 4})
+sys.stdout.write("".join(f"{name} {arrays[name].tobytes().hex()}\\n" for name in sorted(arrays)))
+"""
+
+
+@pytest.mark.slow
+def test_trained_bytes_do_not_depend_on_cores_or_the_users_xla_threads():
+    """One CPU or two, and a user's XLA_FLAGS asking for threads: the same trained bytes.
+
+    At the shipped sizes, XLA left to itself splits its work by the CPUs it may use (measured:
+    one CPU and two give different weights); rnngrad.training.backend gives it one thread.
+    """
+    import os
+    import subprocess
+    import sys
+
+    def trained(env, prefix=()):
+        return subprocess.run(
+            [*prefix, sys.executable, "-c", TRAIN_IN_A_PROCESS],
+            env=os.environ | env, capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+
+    reference = trained({})
+    assert "update_3/weight_hh_l0" in reference
+    assert trained({}, prefix=("taskset", "-c", "0")) == reference
+    threads = "--xla_cpu_multi_thread_eigen=true intra_op_parallelism_threads=2"
+    assert trained({"XLA_FLAGS": threads}) == reference
