@@ -205,7 +205,8 @@ def _figure_problems(path, data, points) -> list[str]:
     settings = [s for _, s in points.values()]
     gated = sorted({s["architecture"] for s in settings} - {"vanilla"})
     problems = []
-    if gated and data["figure"] != "training":  # trained networks of any architecture
+    trains = any(s.get("training") is not None for s in settings)  # checked apart: any network
+    if gated and data["figure"] != "training" and not trains:
         text = (
             f"grid points of architecture {' and '.join(gated)}: the {data['figure']} figure is "
             "about a vanilla RNN's W_hh (γρ, γ‖W_hh‖₂, mean field); sweep vanilla networks"

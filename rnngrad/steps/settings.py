@@ -74,7 +74,7 @@ def setting(settings, path):
             return None
         if isinstance(key, tuple):
             return {name: value[name] for name in key}
-        value = value[key]
+        value = value.get(key) if key == "training" else value[key]  # absent: not trained
     return value
 
 
