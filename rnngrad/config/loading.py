@@ -41,17 +41,33 @@ def _types(schema) -> list:
     return named if isinstance(named, list) else [named]
 
 
+def _whole(value):
+    """A whole-number float as an int; anything else as it is."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def _integers_as_int(data, schema):
-    """Whole-number floats (5.0, 1e1) for integer keys become ints; the schema has accepted them."""
+    """Whole-number floats (5.0, 1e1) for integer keys become ints; the schema has accepted them.
+
+    Also inside every form of a key (weights: {init: ..., layers: 2.0}) and in lists of integers
+    (training.checkpoints: [2.0]), whose items name files and index arrays.
+    """
     for key, subschema in schema.get("properties", {}).items():
         if key not in data:
             continue
         forms = [subschema, *subschema.get("oneOf", [])]
         types = {t for form in forms for t in _types(form)}
-        if "integer" in types and isinstance(data[key], float) and data[key].is_integer():
-            data[key] = int(data[key])
-        elif isinstance(data[key], dict):
-            _integers_as_int(data[key], subschema)
+        value = data[key]
+        if "integer" in types and isinstance(value, float):
+            data[key] = _whole(value)
+        elif isinstance(value, dict):
+            for form in forms:
+                if "properties" in form:
+                    _integers_as_int(value, form)
+        elif isinstance(value, list):
+            items = [form.get("items", {}) for form in forms if "array" in _types(form)]
+            if any("integer" in _types(item) for item in items):
+                data[key] = [_whole(item) for item in value]
 
 
 def check_scenario(file, data, schema: Schema, *, root=".") -> tuple[dict | None, list[str]]:
