@@ -54,8 +54,11 @@ def _size_problems(file, settings) -> list[str]:
 
 
 def _finite_problems(file, settings) -> list[str]:
-    point, w_hh = settings["checkpoint"], settings["w_hh"]
+    point, w_hh, weights = settings["checkpoint"], settings["w_hh"], settings["weights"] or {}
     numeric = {
+        # The schema bounds these, but its comparisons let NaN through.
+        "weights.gain": weights.get("gain"),
+        "weights.forget_bias": weights.get("forget_bias"),
         "checkpoint.initial_state": point["initial_state"],
         "checkpoint.inputs.values": _values(point["inputs"]),
         "checkpoint.bias.values": _values(point["bias"]),

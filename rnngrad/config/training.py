@@ -27,6 +27,15 @@ def _given(given, dotted) -> bool:
     return dotted not in ALLOWED_WITH_TRAINING or node != ALLOWED_WITH_TRAINING[dotted]
 
 
+def _non_finite(node, key):
+    """(dotted key, number) of every NaN or infinite number in `node`, a mapping of settings."""
+    if isinstance(node, dict):
+        for name, value in node.items():
+            yield from _non_finite(value, f"{key}.{name}")
+    elif isinstance(node, float) and not math.isfinite(node):
+        yield key, node
+
+
 def training_defaults(settings, given) -> dict:
     """Settings that follow from the task: sequence length, input size, weights, states, method."""
     training = settings.get("training")
@@ -120,10 +129,9 @@ def training_problems(file, settings, given) -> list[str]:
     if "file" in weights:
         text = "a trained network starts from weights.init (pytorch, identity, ...), not a file"
         problems.append(problem(file, "weights.file", text))
-    learning_rate = training["optimizer"].get("learning_rate")
-    if learning_rate is not None and not math.isfinite(learning_rate):
-        text = f"found {learning_rate}; expected a finite positive number"
-        problems.append(problem(file, "training.optimizer.learning_rate", text))
+    # The schema's bounds do not refuse NaN (every comparison with it is false).
+    for key, value in _non_finite(training, "training"):
+        problems.append(problem(file, key, f"found {value}; every number must be finite"))
     if training["optimizer"]["name"] == "adam" and "momentum" in training["optimizer"]:
         text = "adam takes no momentum (its b1 is optax's default, 0.9); rmsprop and sgd do"
         problems.append(problem(file, "training.optimizer.momentum", text))
