@@ -17,6 +17,13 @@ NOT_WITH_TRAINING = {
 ALLOWED_WITH_TRAINING = {"checkpoint.states": "rollout", "checkpoint.initial_state": "zeros"}
 
 
+# Numbers a batch or the test set holds at once: its inputs (m per step) and the input projection
+# of every step (one n-vector per gate block), computed for all steps together
+# (rnngrad.training.networks); 800 MB as float64 at the limit. The budget bounds the work, not this:
+# one update of 4096 copy sequences at T = 100000 is cheap to estimate and 33 GB to draw.
+MAX_SEQUENCE_NUMBERS = 100_000_000
+
+
 def _given(given, dotted) -> bool:
     """Whether the file gives this key, with a value other than the one training implies."""
     node = given
@@ -99,6 +106,26 @@ def training_sweep_problems(file, *, figure, points) -> list[str]:
     return []
 
 
+def _memory_problems(file, settings) -> list[str]:
+    """A batch and the test set are held whole: sequences × steps × (G n + m) numbers each."""
+    training = settings["training"]
+    task = training["task"]
+    steps = tasks.sequence_length(task=task, length=training["length"])
+    gates = cost.GATES[settings["architecture"]]
+    width = gates * settings["hidden_size"] + tasks.input_size(task=task)
+    problems = []
+    for key in ("batch_size", "test_size"):
+        count = training[key] * steps * width
+        if count > MAX_SEQUENCE_NUMBERS:
+            text = (
+                f"found {training[key]}; {key} × steps × (gates × hidden_size + input_size) = "
+                f"{training[key]} × {steps} × {width} = {count:,} numbers held at once; at most "
+                f"{MAX_SEQUENCE_NUMBERS:,}: fewer sequences, a smaller network or a shorter T"
+            )
+            problems.append(problem(file, f"training.{key}", text))
+    return problems
+
+
 def training_problems(file, settings, given) -> list[str]:
     """What a training scenario may not say: keys the task decides, sizes it fixes, its cost."""
     training = settings.get("training")
@@ -143,6 +170,7 @@ def training_problems(file, settings, given) -> list[str]:
     if len(set(checkpoints)) != len(checkpoints):
         repeated = sorted({u for u in checkpoints if checkpoints.count(u) > 1})
         problems.append(problem(file, "training.checkpoints", f"lists {repeated} twice"))
+    problems += _memory_problems(file, settings)
     if settings["contributions"]["method"] != "jacobian":
         text = "found 'course'; a trained network is measured by the true Jacobian product"
         problems.append(problem(file, "contributions.method", text))
