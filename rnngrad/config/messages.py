@@ -62,6 +62,15 @@ def describe(error: jsonschema.ValidationError) -> str:
             bound = "at least" if error.validator == "minItems" else "at most"
             count = len(found) if isinstance(found, list) else "?"
             return f"found {count} items; allowed: {bound} {error.validator_value}"
+        case "required":
+            missing = [key for key in error.validator_value if key not in found]
+            keys = ", ".join(repr(key) for key in missing)
+            return f"found {shown(found)}; missing the required key {keys}"
+        case "pattern":
+            return f"found {shown(found)}; allowed: text matching {error.validator_value}"
+        case "minProperties" | "maxProperties":
+            bound = "at least" if error.validator == "minProperties" else "at most"
+            return f"found {len(found)} entries; allowed: {bound} {error.validator_value}"
         case "maxLength":
             return f"found {len(found)} characters; allowed: at most {error.validator_value}"
         case _:
