@@ -150,8 +150,9 @@ def expand_sweep(path, data, *, name, sweep_schema, checker, points_per_job):
             f"{math.ceil(count / MAX_JOBS)} in this file"
         )
         return None, [f"{path}: {where}: {text}"]
-    points, failing = {}, {}
+    points, failing, variant_of = {}, {}, []
     for index, (assignment, start) in enumerate(variant_points(data)):
+        variant_of.append(assignment.get("variant"))
         grid_values = {key: value for key, value in assignment.items() if key != "variant"}
         try:
             settings = with_assignment(start, grid_values)
@@ -182,7 +183,8 @@ def expand_sweep(path, data, *, name, sweep_schema, checker, points_per_job):
             if found:
                 del points[point]
     problems += [
-        f"{line} (grid points {index_ranges(indices)}: {len(indices)} of {count})"
+        f"{line} (grid points {index_ranges(indices)}: {len(indices)} of {count}"
+        f"{_variants_named(variant_of, indices)})"
         for line, indices in failing.items()
     ]
     if problems:
@@ -190,6 +192,12 @@ def expand_sweep(path, data, *, name, sweep_schema, checker, points_per_job):
     keys = ("description", "figure", "points_per_job", "base", "variants", "grid")
     definition = {key: data[key] for key in keys}
     return Sweep(description=data["description"], definition=definition, points=points), []
+
+
+def _variants_named(variant_of, indices) -> str:
+    """'; variant lstm' for the variants whose points a problem applies to; '' without variants."""
+    names = list(dict.fromkeys(variant_of[index] for index in indices if variant_of[index]))
+    return f"; variant {', '.join(names)}" if names else ""
 
 
 GAIN_KEY = "weights.gain"

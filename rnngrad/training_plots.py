@@ -255,10 +255,15 @@ def plot_training_comparison(*, runs, settings):
             longest = max(longest, len(k))
         curve.axhline(1.0, color="black", linestyle="--", linewidth=1.1)
         curve.axhline(LEARNED, color="grey", linestyle=":", linewidth=1.1)
+        # Named on the axes: the key's dashed lines are the second seeds, not these.
+        for level, words, color in ((1.0, "baseline", "black"), (LEARNED, "learned", "grey")):
+            curve.annotate(words, (1, level), xycoords=("axes fraction", "data"),
+                           xytext=(-3, 3), textcoords="offset points", ha="right",
+                           va="bottom", color=color, fontsize="small")  # fmt: skip
         curve.set_yscale("log")
         curve.set_xlabel("update")
         curve.set_ylabel("training loss / baseline (running mean)")
-        curve.set_title("(a) learning; dashed: baseline", loc="left")
+        curve.set_title("(a) learning", loc="left")
         _log10_panel(memory, memory_values, words="‖∂L/∂h‖ at the first item")
         memory.set_xlabel("update")
         memory.set_title("(b) at the first item", loc="left")

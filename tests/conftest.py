@@ -58,6 +58,18 @@ def project_copy(tmp_path):
 # and check their bytes): what `--forceall` means in these tests.
 RULES = re.findall(r"^rule (\w+):", (ROOT / "Snakefile").read_text(), flags=re.MULTILINE)
 FORCE_ALL = ("--forcerun", *(rule for rule in RULES if rule not in ("all", "train")))
+# The rules after training (about two minutes of jax per forced run, most of it measure_training's
+# compilation): the runs that check something else leave them, and the forced runs that compare
+# every byte (test_workflow.py, cores 4 with the sweeps; no writes outside) include them.
+AFTER_TRAINING = (
+    "export_checkpoint",
+    "measure_training",
+    "plot_training",
+    "plot_training_comparison",
+    "plot_clipping",
+    "plot_length_sweep",
+)
+FORCE_ALL_BUT_TRAINED = ("--forcerun", *(r for r in FORCE_ALL[1:] if r not in AFTER_TRAINING))
 
 
 def snakemake(directory, *args, check=True, sweeps=False):

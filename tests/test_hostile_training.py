@@ -176,6 +176,13 @@ SCENARIOS = {
         "s.yaml: training.test_size: found 512; test_size × steps × (gates × hidden_size + "
         "input_size) = 512 × 100000 × 66 = 3,379,200,000 numbers held at once",
     ),
+    # Training is 1.2e13 operations, within the budget; measuring 100 saved networks at n = 1024
+    # over 19,000 steps (the exact chain, about 10 n³ per step each) is about 2e16.
+    "measuring_many_large_checkpoints": (
+        "hidden_size: 1024\ntraining:\n  task: adding\n  length: 19000\n  updates: 99\n"
+        f"  batch_size: 1\n  test_size: 5\n  checkpoints: {list(range(100))}\n",
+        "s.yaml: training: this run costs about 2",
+    ),
 }
 
 
@@ -208,6 +215,11 @@ SWEEPS = {
     "variant_unknown_key": (
         SWEEP + "variants:\n  tanh: {training: {updatez: 3}}\ngrid:\n  seed: [0]\n",
         "w.yaml: training: unknown key 'updatez' (did you mean 'updates'?)",
+    ),
+    "variant_named_in_its_problem": (  # one of two variants is wrong: the line names it
+        SWEEP + "variants:\n  tanh: {activation: tanh}\n  relu: {activaton: relu}\n"
+        "grid:\n  seed: [0, 1]\n",
+        "(grid points 2-3: 2 of 4; variant relu)",
     ),
     "variant_empty_name": (
         SWEEP + "variants:\n  '': {activation: tanh}\ngrid:\n  seed: [0]\n",

@@ -137,7 +137,8 @@ def test_the_budget_refusal_gives_the_estimate(tmp_path):
     [line] = [p for p in problems(tmp_path, text) if "costs about" in p]
     settings = {
         "architecture": "lstm", "hidden_size": 512,
-        "training": {"task": "adding", "length": 1000, "batch_size": 64, "updates": 100000},
+        "training": {"task": "adding", "length": 1000, "batch_size": 64, "updates": 100000,
+                     "test_size": 512, "checkpoints": None},
     }  # fmt: skip
     flops = run_flops(settings)
     assert flops > cost.FLOP_BUDGET

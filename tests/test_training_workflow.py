@@ -5,6 +5,7 @@ import re
 import textwrap
 
 import pytest
+import yaml
 from conftest import snakemake, tree_bytes
 
 from rnngrad import io
@@ -64,9 +65,11 @@ def trained_project(project_copy):
     sweeps = project_copy / "tiny" / "sweeps"
     sweeps.mkdir()
     (sweeps / "length.yaml").write_text(textwrap.dedent(SWEEP))
-    with (project_copy / "config" / "config.yaml").open("a") as config:
-        config.write("training_figure:\n  scenarios: [lstm_adding, tanh_copy]\n")
-        config.write("clipping_figure:\n  scenarios: [tanh_copy]\n")
+    config_file = project_copy / "config" / "config.yaml"
+    config = yaml.safe_load(config_file.read_text())
+    config["training_figure"] = {"scenarios": ["lstm_adding", "tanh_copy"]}
+    config["clipping_figure"] = {"scenarios": ["tanh_copy"]}
+    config_file.write_text(yaml.safe_dump(config))
     return project_copy
 
 

@@ -9,7 +9,7 @@ import textwrap
 import time
 
 import pytest
-from conftest import FORCE_ALL, ROOT, snakemake, tree_bytes
+from conftest import FORCE_ALL, FORCE_ALL_BUT_TRAINED, ROOT, snakemake, tree_bytes
 
 from rnngrad import io
 from rnngrad.results_diff import compare_results
@@ -30,25 +30,29 @@ COMMITTED = tracked(ROOT / "results")
 COMPARISON_RULES = ("summarize", "plot_comparison", "plot_course_vs_exact", "plot_rules")
 
 
-@pytest.mark.parametrize(("cores", "sweeps"), [(1, False), (4, True)])
-def test_forced_rerun_reproduces_committed_results_byte_for_byte(project_copy, cores, sweeps):
-    # With the sweeps once: their summaries and figures are checked too.
-    snakemake(project_copy, "--cores", str(cores), *FORCE_ALL, sweeps=sweeps)
+@pytest.mark.parametrize(
+    ("cores", "sweeps", "forced"), [(1, False, FORCE_ALL_BUT_TRAINED), (4, True, FORCE_ALL)]
+)
+def test_forced_rerun_reproduces_committed_results_byte_for_byte(
+    project_copy, cores, sweeps, forced
+):
+    # With the sweeps and what follows training once: their summaries and figures are checked too.
+    snakemake(project_copy, "--cores", str(cores), *forced, sweeps=sweeps)
     assert tracked(project_copy / "results") == COMMITTED
 
 
 def test_rerun_is_byte_identical_run_to_run(project_copy):
-    snakemake(project_copy, "--cores", "4", *FORCE_ALL)
+    snakemake(project_copy, "--cores", "4", *FORCE_ALL_BUT_TRAINED)
     first = tracked(project_copy / "results")
     assert first == COMMITTED
-    snakemake(project_copy, "--cores", "4", *FORCE_ALL)
+    snakemake(project_copy, "--cores", "4", *FORCE_ALL_BUT_TRAINED)
     assert tracked(project_copy / "results") == first
 
 
 def test_other_blas_kernels_stay_within_documented_tolerance(project_copy, monkeypatch):
     # Haswell (AVX2) kernels stand in for another CPU: last bits may change, 1e-12 must hold.
     monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
-    snakemake(project_copy, "--cores", "4", *FORCE_ALL)
+    snakemake(project_copy, "--cores", "4", *FORCE_ALL_BUT_TRAINED)
     assert compare_results(ROOT / "results", project_copy / "results", rtol=1e-12) == []
 
 
@@ -113,7 +117,7 @@ def test_no_run_writes_outside_results_logs_and_snakemake(project_copy):
 
 def test_killed_run_resumes_to_the_same_bytes(project_copy):
     """SIGKILL the whole pipeline mid-run, resume as the README says: same bytes as a clean run."""
-    command = [sys.executable, "-m", "snakemake", "--cores", "2", *FORCE_ALL]
+    command = [sys.executable, "-m", "snakemake", "--cores", "2", *FORCE_ALL_BUT_TRAINED]
     command += ["--config", "sweeps_dir=no-sweeps"]  # as the helper does: the sweep is tested apart
     process = subprocess.Popen(
         command,

@@ -64,15 +64,19 @@ def training_defaults(settings, given) -> dict:
 
 
 def run_flops(settings) -> float:
-    """The estimated operations of a training scenario's run (rnngrad.training.cost)."""
+    """Estimated operations of a training scenario: its run, then measuring each saved network."""
     training = settings["training"]
+    shape = {
+        "architecture": settings["architecture"],
+        "hidden_size": settings["hidden_size"],
+        "input_size": tasks.input_size(task=training["task"]),
+        "steps": tasks.sequence_length(task=training["task"], length=training["length"]),
+    }
+    checkpoints = training["checkpoints"] or [0, training["updates"]]
     return cost.training_flops(
-        architecture=settings["architecture"],
-        hidden_size=settings["hidden_size"],
-        input_size=tasks.input_size(task=training["task"]),
-        steps=tasks.sequence_length(task=training["task"], length=training["length"]),
-        batch_size=training["batch_size"],
-        updates=training["updates"],
+        **shape, batch_size=training["batch_size"], updates=training["updates"]
+    ) + cost.measurement_flops(
+        **shape, test_size=training["test_size"], checkpoints=len(set(checkpoints))
     )
 
 
