@@ -255,10 +255,11 @@ def plot_training_comparison(*, runs, settings):
             longest = max(longest, len(k))
         curve.axhline(1.0, color="black", linestyle="--", linewidth=1.1)
         curve.axhline(LEARNED, color="grey", linestyle=":", linewidth=1.1)
-        # Named on the axes: the key's dashed lines are the second seeds, not these.
-        for level, words, color in ((1.0, "baseline", "black"), (LEARNED, "learned", "grey")):
-            curve.annotate(words, (1, level), xycoords=("axes fraction", "data"),
-                           xytext=(-3, 3), textcoords="offset points", ha="right",
+        # Named on the axes: the key's dashed lines are the second seeds, not these. Mid-run, a
+        # network has left the baseline or not, so the middle above each line is clearest.
+        for level, words, color in ((1.0, "baseline", "black"), (LEARNED, "learned", "dimgrey")):
+            curve.annotate(words, (0.5, level), xycoords=("axes fraction", "data"),
+                           xytext=(0, 2), textcoords="offset points", ha="center",
                            va="bottom", color=color, fontsize="small")  # fmt: skip
         curve.set_yscale("log")
         curve.set_xlabel("update")
