@@ -130,3 +130,17 @@ def test_chunks_are_split_once_per_size(repository):
     planned = load(repository).sweeps["s"]
     assert planned.chunks(3) is planned.chunks(3)
     assert [len(chunk) for chunk in planned.chunks(3)] == [3, 3, 1]
+
+
+@pytest.mark.parametrize(
+    "sizes", ["hidden_size: 1000\n", "hidden_size: 2\ninput_size: 1000\n"], ids=["n", "m"]
+)
+def test_the_larger_of_state_and_input_bounds_a_sequence(repository, sizes):
+    # h holds n numbers per step and x holds m: either at t = 100000 is 800 MB
+    (repository / "config" / "scenarios" / "s.yaml").write_text(sizes + "sequence_length: 100000\n")
+    with pytest.raises(ConfigError) as error:
+        load(repository, sweeps_dir="no-sweeps")
+    assert any(
+        "s.yaml: sequence_length: max(hidden_size, input_size) × sequence_length" in line
+        for line in error.value.problems
+    ), error.value.problems

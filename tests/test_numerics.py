@@ -165,6 +165,18 @@ def test_course_log10_of_a_negative_overflowing_maximum():
     np.testing.assert_array_equal(result.overflowed, [True, True, False, False, False])
 
 
+def test_course_log10_of_unequal_overflowing_factors_takes_the_right_entry():
+    # v = (-2.5e99, -5e99): an odd count is all negative, and its maximum is the entry nearest 0;
+    # an even count is all positive, and its maximum is the largest
+    n, t = 2, 6
+    w_hh = -1e100 * np.diag([1.0, 2.0])
+    arrays = (w_hh, np.eye(n), np.zeros((n, 1)), np.zeros((n, t)), np.zeros((n, t)))
+    result = course_contributions(*arrays)
+    counts = np.arange(t, 0, -1)
+    want = np.where(counts % 2, counts * np.log10(2.5e99), counts * np.log10(5e99))
+    np.testing.assert_allclose(result.log10_contribution, want)
+
+
 def test_inputs_may_differ_in_size_from_the_state():
     rng = np.random.RandomState(0)
     n, m, t = 3, 5, 4

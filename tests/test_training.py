@@ -228,6 +228,27 @@ def test_saved_checkpoint_read_back_gives_the_trainers_states_and_outputs(
                                    atol=1e-13)  # fmt: skip
 
 
+def test_marker_k_counts_steps_from_one_as_the_states_do(small_runs):
+    # x_k, k = 1..T, is column k - 1: a marker in column 45 is read by h_46, so marker_k says 46.
+    run = small_runs["vanilla", "tanh", "adding"]
+    sequences = {"task": "adding", "length": 4, "test_size": 4}
+    measured = steps.measure_training(
+        run_arrays=run, seed=1, architecture="vanilla", activation="tanh", test_sequences=sequences
+    )
+    markers = tasks.draw_test_set(seed=1, **sequences).x[0, 1]
+    assert measured["k"].tolist() == [1, 2, 3, 4]
+    assert len(measured["marker_k"]) == 2
+    assert all(markers[k - 1] == 1 for k in measured["marker_k"])
+
+
+def test_a_run_is_learned_below_a_tenth_of_the_baseline_and_not_above_nine_tenths():
+    assert steps.learned(0.05, diverged=False) == "yes"
+    assert steps.learned(0.5, diverged=False) == "partly"
+    assert steps.learned(0.95, diverged=False) == "no"
+    assert steps.learned(np.nan, diverged=False) == "no"
+    assert steps.learned(0.05, diverged=True) == "diverged"
+
+
 def test_vanilla_trained_weights_roll_out_as_rnngrad_rolls_them_out(small_runs, tmp_path):
     run = small_runs["vanilla", "tanh", "adding"]
     path = tmp_path / "update_6.safetensors"

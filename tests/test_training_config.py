@@ -171,6 +171,21 @@ def test_variants_cross_the_grid_and_name_each_point(tmp_path):
     assert settings[0]["training"]["updates"] == 2  # the base's training kept, merged key by key
 
 
+def test_a_variant_overrides_the_base_key_by_key(tmp_path):
+    text = SWEEP.replace("lstm: {architecture: lstm}", "lstm: {training: {updates: 3}}")
+    sweep = load(scenario(tmp_path, TRAINED), sweep_folder(tmp_path, text)).sweeps["w"]
+    settings = {a["variant"]: s for a, s in sweep.points.values()}
+    assert settings["tanh"]["training"]["updates"] == 2
+    assert settings["lstm"]["training"]["updates"] == 3  # the variant wins over the base
+    assert settings["lstm"]["training"]["task"] == "adding"  # the base's other keys stay
+
+
+def test_a_sweeps_own_points_per_job_sets_its_chunks(tmp_path):
+    text = SWEEP + "points_per_job: 3\n"
+    sweep = load(scenario(tmp_path, TRAINED), sweep_folder(tmp_path, text)).sweeps["w"]
+    assert [len(chunk) for chunk in sweep.chunks(250)] == [3, 3, 2]
+
+
 @pytest.mark.parametrize(
     "edits",
     [

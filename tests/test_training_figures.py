@@ -5,6 +5,7 @@ import pytest
 from test_figures_layout import assert_readable
 
 from rnngrad.training_plots import (
+    _running_mean,
     plot_clipping,
     plot_length_sweep,
     plot_training,
@@ -12,6 +13,12 @@ from rnngrad.training_plots import (
 )
 
 T = 30
+
+
+def test_the_running_mean_averages_what_it_has_seen_at_the_start():
+    # The first updates average fewer than a window of values: a constant trace stays constant.
+    np.testing.assert_allclose(_running_mean(np.ones(10), 4), np.ones(10))
+    np.testing.assert_allclose(_running_mean(np.arange(1.0, 7.0), 3), [1, 1.5, 2, 3, 4, 5])
 
 
 def training_arrays(*, task="adding", updates=200, diverged_at=0, seed=0):
