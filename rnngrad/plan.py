@@ -184,11 +184,11 @@ def course_scenarios(scenarios) -> list[str]:
 
 
 def activations(project) -> list[str]:
-    """Every activation used by a scenario or sweep point, and the notebook's sigmoid."""
+    """The notebook's sigmoid first (the slider opens on it), then every other one in use."""
     used = {s["activation"] for s in project.scenarios.values()}
     for sweep in project.sweeps.values():
         used |= {settings["activation"] for _, settings in sweep.points.values()}
-    return sorted(used | {"sigmoid"})
+    return ["sigmoid", *sorted(used - {"sigmoid"})]
 
 
 def chunk_points(sweep, chunk: int, size: int) -> dict:

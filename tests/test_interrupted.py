@@ -56,8 +56,15 @@ def interrupt(project, sign, *, when):
 
 @pytest.mark.slow
 def test_a_plain_rerun_finishes_a_run_after_ctrl_c_and_after_sigkill(project):
-    interrupt(project, signal.SIGINT, when=LONG_JOB)  # Ctrl-C while the long job computes
-    assert not (project / LONG_OUTPUT).exists()
+    # Ctrl-C while the long job computes. On a loaded machine the signal once came after the job
+    # had written its output (CI): then start afresh, so that the case tested is the one named.
+    for _ in range(3):
+        interrupt(project, signal.SIGINT, when=LONG_JOB)
+        if not (project / LONG_OUTPUT).exists():
+            break
+        for folder in ("results", "logs", ".snakemake"):
+            shutil.rmtree(project / folder, ignore_errors=True)
+    assert not (project / LONG_OUTPUT).exists(), "three Ctrl-Cs came after the long job ended"
     # The plain rerun, killed as soon as the long job's output is written, before Snakemake has
     # seen the job end: its lock stays, and the output is marked incomplete.
     interrupt(project, signal.SIGKILL, when=LONG_OUTPUT)

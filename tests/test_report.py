@@ -125,7 +125,9 @@ def open_report(playwright, report, *, viewport=None):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(report.as_uri())
+    # The report embeds every figure (18 MB): on this 2-core machine under load, its load event
+    # came after Playwright's default 30 s. A user waits for it too; the tests wait up to 2 min.
+    page.goto(report.as_uri(), timeout=120_000)
     return browser, page, errors
 
 
