@@ -39,16 +39,10 @@ def test_forced_rerun_reproduces_committed_results_byte_for_byte(
     project_copy, cores, sweeps, forced
 ):
     # With the sweeps and what follows training once: their summaries and figures are checked too.
+    # Two runs, at 1 and 4 cores, each giving the committed bytes: the same bytes run to run (a
+    # third and fourth run of the same, a test of its own before, cost CI four minutes).
     snakemake(project_copy, "--cores", str(cores), *forced, sweeps=sweeps)
     assert tracked(project_copy / "results") == COMMITTED
-
-
-def test_rerun_is_byte_identical_run_to_run(project_copy):
-    snakemake(project_copy, "--cores", "4", *FORCE_ALL_BUT_TRAINED)
-    first = tracked(project_copy / "results")
-    assert first == COMMITTED
-    snakemake(project_copy, "--cores", "4", *FORCE_ALL_BUT_TRAINED)
-    assert tracked(project_copy / "results") == first
 
 
 def test_other_blas_kernels_stay_within_documented_tolerance(project_copy, monkeypatch):
