@@ -94,9 +94,20 @@ def _by_checkpoint(axes, arrays, *, key, offset, title, words):
     steps = len(arrays["k"])
     back = steps - arrays["k"] + offset
     colours = _checkpoint_colours(len(arrays["checkpoint_update"]))
+    # After a divergence the later checkpoints hold the last finite weights: one curve, one label.
+    held = {}
+    pairs = zip(arrays["checkpoint_update"], arrays["weights_update"], strict=True)
+    for checkpoint, update in pairs:
+        held.setdefault(int(update), []).append(int(checkpoint))
     for update, values, colour in zip(arrays["weights_update"], arrays[key], colours, strict=True):
+        if int(update) not in held:
+            continue  # drawn already
+        also = [checkpoint for checkpoint in held.pop(int(update)) if checkpoint != update]
+        label = f"after {update} updates"
+        if also:
+            label += f", also saved as {also[0]}" + (f" to {also[-1]}" if len(also) > 1 else "")
         axes.plot(back, np.where(np.isfinite(values), values, np.nan), color=colour,
-                  linewidth=1.6, label=f"after {update} updates")  # fmt: skip
+                  linewidth=1.6, label=label)  # fmt: skip
     _log10_panel(axes, list(arrays[key]), words=words)
     _markers(axes, arrays)
     axes.set_xlim(0, steps)

@@ -96,6 +96,11 @@ def test_a_diverged_run_is_marked():
     assert_readable(figure)
     labels = [line.get_label() for line in figure.axes[0].get_lines()]
     assert "diverged at update 120" in labels
+    # the checkpoints after the divergence hold the last finite weights: drawn once, named once
+    for panel in figure.axes[1:3]:
+        curves = [line.get_label() for line in panel.get_lines() if "updates" in line.get_label()]
+        assert len(curves) == len(set(curves))
+        assert any(", also saved as " in label for label in curves), curves
 
 
 def test_runs_side_by_side_share_a_colour_per_kind_of_network():
