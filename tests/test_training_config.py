@@ -138,7 +138,7 @@ def test_the_budget_refusal_gives_the_estimate(tmp_path):
     settings = {
         "architecture": "lstm", "hidden_size": 512,
         "training": {"task": "adding", "length": 1000, "batch_size": 64, "updates": 100000,
-                     "test_size": 512, "checkpoints": None},
+                     "test_size": 512, "checkpoints": [0, 100000]},
     }  # fmt: skip
     flops = run_flops(settings)
     assert flops > cost.FLOP_BUDGET

@@ -63,20 +63,24 @@ def training_defaults(settings, given) -> dict:
     return settings
 
 
-def run_flops(settings) -> float:
-    """Estimated operations of a training scenario: its run, then measuring each saved network."""
+def _network_shape(settings) -> dict:
+    """The sizes a training scenario's cost and memory follow from."""
     training = settings["training"]
-    shape = {
+    return {
         "architecture": settings["architecture"],
         "hidden_size": settings["hidden_size"],
         "input_size": tasks.input_size(task=training["task"]),
         "steps": tasks.sequence_length(task=training["task"], length=training["length"]),
     }
-    checkpoints = training["checkpoints"] or [0, training["updates"]]
+
+
+def run_flops(settings) -> float:
+    """Estimated operations of a training scenario: its run, then measuring each saved network."""
+    training, shape = settings["training"], _network_shape(settings)
     return cost.training_flops(
         **shape, batch_size=training["batch_size"], updates=training["updates"]
     ) + cost.measurement_flops(
-        **shape, test_size=training["test_size"], checkpoints=len(set(checkpoints))
+        **shape, test_size=training["test_size"], checkpoints=len(set(training["checkpoints"]))
     )
 
 
@@ -112,19 +116,17 @@ def training_sweep_problems(file, *, figure, points) -> list[str]:
 
 def _memory_problems(file, settings) -> list[str]:
     """A batch and the test set are held whole: sequences × steps × (G n + m) numbers each."""
-    training = settings["training"]
-    task = training["task"]
-    steps = tasks.sequence_length(task=task, length=training["length"])
-    gates = cost.GATES[settings["architecture"]]
-    width = gates * settings["hidden_size"] + tasks.input_size(task=task)
+    training, shape = settings["training"], _network_shape(settings)
+    width = cost.GATES[shape["architecture"]] * shape["hidden_size"] + shape["input_size"]
     problems = []
     for key in ("batch_size", "test_size"):
-        count = training[key] * steps * width
+        count = training[key] * shape["steps"] * width
         if count > MAX_SEQUENCE_NUMBERS:
             text = (
                 f"found {training[key]}; {key} × steps × (gates × hidden_size + input_size) = "
-                f"{training[key]} × {steps} × {width} = {count:,} numbers held at once; at most "
-                f"{MAX_SEQUENCE_NUMBERS:,}: fewer sequences, a smaller network or a shorter T"
+                f"{training[key]} × {shape['steps']} × {width} = {count:,} numbers held at once; "
+                f"at most {MAX_SEQUENCE_NUMBERS:,}: fewer sequences, a smaller network or a "
+                "shorter T"
             )
             problems.append(problem(file, f"training.{key}", text))
     return problems
