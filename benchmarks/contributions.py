@@ -28,13 +28,13 @@ from rnngrad import (
     course_contributions,
     generate_checkpoint,
     get_activation,
-    io,
     jacobian_contributions,
     rollout,
     state_from_arrays,
 )
-from rnngrad.chain import rescaled_products
-from rnngrad.contributions import CHUNK, preactivations, vanilla_factors
+from rnngrad.files import io
+from rnngrad.numerics.chain import rescaled_products
+from rnngrad.numerics.contributions import CHUNK, preactivations, vanilla_factors
 from rnngrad.steps.construct_w_hh import construct_w_hh as construct_w_hh_step
 from rnngrad.steps.generate_checkpoint import generate_checkpoint as generate_checkpoint_step
 
@@ -155,7 +155,7 @@ def bench_course(t, repeats):
 
 
 MEMORY_JOB = """
-from rnngrad import io
+from rnngrad.files import io
 from rnngrad.steps.compute_contributions import compute_contributions
 arrays = compute_contributions(
     checkpoint_arrays=io.load_npz({checkpoint!r}), w_hh_arrays=io.load_npz({w_hh!r}),

@@ -241,11 +241,12 @@ IMPORTS = {
         "from snakemake.iocontainers import Snakemake"
     ),
     "rnngrad for a computing job": (
-        "import rnngrad.io, rnngrad.job, rnngrad.steps.compute_contributions"
+        "import rnngrad.files.io, rnngrad.workflow.job, rnngrad.steps.compute_contributions"
     ),
     "matplotlib.pyplot": "import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot",
     "rnngrad for a plotting job": (
-        "import rnngrad.io, rnngrad.job, rnngrad.plotting, rnngrad.comparison_plots"
+        "import rnngrad.files.io, rnngrad.workflow.job, rnngrad.figures.contributions, "
+        "rnngrad.figures.comparison"
     ),
     "snakemake's CLI": "import snakemake.cli",
 }
@@ -271,7 +272,8 @@ COMPARISON_CODE = """
 import json, sys, time
 import matplotlib
 matplotlib.use("Agg")
-from rnngrad import io, plan
+from rnngrad.files import io
+from rnngrad.workflow import plan
 from rnngrad.config import load_project, read_config_mapping
 from rnngrad.steps import plots, summaries
 

@@ -20,9 +20,9 @@ import time
 import numpy as np  # noqa: I001 (after threadpoolctl on purpose: nothing else to pin first)
 from threadpoolctl import threadpool_limits
 
-from rnngrad import architectures
-from rnngrad.chain import chain_log10_metrics, rescaled_products
-from rnngrad.weights import initial_weights
+from rnngrad.numerics import architectures
+from rnngrad.numerics.chain import chain_log10_metrics, rescaled_products
+from rnngrad.numerics.initialization import initial_weights
 
 
 def median_time(function, repeats):

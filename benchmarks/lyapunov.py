@@ -20,9 +20,9 @@ import numpy as np  # noqa: I001 (after threadpoolctl on purpose: nothing else t
 from contributions import machine  # noqa: E402 (this folder's benchmark, run as a script)
 from threadpoolctl import threadpool_limits
 
-from rnngrad.activations import ACTIVATIONS
-from rnngrad.contributions import rollout
-from rnngrad.lyapunov import lyapunov_exponents
+from rnngrad.numerics.activations import ACTIVATIONS
+from rnngrad.numerics.contributions import rollout
+from rnngrad.numerics.lyapunov import lyapunov_exponents
 
 BLOCK = 64  # factors per block of the stream
 

@@ -2,12 +2,12 @@
 
     python benchmarks/planning.py [--cases NAME ...]
 
-Each case is a copy of the project whose only config is one sweep at a limit of rnngrad.sweeps:
-MAX_POINTS points whose W_hh is built to check them (random Q and a scale, n = 8), at 20 points
-per job (MAX_JOBS jobs) and at 250; MAX_JOBS points at 1 per job; and the most points at n = 512
-and n = 1024 that MAX_BUILD_WORK allows. Prints the wall time and peak memory of the first dry run
-(checks every point and plans every job; targets: < 60 s, < 1 GB), of a second one (the checked
-config read from its cache), and of `python -m rnngrad status` then (target: < 2 s).
+Each case is a copy of the project whose only config is one sweep at a limit of
+rnngrad.summaries.sweeps: MAX_POINTS points whose W_hh is built to check them (random Q and a scale,
+n = 8), at 20 points per job (MAX_JOBS jobs) and at 250; MAX_JOBS points at 1 per job; and the most
+points at n = 512 and n = 1024 that MAX_BUILD_WORK allows. Prints the wall time and peak memory of
+the first dry run (checks every point and plans every job; targets: < 60 s, < 1 GB), of a second one
+(the checked config read from its cache), and of `python -m rnngrad status` then (target: < 2 s).
 """
 
 import argparse
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from rnngrad.config.replay import BUILD_OVERHEAD  # noqa: E402
-from rnngrad.sweeps import MAX_BUILD_WORK, MAX_JOBS, MAX_POINTS  # noqa: E402
+from rnngrad.summaries.sweeps import MAX_BUILD_WORK, MAX_JOBS, MAX_POINTS  # noqa: E402
 
 IGNORE = shutil.ignore_patterns(
     ".git", ".venv", ".snakemake", "logs", "results", "__pycache__", "*.egg-info"

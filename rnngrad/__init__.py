@@ -10,23 +10,37 @@
 ...     weights.w_hh, point.w_hx, point.b_h, point.h, point.x, activation="sigmoid")
 >>> exact.log10_contribution.shape
 (20,)
+
+The package is in layers, from the bottom; a module imports only from its own layer and those
+below it (tests/test_layers.py checks every import, also those inside functions):
+
+- `errors`: the one error class a user's input raises (everything may import it);
+- `files/`: write atomically and hash; read YAML and weights files with every check;
+- `numerics/`: checkpoints, W_hh from eigenvalues, the course's and the exact contributions, the
+  gated architectures, Lyapunov spectra, mean-field theory, initial weights;
+- `training/`: the jax + optax trainer, its tasks, and the measures of its checkpoints;
+- `summaries/`: the tables across scenarios and sweep points;
+- `figures/`: one module per family of figures, in one style;
+- `steps/`: one function per workflow step (what each script under scripts/ calls);
+- `config/`: find, read and check config files (it replays the first steps to check a W_hh);
+- `workflow/`: plan the jobs, keep their provenance records, decide what is stale, `status`.
 """
 
 import importlib
 
 # Imported on first use (PEP 562), so that a workflow job loads only the modules its step uses.
 _EXPORTS = {
-    "rnngrad.activations": ("ACTIVATIONS", "Activation", "get_activation"),
-    "rnngrad.checkpoint": ("Checkpoint", "generate_checkpoint"),
-    "rnngrad.contributions": (
+    "rnngrad.numerics.activations": ("ACTIVATIONS", "Activation", "get_activation"),
+    "rnngrad.numerics.checkpoint": ("Checkpoint", "generate_checkpoint"),
+    "rnngrad.numerics.contributions": (
         "Contributions",
         "course_contributions",
         "jacobian_contributions",
         "preactivations",
         "rollout",
     ),
-    "rnngrad.random_state": ("state_from_arrays", "state_to_arrays"),
-    "rnngrad.recurrent_weights": (
+    "rnngrad.numerics.random_state": ("state_from_arrays", "state_to_arrays"),
+    "rnngrad.numerics.recurrent_weights": (
         "RecurrentWeights",
         "construct_w_hh",
         "spectral_norm",

@@ -11,10 +11,10 @@ def main(argv) -> int:
         print(f"usage: python -m rnngrad {{{','.join(COMMANDS)}}} [--help]", file=sys.stderr)
         return 2
     if argv[0] == "status":
-        from rnngrad.status import main as status
+        from rnngrad.workflow.status import main as status
 
         return status(argv[1:])
-    from rnngrad.reference import main as reference
+    from rnngrad.workflow.reference import main as reference
 
     return reference(argv[1:])
 

@@ -1,8 +1,8 @@
 """Compute the contribution at every step k into contributions.npz."""
 
-from rnngrad import io
-from rnngrad.job import workflow_job
+from rnngrad.files import io
 from rnngrad.steps.compute_contributions import compute_contributions
+from rnngrad.workflow.job import workflow_job
 
 with workflow_job(snakemake):
     arrays = compute_contributions(

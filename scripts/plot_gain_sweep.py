@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from rnngrad import io
-from rnngrad.job import workflow_job
+from rnngrad.figures import style
 from rnngrad.steps.plots import plot_gain_sweep
+from rnngrad.workflow.job import workflow_job
 
 with workflow_job(snakemake):
     figure = plot_gain_sweep(
         summary_text=Path(snakemake.input.csv).read_text(encoding="utf-8"), **snakemake.params
     )
-    io.save_figure(figure, snakemake.output.figure)
+    style.save_figure(figure, snakemake.output.figure)

@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from rnngrad import io
-from rnngrad.job import workflow_job
+from rnngrad.figures import style
 from rnngrad.steps.plots import plot_phase
+from rnngrad.workflow.job import workflow_job
 
 with workflow_job(snakemake):
     figure = plot_phase(
         summary_text=Path(snakemake.input.csv).read_text(encoding="utf-8"),
         description=snakemake.params.description,
     )
-    io.save_figure(figure, snakemake.output.figure)
+    style.save_figure(figure, snakemake.output.figure)

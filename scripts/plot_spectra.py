@@ -1,12 +1,13 @@
 """Draw comparison/spectra.png from the contributions of the scenarios it compares."""
 
-from rnngrad import io
-from rnngrad.job import workflow_job
+from rnngrad.figures import style
+from rnngrad.files import io
 from rnngrad.steps.plots import plot_spectra
+from rnngrad.workflow.job import workflow_job
 
 with workflow_job(snakemake):
     figure = plot_spectra(
         scenarios=snakemake.params.scenarios,
         contributions_arrays=[io.load_npz(path) for path in snakemake.input.contributions],
     )
-    io.save_figure(figure, snakemake.output.figure)
+    style.save_figure(figure, snakemake.output.figure)

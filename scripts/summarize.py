@@ -1,8 +1,8 @@
 """Write summary.csv, summary.md and the report's compact table: one row per scenario."""
 
-from rnngrad import io
-from rnngrad.job import workflow_job
+from rnngrad.files import io
 from rnngrad.steps.summaries import summarize
+from rnngrad.workflow.job import workflow_job
 
 with workflow_job(snakemake):
     table, markdown, compact = summarize(

@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
-from rnngrad import io
-from rnngrad.job import workflow_job
+from rnngrad.files import io
 from rnngrad.steps.summaries import summarize_sweep
+from rnngrad.workflow.job import workflow_job
 
 with workflow_job(snakemake):
     texts = [Path(path).read_text(encoding="utf-8") for path in snakemake.input.chunks]

@@ -7,10 +7,11 @@ import pytest
 from conftest import ROOT, load
 from safetensors.numpy import save_file
 
-from rnngrad import architectures, gated, io, weights
 from rnngrad.config import ConfigError, load_project
 from rnngrad.errors import InputError
-from rnngrad.mean_field import mean_field_growth
+from rnngrad.files import io, weight_arrays
+from rnngrad.numerics import architectures, gated
+from rnngrad.numerics.mean_field import mean_field_growth
 from rnngrad.steps.scenario import run_scenario
 
 SMALL = """\
@@ -105,7 +106,7 @@ VANILLA = "seed: 3\nhidden_size: 3\nsequence_length: 6\nactivation: tanh\n"
 
 def layers_file(path, *, architecture, layers, value=0.1):
     """A PyTorch-layout file of `layers` layers, n = m = 3, every entry `value`."""
-    shapes = weights.expected_shapes(
+    shapes = weight_arrays.expected_shapes(
         architecture=architecture, hidden_size=3, input_size=3, layers=layers
     )
     np.savez(path, **{name: np.full(shape, value) for name, shape in shapes.items()})

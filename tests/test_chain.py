@@ -5,8 +5,8 @@ from functools import reduce
 import numpy as np
 import pytest
 
-from rnngrad import chain
-from rnngrad.chain import (
+from rnngrad.numerics import chain
+from rnngrad.numerics.chain import (
     BLOCK,
     METRICS,
     SMALL,

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from conftest import ROOT, load_scenarios
 
-from rnngrad import io
-from rnngrad.comparison import COLUMNS, agreement, measured_behaviour
+from rnngrad.files import io
+from rnngrad.summaries.comparison import COLUMNS, agreement, measured_behaviour
 
 SUMMARY = ROOT / "results" / "comparison" / "summary.csv"
 
@@ -66,7 +66,7 @@ def test_agreement_treats_exploding_as_a_necessary_condition(verdict, growth, ex
 
 
 def test_compact_table_is_the_summary_at_four_significant_digits(rows):
-    from rnngrad.comparison import COMPACT_COLUMNS
+    from rnngrad.summaries.comparison import COMPACT_COLUMNS
 
     text = (ROOT / "results" / "comparison" / "summary_compact.csv").read_text()
     compact = list(csv.reader(stringio.StringIO(text)))
@@ -95,7 +95,7 @@ def test_course_method_rows_are_not_scored_against_the_rules(rows):
 
 
 def synthetic_row(method):
-    from rnngrad.comparison import summary_row
+    from rnngrad.summaries.comparison import summary_row
 
     settings = {
         "description": "d", "architecture": "vanilla", "activation": "sigmoid",
@@ -119,7 +119,7 @@ def test_the_course_method_is_not_scored_against_rules_about_p_k():
 
 
 def test_compact_table_rounds_to_four_significant_digits_with_true_minus_signs():
-    from rnngrad.comparison import summary_compact_csv
+    from rnngrad.summaries.comparison import summary_compact_csv
 
     lines = summary_compact_csv([synthetic_row("jacobian")]).splitlines()
     assert lines[1] == ("s,vanilla,5,20,vanishing,exploding possible,−0.1235,—,yes / consistent")

@@ -6,7 +6,7 @@ import pytest
 from conftest import ROOT, load_scenarios
 
 from rnngrad.config import ConfigError
-from rnngrad.reference import render
+from rnngrad.workflow.reference import render
 
 
 def write(folder, name, text):
@@ -60,5 +60,5 @@ def test_metric_and_course_restrictions(tmp_path, text, key):
 
 def test_readme_config_reference_is_generated_from_the_schemas():
     assert (ROOT / "README.md").read_text() == render(ROOT), (
-        "README.md's config reference is stale: run `python -m rnngrad.reference`"
+        "README.md's config reference is stale: run `python -m rnngrad.workflow.reference`"
     )

@@ -12,7 +12,7 @@ from rnngrad import (
     state_from_arrays,
     state_to_arrays,
 )
-from rnngrad.activations import ACTIVATIONS
+from rnngrad.numerics.activations import ACTIVATIONS
 
 
 @pytest.mark.parametrize("draws", [1, 2, 7])

@@ -5,7 +5,8 @@ import pytest
 from conftest import ROOT, load_scenarios, run_scenario
 from notebook import exploding_example, notebook_prod, vanishing_example
 
-from rnngrad import course_contributions, io
+from rnngrad import course_contributions
+from rnngrad.files import io
 
 EXAMPLES = {"course_vanishing": vanishing_example, "course_exploding": exploding_example}
 CHECKPOINT_KEYS = ("h", "x", "b_h", "W_hx")

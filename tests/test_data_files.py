@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from rnngrad import io, plan
 from rnngrad.config import ConfigError, load_project
 from rnngrad.errors import InputError
+from rnngrad.files import io
 from rnngrad.steps.generate_checkpoint import read_inputs
+from rnngrad.workflow import plan
 
 SCENARIO = """\
 hidden_size: 3

@@ -7,9 +7,13 @@ import numpy as np
 import pytest
 from matplotlib.text import Text
 
-from rnngrad import style
-from rnngrad.comparison_plots import plot_comparison, plot_course_vs_exact, plot_phase, plot_rules
-from rnngrad.plotting import log_frame, plot_activation, plot_contributions
+from rnngrad.figures import style
+from rnngrad.figures.activation import plot_activation
+from rnngrad.figures.axes import log_frame
+from rnngrad.figures.comparison import plot_comparison, plot_course_vs_exact
+from rnngrad.figures.contributions import plot_contributions
+from rnngrad.figures.phase import plot_phase
+from rnngrad.figures.rules import plot_rules
 
 HOSTILE = r"A $x^2$ \frac{a}{b} {braces} $unclosed description, long enough to wrap " * 3
 
@@ -129,7 +133,7 @@ def test_comparison_names_every_line_at_its_end_and_tells_lines_apart():
 
 
 def test_comparison_panels_follow_the_families_in_order():
-    from rnngrad.comparison import FAMILIES
+    from rnngrad.summaries.comparison import FAMILIES
 
     names = list(curves(4))
     families = {name: FAMILIES[-1 - i % 2] for i, name in enumerate(names)}

@@ -2,8 +2,8 @@
 
 Fast tests check the planning and its records without Snakemake: a small repository in tmp gets
 a record for every planned job (as after a complete run), one edit, and the set of jobs that
-rnngrad.freshness then reruns must be exactly the ones the edit affects; how output times are
-moved, orphans pruned and digests taken are checked the same way. A few slow tests run the real
+rnngrad.workflow.freshness then reruns must be exactly the ones the edit affects; how output times
+are moved, orphans pruned and digests taken are checked the same way. A few slow tests run the real
 workflow on a small project built once, as a fresh clone (git writes files in path order) or with
 run history: what the next run plans, that the run after it plans nothing, and that its results
 equal a build from scratch.
@@ -22,9 +22,10 @@ import pytest
 from conftest import COPY_IGNORE, ROOT, snakemake, tree_bytes
 from test_sweeps import SMALL_SWEEP as SWEEP
 
-from rnngrad import io, plan, provenance
 from rnngrad.config import load_project
-from rnngrad.freshness import STAMP, Freshness
+from rnngrad.files import io
+from rnngrad.workflow import plan, provenance
+from rnngrad.workflow.freshness import STAMP, Freshness
 
 SCENARIOS = ("course_vanishing", "nonnormal_counterexample")
 CHAIN = ("generate_checkpoint", "construct_w_hh", "compute_contributions", "plot_contributions")
@@ -482,7 +483,7 @@ def test_an_edit_reruns_exactly_what_it_affects_in_one_run(built, tmp_path, fami
     """The code each job loaded is recorded by the job itself: only a real run can show it."""
     project = (with_history if history else fresh_clone)(built, tmp_path / "rnngrad")
     if family == "code":
-        edit(project, "rnngrad/theory.py", '"""What theory', '"""What the theory')
+        edit(project, "rnngrad/numerics/theory.py", '"""What theory', '"""What the theory')
         expected = CODE_EDIT
     else:
         edit(project, "small/scenarios/course_vanishing.yaml", "seed: 12345", "seed: 7")
@@ -494,7 +495,9 @@ def test_an_edit_reruns_exactly_what_it_affects_in_one_run(built, tmp_path, fami
     assert planned(after) == set(), after.stdout[-3000:]
     assert status(project).returncode == 0
     if family == "code":  # one run equals a full build: the built files, each record with new code
-        old, new = (io.file_digest(root / "rnngrad/theory.py") for root in (built, project))
+        old, new = (
+            io.file_digest(root / "rnngrad/numerics/theory.py") for root in (built, project)
+        )
         assert comparable(project, old=new) == comparable(built, old=old)
 
 

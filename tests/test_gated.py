@@ -7,14 +7,15 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from rnngrad import gated
+from rnngrad.numerics import gated
 
 jax.config.update("jax_enable_x64", True)
 
 N, M, T = 4, 3, 7  # m ≠ n, so that a transposed input weight cannot pass
 
 
-# --- PyTorch's documented equations, transcribed gate by gate (independently of rnngrad.gated).
+# --- PyTorch's documented equations, transcribed gate by gate (independently of
+# rnngrad.numerics.gated).
 
 
 def torch_lstm_step(state, x, weight_ih, weight_hh, bias_ih, bias_hh):

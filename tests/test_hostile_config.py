@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, load
 
 from rnngrad.config import ConfigError
-from rnngrad.recurrent_weights import EIGENVALUE_RTOL
+from rnngrad.numerics.recurrent_weights import EIGENVALUE_RTOL
 
 SMALL = "hidden_size: 2\nsequence_length: 3\n"
 SWEEP = "base: {hidden_size: 2, sequence_length: 3}\ngrid:\n  seed: [1, 2]\n"

@@ -9,8 +9,8 @@ import time
 import pytest
 from conftest import ROOT, load
 
-from rnngrad import plan
 from rnngrad.config import ConfigError
+from rnngrad.workflow import plan
 
 TRAINED = "hidden_size: 4\ntraining:\n  task: adding\n  length: 10\n  updates: 20\n"
 SWEEP = (

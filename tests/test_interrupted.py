@@ -17,7 +17,7 @@ import time
 import pytest
 from conftest import COPY_IGNORE, ROOT, snakemake, tree_bytes
 
-from rnngrad.interrupted import RUN_LOCK, SNAKEMAKE_LOCKS, claim_run
+from rnngrad.workflow.interrupted import RUN_LOCK, SNAKEMAKE_LOCKS, claim_run
 
 SCENARIOS = ("course_vanishing", "long_sequence_vanishing")
 CONFIG = ["--config", "scenarios_dir=small"]
@@ -88,7 +88,7 @@ def test_a_lock_held_by_a_live_run_is_left_alone(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys, time; from rnngrad.interrupted import claim_run; "
+            "import sys, time; from rnngrad.workflow.interrupted import claim_run; "
             "d, _ = claim_run(root=sys.argv[1]); print(d is not None, flush=True); time.sleep(60)",
             str(tmp_path),
         ],

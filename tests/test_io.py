@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from rnngrad import io
+from rnngrad.figures import style
+from rnngrad.files import io
 
 
 def test_npz_round_trips_with_key_order_and_strings(tmp_path):
@@ -45,8 +46,8 @@ def test_png_has_no_software_tag_and_is_reproducible(tmp_path):
         figure.add_subplot().plot([1, 2, 3])
         return figure
 
-    io.save_figure(draw(), tmp_path / "a.png")
-    io.save_figure(draw(), tmp_path / "b.png")
+    style.save_figure(draw(), tmp_path / "a.png")
+    style.save_figure(draw(), tmp_path / "b.png")
     data = (tmp_path / "a.png").read_bytes()
     assert data == (tmp_path / "b.png").read_bytes()
     assert b"Software" not in data and b"matplotlib" not in data

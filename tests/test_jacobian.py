@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from rnngrad import ACTIVATIONS, get_activation, jacobian_contributions, rollout
-from rnngrad.chain import chain_log10_metrics, rescaled_products
-from rnngrad.contributions import preactivations, vanilla_factors
+from rnngrad.numerics.chain import chain_log10_metrics, rescaled_products
+from rnngrad.numerics.contributions import preactivations, vanilla_factors
 
 METRICS = {
     "spectral_norm": lambda p: np.linalg.norm(p, 2),

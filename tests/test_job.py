@@ -1,5 +1,6 @@
-"""What every job does around its step (rnngrad.job): its log, its record, and a user's error in
-one line. Fast with a stand-in for Snakemake's object; once through Snakemake itself (slow)."""
+"""What every job does around its step (rnngrad.workflow.job): its log, its record, and a user's
+error in one line. Fast with a stand-in for Snakemake's object; once through Snakemake itself
+(slow)."""
 
 import subprocess
 import sys
@@ -8,8 +9,9 @@ import textwrap
 import pytest
 from conftest import ROOT
 
-from rnngrad import io, job, provenance
 from rnngrad.errors import InputError
+from rnngrad.files import io
+from rnngrad.workflow import job, provenance
 
 
 class Files(dict):
@@ -89,7 +91,7 @@ def test_the_code_of_a_job_includes_every_rnngrad_module_it_loaded():
         "rnngrad/steps/scenario.py",
         "rnngrad/steps/settings.py",
         "rnngrad/config/loading.py",
-        "rnngrad/chain.py",
+        "rnngrad/numerics/chain.py",
         "rnngrad/__init__.py",
         "scripts/compute_sweep.py",
     } <= set(files)
@@ -124,7 +126,7 @@ rule refuse:
 """
 SCRIPT = """\
 from rnngrad.errors import InputError
-from rnngrad.job import workflow_job
+from rnngrad.workflow.job import workflow_job
 
 with workflow_job(snakemake):
     raise InputError("checkpoint.inputs.file: config/x.npy holds uint8 values")

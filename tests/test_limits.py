@@ -6,9 +6,9 @@ import shutil
 import pytest
 from conftest import ROOT
 
-from rnngrad import sweeps
 from rnngrad.config import ConfigError, load_project
 from rnngrad.config.replay import BUILD_OVERHEAD, build_work
+from rnngrad.summaries import sweeps
 
 SWEEP = """\
 {per_job}base:

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rnngrad.activations import ACTIVATIONS
-from rnngrad.contributions import rollout
-from rnngrad.lyapunov import lyapunov_exponents
+from rnngrad.numerics.activations import ACTIVATIONS
+from rnngrad.numerics.contributions import rollout
+from rnngrad.numerics.lyapunov import lyapunov_exponents
 
 
 def blocks_of(factors, size=64):

@@ -9,10 +9,10 @@ import pytest
 from numpy.polynomial.hermite_e import hermegauss
 from scipy.integrate import quad
 
-from rnngrad.activations import ACTIVATIONS
-from rnngrad.chain import chain_log10_metrics
-from rnngrad.contributions import rollout, vanilla_factors
-from rnngrad.mean_field import (
+from rnngrad.numerics.activations import ACTIVATIONS
+from rnngrad.numerics.chain import chain_log10_metrics
+from rnngrad.numerics.contributions import rollout, vanilla_factors
+from rnngrad.numerics.mean_field import (
     fixed_point_variance,
     gaussian_expectation,
     gradient_growth,

@@ -13,7 +13,7 @@ HEAVY = ("matplotlib", "jsonschema", "yaml", "snakemake")
 def test_computing_steps_import_nothing_heavy():
     # scripts/generate_checkpoint, construct_w_hh and compute_contributions import only these
     code = (
-        "import sys, rnngrad, rnngrad.io, rnngrad.steps\n"
+        "import sys, rnngrad, rnngrad.files.io, rnngrad.steps\n"
         f"print([m for m in {HEAVY!r} if m in sys.modules])"
     )
     output = subprocess.run(
@@ -49,7 +49,8 @@ def test_warm_started_spectral_norm_needs_few_products_per_step(monkeypatch, act
     # more, and LAPACK takes only the few that the iteration could not settle in time.
     import numpy as np
 
-    from rnngrad import chain, jacobian_contributions
+    from rnngrad import jacobian_contributions
+    from rnngrad.numerics import chain
 
     rng = np.random.RandomState(0)
     n, t = 24, 400

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from conftest import ROOT, load_sweeps
 
-from rnngrad.comparison_plots import phase_series
+from rnngrad.figures.phase import phase_series
 from rnngrad.steps.plots import plot_phase
 from rnngrad.steps.scenario import run_scenario
-from rnngrad.sweeps import read_summary
+from rnngrad.summaries.sweeps import read_summary
 
 SUMMARY = ROOT / "results" / "sweeps" / "phase" / "summary.csv"
 NON_NORMAL = "non-normal (random eigenvectors)"
@@ -80,7 +80,7 @@ def test_the_committed_slider_carries_each_points_curve_as_the_sweep_measured_it
 
 
 def test_slider_page_refuses_no_curves_and_writes_no_infinity():
-    from rnngrad.plotting import phase_slider_html
+    from rnngrad.figures.sliders import phase_slider_html
 
     with pytest.raises(ValueError, match="curves is empty"):
         phase_slider_html(curves=[], description="x")
@@ -92,7 +92,7 @@ def test_slider_page_refuses_no_curves_and_writes_no_infinity():
 
 
 def test_slider_page_leaves_out_points_without_a_gamma_rho_and_says_so():
-    from rnngrad.plotting import phase_slider_html
+    from rnngrad.figures.sliders import phase_slider_html
 
     good = {"series": "a", "factor": 0.9, "point": "p", "log10": [0.0, -0.1]}
     gated = good | {"factor": float("nan"), "point": "q"}
@@ -103,7 +103,7 @@ def test_slider_page_leaves_out_points_without_a_gamma_rho_and_says_so():
 
 
 def test_the_slider_recomputes_the_longest_sequence_and_first_seed_of_each_point():
-    from rnngrad.plan import slider_points
+    from rnngrad.workflow.plan import slider_points
 
     chosen = slider_points(load_sweeps()["phase"])
     assignments = [assignment for assignment, _ in chosen.values()]

@@ -6,7 +6,9 @@ import re
 import numpy as np
 import pytest
 
-from rnngrad.plotting import plot_activation, plot_contributions, tangent_slider_html
+from rnngrad.figures.activation import plot_activation
+from rnngrad.figures.contributions import plot_contributions
+from rnngrad.figures.sliders import tangent_slider_html
 
 
 def test_sigmoid_figure_is_the_notebooks_first_figure():
@@ -102,7 +104,7 @@ def test_tangent_slider_refuses_a_grid_without_zero():
     ],
 )
 def test_step_ticks_are_integers_at_1_2_5_steps_from_1(t, expected):
-    from rnngrad.plotting import step_ticks
+    from rnngrad.figures.axes import step_ticks
 
     assert step_ticks(t) == expected
 
@@ -180,7 +182,7 @@ def test_a_long_range_is_drawn_as_plain_log10():
 
 
 def test_spectrum_zoom_fits_its_exponents_and_stays_in_its_frame():
-    from rnngrad.theory_plots import plot_spectrum
+    from rnngrad.figures.spectra import plot_spectrum
 
     exponents = -0.3 - np.linspace(0, 1.5, 64) ** 2
     title = ("A random tanh network, W_hh ~ N(0, g²/n) with g = 0.5, n = 64: its full Lyapunov "

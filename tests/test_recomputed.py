@@ -8,8 +8,8 @@ from conftest import ROOT, run_scenario
 from matplotlib.figure import Figure
 from PIL import Image
 
-from rnngrad import io
-from rnngrad.results_diff import compare_results
+from rnngrad.figures import style
+from rnngrad.workflow.results_diff import compare_results
 
 GAMMA = {"sigmoid": 0.25, "tanh": 1.0}  # sup |σ'|
 
@@ -87,7 +87,7 @@ def test_the_mean_field_input_variance_includes_w_hx():
 def test_a_saved_png_has_the_pixels_and_dpi_asked_for(tmp_path, inches, dpi):
     figure = Figure(figsize=inches)
     figure.add_subplot().plot([0, 1], [1, 0])
-    io.save_figure(figure, tmp_path / "f.png", dpi=dpi)
+    style.save_figure(figure, tmp_path / "f.png", dpi=dpi)
     with Image.open(tmp_path / "f.png") as image:
         assert image.size == (round(inches[0] * dpi), round(inches[1] * dpi))
         assert image.info["dpi"] == pytest.approx((dpi, dpi), abs=0.01)

@@ -1,8 +1,8 @@
 """Provenance records on their own, without Snakemake: what makes a job stale, corrupt or current.
 
 Every test builds a job and its record by hand in a temporary folder, so each rule of
-rnngrad.provenance.check_job is checked in milliseconds (the end-to-end cases through Snakemake
-are in test_freshness.py).
+rnngrad.workflow.provenance.check_job is checked in milliseconds (the end-to-end cases through
+Snakemake are in test_freshness.py).
 """
 
 import hashlib
@@ -12,9 +12,10 @@ import threading
 
 import pytest
 
-from rnngrad import io, provenance
-from rnngrad.freshness import Freshness
-from rnngrad.plan import Job
+from rnngrad.files import io
+from rnngrad.workflow import provenance
+from rnngrad.workflow.freshness import Freshness
+from rnngrad.workflow.plan import Job
 
 SOFTWARE = {"numpy": "2.4.6", "matplotlib": "3.11.2"}
 

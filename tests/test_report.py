@@ -312,7 +312,7 @@ def test_report_opens_in_headless_chromium_and_shows_the_figures(report):
 
 
 def test_tangent_slider_page_moves_its_tangent_in_chromium(tmp_path):
-    from rnngrad.plotting import tangent_slider_html
+    from rnngrad.figures.sliders import tangent_slider_html
 
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     page_path = tmp_path / "slider.html"
@@ -333,7 +333,7 @@ def test_tangent_slider_page_moves_its_tangent_in_chromium(tmp_path):
 
 
 def test_phase_slider_page_draws_the_chosen_series_and_gamma_rho(tmp_path):
-    from rnngrad.plotting import phase_slider_html
+    from rnngrad.figures.sliders import phase_slider_html
 
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     curves = [

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from rnngrad import io
-from rnngrad.results_diff import compare_results
+from rnngrad.files import io
+from rnngrad.workflow.results_diff import compare_results
 
 
 @pytest.fixture

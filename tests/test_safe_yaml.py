@@ -1,4 +1,4 @@
-"""Hostile cases for rnngrad.safe_yaml: each ends in a value or a short YamlProblem."""
+"""Hostile cases for rnngrad.files.safe_yaml: each ends in a value or a short YamlProblem."""
 
 import json
 import math
@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rnngrad import safe_yaml
-from rnngrad.safe_yaml import (
+from rnngrad.files import safe_yaml
+from rnngrad.files.safe_yaml import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_INT_DIGITS,

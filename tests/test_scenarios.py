@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from conftest import ROOT, load_scenarios
 
-from rnngrad import io
+from rnngrad.files import io
 
 RESULTS = ROOT / "results"
 SCENARIOS = load_scenarios()
@@ -106,7 +106,7 @@ def test_random_networks_spectra_lead_with_the_measured_growth():
 
 
 def test_edge_of_chaos_sweep_follows_mean_field_theory():
-    from rnngrad.sweeps import read_summary
+    from rnngrad.summaries.sweeps import read_summary
 
     rows = read_summary((RESULTS / "sweeps" / "edge_of_chaos" / "summary.csv").read_text())
     assert len(rows) == 33

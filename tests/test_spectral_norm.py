@@ -4,8 +4,14 @@ import numpy as np
 import pytest
 
 from rnngrad import jacobian_contributions
-from rnngrad.chain import BLOCK, SMALL, _SpectralNorms, chain_log10_metrics, rescaled_products
-from rnngrad.contributions import vanilla_factors
+from rnngrad.numerics.chain import (
+    BLOCK,
+    SMALL,
+    _SpectralNorms,
+    chain_log10_metrics,
+    rescaled_products,
+)
+from rnngrad.numerics.contributions import vanilla_factors
 
 RELATIVE = 1e-10
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from conftest import ROOT
 
-from rnngrad.comparison import COLUMNS, summary_row
+from rnngrad.figures.architectures import plot_architectures as draw_architectures
 from rnngrad.steps.plots import plot_architectures, plot_contributions
-from rnngrad.theory_plots import plot_architectures as draw_architectures
+from rnngrad.summaries.comparison import COLUMNS, summary_row
 
 T = 12
 

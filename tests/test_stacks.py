@@ -11,7 +11,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from rnngrad import architectures, weights
+from rnngrad.files import weight_arrays
+from rnngrad.numerics import architectures
 
 jax.config.update("jax_enable_x64", True)
 
@@ -23,7 +24,7 @@ CASES = [("lstm", 2, False), ("gru", 3, False), ("vanilla", 2, False), ("lstm", 
 
 def draw(architecture, layers, bidirectional, seed=0):
     """Weights with every array random and nonzero, reverse ones unlike the forward ones."""
-    shapes = weights.expected_shapes(
+    shapes = weight_arrays.expected_shapes(
         architecture=architecture,
         hidden_size=N,
         input_size=M,
@@ -64,7 +65,7 @@ def cell_step(xp, architecture, state, x, w_ih, w_hh, b_ih, b_hh):
 
 def arrays_of(arrays, layer, reverse):
     suffix = f"_l{layer}" + ("_reverse" if reverse else "")
-    return tuple(arrays[part + suffix] for part in weights.PARTS)
+    return tuple(arrays[part + suffix] for part in weight_arrays.PARTS)
 
 
 def reference_run(architecture, arrays, x, layers, bidirectional):
@@ -329,7 +330,7 @@ def test_the_reverse_direction_reads_the_inputs_backwards():
     # Reversing x swaps what the two directions see: a one-layer bidirectional network whose
     # reverse weights are its forward ones measures the same on both chains, swapped.
     arrays = draw("gru", 1, True)
-    for part in weights.PARTS:
+    for part in weight_arrays.PARTS:
         arrays[f"{part}_l0_reverse"] = arrays[f"{part}_l0"]
     x = np.random.RandomState(1).randn(M, T)
     network = architectures.from_pytorch("gru", arrays=arrays)

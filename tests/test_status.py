@@ -7,10 +7,10 @@ from conftest import ROOT
 from test_freshness import complete, edit
 from test_sweeps import SMALL_SWEEP
 
-from rnngrad import plan, provenance, status
 from rnngrad.config import load_project
-from rnngrad.freshness import Freshness
-from rnngrad.plan import Job
+from rnngrad.workflow import plan, provenance, status
+from rnngrad.workflow.freshness import Freshness
+from rnngrad.workflow.plan import Job
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from rnngrad.config import ConfigError
 from rnngrad.steps.compute_sweep import compute_sweep
 from rnngrad.steps.construct_w_hh import construct_w_hh
 from rnngrad.steps.generate_checkpoint import generate_checkpoint
-from rnngrad.sweeps import join_csv
+from rnngrad.summaries.sweeps import join_csv
 
 SMALL_SWEEP = """\
 description: "a small sweep"
@@ -87,7 +87,7 @@ def test_a_point_computed_in_a_chunk_equals_the_point_built_as_a_scenario(shippe
 
 
 def test_normal_points_follow_the_eigenvalue_rule_and_non_normal_ones_break_it(shipped):
-    from rnngrad.sweeps import read_summary
+    from rnngrad.summaries.sweeps import read_summary
 
     rows = read_summary((ROOT / "results" / "sweeps" / "phase" / "summary.csv").read_text())
     normal = [r for r in rows if r["w_hh.eigenvectors"] == "orthogonal"]

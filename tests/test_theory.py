@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rnngrad import theory
+from rnngrad.numerics import theory
 
 
 @pytest.mark.parametrize(

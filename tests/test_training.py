@@ -1,8 +1,8 @@
 """Training: the tasks against their definitions, the trainer against the exact engine.
 
 The independent references: the tasks' written definitions and closed-form baselines; rnngrad's
-own step Jacobians (rnngrad.architectures, numpy) applied backwards from ∂L/∂h_T, against jax
-autodiff of the trainer's networks; rnngrad's weights reader and rollout against the trainer's
+own step Jacobians (rnngrad.numerics.architectures, numpy) applied backwards from ∂L/∂h_T, against
+jax autodiff of the trainer's networks; rnngrad's weights reader and rollout against the trainer's
 forward pass; optax's clipping against its definition.
 """
 
@@ -12,11 +12,12 @@ import numpy as np
 import pytest
 from safetensors import safe_open
 
-from rnngrad import architectures
-from rnngrad.contributions import rollout
+from rnngrad.files.weight_arrays import vanilla_from_pytorch
+from rnngrad.files.weights import read_weights
+from rnngrad.numerics import architectures
+from rnngrad.numerics.contributions import rollout
 from rnngrad.steps import training as steps
 from rnngrad.training import measure, networks, tasks, trainer
-from rnngrad.weights import read_weights, vanilla_from_pytorch
 
 CASES = [("vanilla", "tanh"), ("vanilla", "relu"), ("lstm", "tanh"), ("gru", "tanh")]
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from test_figures_layout import assert_readable
 
-from rnngrad.training_plots import (
+from rnngrad.figures.training import (
     _running_mean,
     plot_clipping,
     plot_length_sweep,

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from conftest import snakemake, tree_bytes
 
-from rnngrad import io
+from rnngrad.files import io
 
 pytestmark = pytest.mark.slow
 

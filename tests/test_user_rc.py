@@ -32,9 +32,9 @@ DRAW = textwrap.dedent(
     """
     import hashlib, sys, tempfile
     import numpy as np
-    from rnngrad import io
-    from rnngrad.plotting import plot_contributions
-    from rnngrad.comparison_plots import plot_rules
+    from rnngrad.figures import style
+    from rnngrad.figures.contributions import plot_contributions
+    from rnngrad.figures.rules import plot_rules
 
     k = np.arange(1, 31)
     log10 = -0.3 * (31 - k)
@@ -50,7 +50,7 @@ DRAW = textwrap.dedent(
     ]
     with tempfile.TemporaryDirectory() as folder:
         for index, figure in enumerate(figures):
-            io.save_figure(figure, f"{folder}/{index}.png")
+            style.save_figure(figure, f"{folder}/{index}.png")
             print(hashlib.sha256(open(f"{folder}/{index}.png", "rb").read()).hexdigest())
     """
 )
@@ -82,14 +82,14 @@ def test_a_hostile_rc_file_changes_no_byte(tmp_path):
 def test_a_style_in_use_changes_no_byte(tmp_path):
     import numpy as np
 
-    from rnngrad import io
-    from rnngrad.comparison_plots import plot_comparison
+    from rnngrad.figures import style
+    from rnngrad.figures.comparison import plot_comparison
 
     k = np.arange(1, 41)
     curves = {"a": (k, -0.1 * k), "b": (k, 0.05 * k)}
 
     def digest(name):
-        io.save_figure(plot_comparison(curves=curves), tmp_path / name)
+        style.save_figure(plot_comparison(curves=curves), tmp_path / name)
         return hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
 
     clean = digest("clean.png")

@@ -13,18 +13,17 @@ import numpy as np
 import pytest
 from safetensors.numpy import save_file
 
-from rnngrad import rollout, weights
+from rnngrad import rollout
 from rnngrad.errors import InputError
-from rnngrad.weights import (
-    INITS,
+from rnngrad.files import weight_arrays, weights
+from rnngrad.files.weight_arrays import (
     LAYER_NAMES,
     gated_from_pytorch,
-    initial_weights,
-    read_weights,
     size_limit,
     vanilla_from_pytorch,
-    with_forget_bias,
 )
+from rnngrad.files.weights import read_weights
+from rnngrad.numerics.initialization import INITS, initial_weights, with_forget_bias
 
 GATES = {"vanilla": 1, "lstm": 4, "gru": 3}
 N, M = 4, 3
@@ -671,7 +670,7 @@ def test_stacks_round_trip_in_pytorchs_order(tmp_path, write, layers, bidirectio
     assert list(got) == list(arrays)
     for name, array in arrays.items():
         np.testing.assert_array_equal(got[name], array)
-    assert weights.structure(got) == (layers, bidirectional)
+    assert weight_arrays.structure(got) == (layers, bidirectional)
 
 
 def test_a_trainers_checkpoint_with_a_readout_head_is_read(tmp_path):

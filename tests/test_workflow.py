@@ -11,8 +11,8 @@ import time
 import pytest
 from conftest import FORCE_ALL, FORCE_ALL_BUT_TRAINED, ROOT, snakemake, tree_bytes
 
-from rnngrad import io
-from rnngrad.results_diff import compare_results
+from rnngrad.files import io
+from rnngrad.workflow.results_diff import compare_results
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ import math
 
 from rnngrad.config.messages import problem, shown
 from rnngrad.config.training import training_defaults, training_problems
-from rnngrad.weights import MAX_STATE
+from rnngrad.files.weight_arrays import MAX_STATE
 
 MAX_ELEMENTS = 20_000_000  # n·t, the size of h and of x (160 MB each as float64)
 MAX_ABS_VALUE = 1e6  # larger eigenvalues, weights or inputs overflow float64 within a few steps

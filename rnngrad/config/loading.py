@@ -7,7 +7,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnngrad import io
 from rnngrad.config.checks import architecture_defaults, resolve, semantic_problems
 from rnngrad.config.discovery import find_config_files
 from rnngrad.config.messages import ConfigError, problem
@@ -22,7 +21,8 @@ from rnngrad.config.replay import (
 )
 from rnngrad.config.schema import Schema
 from rnngrad.config.training import training_sweep_problems
-from rnngrad.sweeps import Sweep, expand_sweep, plain_copy
+from rnngrad.files import io
+from rnngrad.summaries.sweeps import Sweep, expand_sweep, plain_copy
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class PointChecker:
     Points that differ only in their seed share their schema and semantic checks (these do not
     depend on the seed's value), and so do their builds when they read a weights file; a
     10000-point sweep of a few seeds is checked in seconds. Building W_hh runs for every other
-    point, once the sweep's total building work is known (rnngrad.sweeps.MAX_BUILD_WORK).
+    point, once the sweep's total building work is known (rnngrad.summaries.sweeps.MAX_BUILD_WORK).
     """
 
     def __init__(self, schema: Schema, *, root="."):

@@ -1,7 +1,7 @@
 """Read one config file into plain data, or say in one line why it cannot be read."""
 
 from rnngrad.config.messages import ConfigError, problem, shown
-from rnngrad.safe_yaml import YamlProblem, load_yaml
+from rnngrad.files.safe_yaml import YamlProblem, load_yaml
 
 
 def read_config_file(path, *, name=None):

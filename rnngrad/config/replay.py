@@ -3,14 +3,14 @@
 import stat
 from pathlib import Path
 
-from rnngrad import io
 from rnngrad.config.checks import network_problems
 from rnngrad.config.messages import problem as problem_line
-from rnngrad.recurrent_weights import ConstructionError
+from rnngrad.files import io
+from rnngrad.files.weight_arrays import structure
+from rnngrad.numerics.recurrent_weights import ConstructionError
 from rnngrad.steps.construct_w_hh import construct_w_hh
 from rnngrad.steps.generate_checkpoint import generate_checkpoint, inputs_problem
 from rnngrad.steps.settings import step_params
-from rnngrad.weights import structure
 
 DATA_KEYS = ("weights.file", "checkpoint.inputs.file")
 

@@ -2,5 +2,5 @@
 
 Each `scripts/<rule>.py` loads its inputs, calls the function of the module named like the rule
 and saves the result. The modules import only what their step uses, so that the provenance of a
-job (rnngrad.provenance) names exactly the code it ran.
+job (rnngrad.workflow.provenance) names exactly the code it ran.
 """

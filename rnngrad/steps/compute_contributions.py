@@ -2,11 +2,11 @@
 
 import numpy as np
 
-from rnngrad import architectures, theory
-from rnngrad.activations import get_activation
-from rnngrad.contributions import course_contributions
-from rnngrad.mean_field import gradient_growth, mean_field_growth
-from rnngrad.theory import verdict_arrays
+from rnngrad.numerics import architectures, theory
+from rnngrad.numerics.activations import get_activation
+from rnngrad.numerics.contributions import course_contributions
+from rnngrad.numerics.mean_field import gradient_growth, mean_field_growth
+from rnngrad.numerics.theory import verdict_arrays
 
 OVERFLOW_NOTE = (
     "contribution = 10**log10_contribution underflows to 0 below 1e-308 and overflows to inf "

@@ -1,7 +1,7 @@
 """Step compute_sweep: a chunk of a sweep's points, computed in one process, as summary rows."""
 
 from rnngrad.steps.scenario import run_scenario
-from rnngrad.sweeps import point_row, rows_csv
+from rnngrad.summaries.sweeps import point_row, rows_csv
 
 
 def compute_sweep(*, points, runs=()) -> str:
@@ -9,7 +9,7 @@ def compute_sweep(*, points, runs=()) -> str:
 
     Points that train are measured from their runs (`runs`: their run.npz files, in order).
     """
-    from rnngrad import io
+    from rnngrad.files import io
     from rnngrad.steps.training import sweep_point_row
 
     runs = iter(runs)

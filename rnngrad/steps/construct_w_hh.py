@@ -2,19 +2,14 @@
 
 import numpy as np
 
-from rnngrad.activations import get_activation
-from rnngrad.random_state import state_from_arrays
-from rnngrad.recurrent_weights import construct_w_hh as _construct_w_hh
-from rnngrad.recurrent_weights import rescale
-from rnngrad.theory import NOT_APPLICABLE, verdict_arrays
-from rnngrad.weights import (
-    MAX_ABS_WEIGHT,
-    initial_weights,
-    read_weights,
-    structure,
-    vanilla_from_pytorch,
-    with_forget_bias,
-)
+from rnngrad.files.weight_arrays import structure, vanilla_from_pytorch
+from rnngrad.files.weights import MAX_ABS_WEIGHT, read_weights
+from rnngrad.numerics.activations import get_activation
+from rnngrad.numerics.initialization import initial_weights, with_forget_bias
+from rnngrad.numerics.random_state import state_from_arrays
+from rnngrad.numerics.recurrent_weights import construct_w_hh as _construct_w_hh
+from rnngrad.numerics.recurrent_weights import rescale
+from rnngrad.numerics.theory import NOT_APPLICABLE, verdict_arrays
 
 
 def pytorch_weights(rng, *, architecture, hidden_size, input_size, weights) -> dict:

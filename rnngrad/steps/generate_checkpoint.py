@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 
-from rnngrad import io
-from rnngrad.checkpoint import generate_checkpoint as _generate_checkpoint
 from rnngrad.errors import InputError
+from rnngrad.files import io
+from rnngrad.numerics.checkpoint import generate_checkpoint as _generate_checkpoint
 
 # An (m, t) array has at most 20,000,000 entries (m·t, as h and x): 160 MB as float64, and a header.
 MAX_INPUTS_BYTES = 8 * 20_000_000 + 2**16

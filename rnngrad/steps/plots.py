@@ -2,13 +2,13 @@
 
 import numpy as np
 
-from rnngrad.contributions import jacobian_contributions
+from rnngrad.numerics.contributions import jacobian_contributions
 from rnngrad.steps.summaries import summary_rows
 
 
 def plot_contributions(*, contributions_arrays, yscale, description, notes=True):
     """Figure contributions.png from the arrays of contributions.npz."""
-    from rnngrad.plotting import plot_contributions as _plot  # matplotlib only in plotting jobs
+    from rnngrad.figures.contributions import plot_contributions as _plot  # matplotlib here only
 
     arrays = contributions_arrays
     metric, architecture = str(arrays["metric"]), str(arrays["architecture"])
@@ -61,8 +61,8 @@ def _companions(arrays) -> dict:
 
 def plot_comparison(*, scenarios, contributions_arrays):
     """Figure comparison/contributions.png: every scenario's log10 contribution by steps back."""
-    from rnngrad.comparison import family
-    from rnngrad.comparison_plots import plot_comparison as _plot
+    from rnngrad.figures.comparison import plot_comparison as _plot
+    from rnngrad.summaries.comparison import family
 
     curves = {
         name: (len(arrays["k"]) - arrays["k"] + 1, arrays["log10_contribution"])
@@ -74,7 +74,7 @@ def plot_comparison(*, scenarios, contributions_arrays):
 
 def plot_course_vs_exact(*, scenarios, checkpoint_arrays, w_hh_arrays, contributions_arrays):
     """Figure comparison/course_vs_exact.png: the notebook's curve beside ‖P_k‖₂ of its draws."""
-    from rnngrad.comparison_plots import plot_course_vs_exact as _plot
+    from rnngrad.figures.comparison import plot_course_vs_exact as _plot
 
     panels = []
     for name, point, weights, course in zip(
@@ -90,22 +90,22 @@ def plot_course_vs_exact(*, scenarios, checkpoint_arrays, w_hh_arrays, contribut
 
 def plot_rules(*, scenarios, contributions_arrays):
     """Figure comparison/rules.png: measured growth against both rules' factors."""
-    from rnngrad.comparison_plots import plot_rules as _plot
+    from rnngrad.figures.rules import plot_rules as _plot
 
     return _plot(rows=summary_rows(scenarios=scenarios, contributions_arrays=contributions_arrays))
 
 
 def plot_phase(*, summary_text, description):
     """Figure results/sweeps/<sweep>/phase.png from the sweep's summary.csv."""
-    from rnngrad.comparison_plots import plot_phase as _plot
-    from rnngrad.sweeps import read_summary
+    from rnngrad.figures.phase import plot_phase as _plot
+    from rnngrad.summaries.sweeps import read_summary
 
     return _plot(rows=read_summary(summary_text), description=description)
 
 
 def plot_spectrum(*, contributions_arrays, description):
     """Figure <scenario>/spectrum.png: the Lyapunov exponents beside the measured growth."""
-    from rnngrad.theory_plots import plot_spectrum as _plot
+    from rnngrad.figures.spectra import plot_spectrum as _plot
 
     arrays = contributions_arrays
     mean_field = float(arrays["mean_field_growth"])
@@ -119,7 +119,7 @@ def plot_spectrum(*, contributions_arrays, description):
 
 def plot_architectures(*, scenarios, contributions_arrays):
     """Figure comparison/architectures.png: how the gradient decays in each architecture."""
-    from rnngrad.theory_plots import plot_architectures as _plot
+    from rnngrad.figures.architectures import plot_architectures as _plot
 
     sizes = {name: (s["hidden_size"], s["sequence_length"]) for name, s in scenarios.items()}
     usual = max(set(sizes.values()), key=list(sizes.values()).count)
@@ -145,7 +145,7 @@ def plot_architectures(*, scenarios, contributions_arrays):
 
 def plot_spectra(*, scenarios, contributions_arrays):
     """Figure comparison/spectra.png: the Lyapunov spectra of every scenario that has one."""
-    from rnngrad.theory_plots import plot_spectra as _plot
+    from rnngrad.figures.spectra import plot_spectra as _plot
 
     return _plot(
         spectra={
@@ -160,9 +160,9 @@ GAIN_CURVE = np.linspace(0.25, 3.25, 121)  # gains at which the mean-field curve
 
 def plot_gain_sweep(*, summary_text, activation):
     """Figure sweeps/<sweep>/growth.png: measured growth against g, with mean-field theory."""
-    from rnngrad.mean_field import mean_field_growth
-    from rnngrad.sweeps import read_summary
-    from rnngrad.theory_plots import plot_gain_sweep as _plot
+    from rnngrad.figures.gain_sweep import plot_gain_sweep as _plot
+    from rnngrad.numerics.mean_field import mean_field_growth
+    from rnngrad.summaries.sweeps import read_summary
 
     rows = read_summary(summary_text)
     bias_variance = float(np.mean([row["bias_variance"] for row in rows]))
@@ -190,15 +190,15 @@ def plot_gain_sweep(*, summary_text, activation):
 
 def plot_tangent_slider(*, activations):
     """Page activation/slider.html: the notebook's tangent slider over every activation used."""
-    from rnngrad.plotting import tangent_slider_html
+    from rnngrad.figures.sliders import tangent_slider_html
 
     return tangent_slider_html(activations=activations)
 
 
 def plot_phase_slider(*, points, description):
     """Page sweeps/<sweep>/slider.html: each chosen point's curve, recomputed as its scenario."""
-    from rnngrad.comparison_plots import series_name
-    from rnngrad.plotting import phase_slider_html
+    from rnngrad.figures.phase import series_name
+    from rnngrad.figures.sliders import phase_slider_html
     from rnngrad.steps.scenario import run_scenario
 
     curves = []
@@ -217,28 +217,28 @@ def plot_phase_slider(*, points, description):
 
 def plot_training(*, training_arrays, description):
     """Figure <scenario>/training.png: the learning curve and the gradient k steps back."""
-    from rnngrad.training_plots import plot_training as _plot
+    from rnngrad.figures.training import plot_training as _plot
 
     return _plot(training_arrays=training_arrays, description=description)
 
 
 def plot_length_sweep(*, summary_text, description):
     """Figure results/sweeps/<sweep>/final_loss.png from a training sweep's summary.csv."""
-    from rnngrad.sweeps import read_summary
-    from rnngrad.training_plots import plot_length_sweep as _plot
+    from rnngrad.figures.training import plot_length_sweep as _plot
+    from rnngrad.summaries.sweeps import read_summary
 
     return _plot(rows=read_summary(summary_text), description=description)
 
 
 def plot_training_comparison(*, scenarios, training_arrays):
     """Figure comparison/training.png: learning curves and gradients of trained networks."""
-    from rnngrad.training_plots import plot_training_comparison as _plot
+    from rnngrad.figures.training import plot_training_comparison as _plot
 
     return _plot(runs=dict(zip(scenarios, training_arrays, strict=True)), settings=scenarios)
 
 
 def plot_clipping(*, scenarios, training_arrays):
     """Figure comparison/clipping.png: loss and gradient norm, update by update, per run."""
-    from rnngrad.training_plots import plot_clipping as _plot
+    from rnngrad.figures.training import plot_clipping as _plot
 
     return _plot(runs=dict(zip(scenarios, training_arrays, strict=True)), settings=scenarios)

@@ -118,7 +118,7 @@ def first_item(task, marker_k) -> int:
 
 def sweep_point_row(*, name, assignment, settings, run_arrays) -> dict:
     """A trained sweep point's summary row: its grid values and what its final network does."""
-    from rnngrad import theory
+    from rnngrad.numerics import theory
     from rnngrad.training import measure, tasks
 
     training = settings["training"]

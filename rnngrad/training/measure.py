@@ -2,7 +2,7 @@
 
 Two views of the same network on the first test sequence, side by side:
 - `log10_contribution` [k-1] = log10 ‖P_k‖₂, P_k = (∂h_T/∂h_{k-1})ᵀ, from rnngrad's exact engine
-  (rnngrad.architectures), for k = 1..T: how much any gradient at h_T can reach back;
+  (rnngrad.numerics.architectures), for k = 1..T: how much any gradient at h_T can reach back;
 - `log10_gradient` [k-1] = log10 ‖∂L/∂h_k‖₂ for k = 1..T, from jax autodiff of the task's loss:
   the gradient that really reaches h_k (for adding, P_{k+1} applied to ∂L/∂h_T).
 """
@@ -11,10 +11,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from rnngrad import architectures
 from rnngrad.errors import InputError
+from rnngrad.files.weight_arrays import LAYER_NAMES
+from rnngrad.numerics import architectures
 from rnngrad.training import networks, tasks
-from rnngrad.weights import LAYER_NAMES
 
 
 def engine_network(params, *, architecture, activation) -> architectures.Network:

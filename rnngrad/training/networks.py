@@ -2,8 +2,9 @@
 
 Parameters are a plain dict under PyTorch's names (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`,
 `bias_hh_l0`, `head.weight`, `head.bias`), so a checkpoint is saved as it is and
-`torch.nn.LSTM`/`GRU`/`RNN` plus `nn.Linear` load it. The equations are rnngrad.gated's (and
-rnngrad.contributions' for the vanilla RNN); a recurrence is a `lax.scan` over the steps.
+`torch.nn.LSTM`/`GRU`/`RNN` plus `nn.Linear` load it. The equations are rnngrad.numerics.gated's
+(and rnngrad.numerics.contributions' for the vanilla RNN); a recurrence is a `lax.scan` over the
+steps.
 
 Inputs come in rnngrad's layout, x (batch, m, t); the state starts at zero. For adding, the readout
 reads the last state h_T; for copy, it reads h_k at every step k = 1..T+20.
@@ -21,7 +22,7 @@ GATES = {"vanilla": 1, "lstm": 4, "gru": 3}
 ACTIVATIONS = {
     "tanh": jnp.tanh,
     "sigmoid": jax.nn.sigmoid,
-    "relu": jax.nn.relu,  # relu'(0) = 0, as rnngrad.activations takes it
+    "relu": jax.nn.relu,  # relu'(0) = 0, as rnngrad.numerics.activations takes it
     "linear": lambda a: a,
 }
 

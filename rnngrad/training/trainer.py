@@ -15,8 +15,8 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from rnngrad.numerics.initialization import initial_weights, with_forget_bias
 from rnngrad.training import networks, tasks
-from rnngrad.weights import initial_weights, with_forget_bias
 
 OPTIMIZERS = ("adam", "rmsprop", "sgd")
 PROGRESS_LINES = 10  # a training job logs its progress at least every 1/10 of its run
@@ -64,8 +64,8 @@ def optimizer(*, name, learning_rate, momentum=None, clip_norm=None):
 def initial_parameters(*, seed, task, architecture, hidden_size, weights) -> dict:
     """float32 parameters under PyTorch's names: the layer by `weights`, then nn.Linear's readout.
 
-    Both come from the run's weights stream: the layer as rnngrad.weights.initial_weights draws
-    it, then head.weight and head.bias from U(±1/√n), as torch.nn.Linear initializes them.
+    Both come from the run's weights stream: the layer as rnngrad.numerics.weights.initial_weights
+    draws it, then head.weight and head.bias from U(±1/√n), as torch.nn.Linear initializes them.
     """
     rng = tasks.stream(seed, "weights")
     layer = initial_weights(

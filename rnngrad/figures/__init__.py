@@ -1,0 +1,1 @@
+"""Figures: one module per family of figures, all drawn in one style (rnngrad.figures.style)."""

@@ -1,0 +1,1 @@
+"""Summaries: the tables that compare scenarios and sweep points, from their arrays."""
