@@ -56,7 +56,12 @@ def project_copy(tmp_path):
 
 # Every job again except training (minutes per run; tests/test_training*.py retrain tiny configs
 # and check their bytes): what `--forceall` means in these tests.
-RULES = re.findall(r"^rule (\w+):", (ROOT / "Snakefile").read_text(), flags=re.MULTILINE)
+WORKFLOW_FILES = [ROOT / "Snakefile", *sorted((ROOT / "rules").glob("*.smk"))]  # the workflow
+RULES = [
+    rule
+    for path in WORKFLOW_FILES
+    for rule in re.findall(r"^rule (\w+):", path.read_text(), flags=re.MULTILINE)
+]
 FORCE_ALL = ("--forcerun", *(rule for rule in RULES if rule not in ("all", "train")))
 # The rules after training (about two minutes of jax per forced run, most of it measure_training's
 # compilation): the runs that check something else leave them, and the forced runs that compare

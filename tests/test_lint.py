@@ -1,4 +1,4 @@
-"""Style gates: ruff (lint and format) and `snakemake --lint` are clean."""
+"""Style gates: ruff (lint, format), snakefmt (Snakefile, rules/*.smk), `snakemake --lint`."""
 
 import subprocess
 import sys
@@ -13,7 +13,7 @@ from conftest import ROOT
         ["ruff", "check", "."],
         ["ruff", "format", "--check", "."],
         ["snakemake", "--lint"],
-        ["snakefmt", "--line-length", "100", "--check", "Snakefile"],
+        ["snakefmt", "--line-length", "100", "--check", "Snakefile", "rules"],
     ],
     ids=["ruff-check", "ruff-format", "snakemake-lint", "snakefmt"],
 )
