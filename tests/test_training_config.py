@@ -180,6 +180,17 @@ def test_a_variant_overrides_the_base_key_by_key(tmp_path):
     assert settings["lstm"]["training"]["task"] == "adding"  # the base's other keys stay
 
 
+def test_an_optimizer_without_a_name_is_adam(tmp_path):
+    text = TRAINED + "  optimizer: {learning_rate: 0.01}\n"
+    given = load(scenario(tmp_path, text)).scenarios["s"]["training"]["optimizer"]
+    assert given == {"name": "adam", "learning_rate": 0.01}
+    grid = SWEEP.replace("training.length: [4, 6]", "training.optimizer.learning_rate: [0.1, 0.01]")
+    sweep = load(scenario(tmp_path, TRAINED), sweep_folder(tmp_path, grid)).sweeps["w"]
+    optimizers = [settings["training"]["optimizer"] for _, settings in sweep.points.values()]
+    assert {optimizer["name"] for optimizer in optimizers} == {"adam"}
+    assert {optimizer["learning_rate"] for optimizer in optimizers} == {0.1, 0.01}
+
+
 def test_a_sweeps_own_points_per_job_sets_its_chunks(tmp_path):
     text = SWEEP + "points_per_job: 3\n"
     sweep = load(scenario(tmp_path, TRAINED), sweep_folder(tmp_path, text)).sweeps["w"]
