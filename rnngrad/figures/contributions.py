@@ -148,7 +148,7 @@ def plot_contributions(
 ) -> Figure:
     """Contribution against steps back (the notebook's copies: against k, as it drew them).
 
-    `theory` (a mapping with the keys of `rnngrad.analysis.theory_summary`) adds the bound
+    `theory` (contributions.npz's ρ, ‖W_hh‖₂, γ, growth, log10 bound and verdicts) adds the bound
     (γ‖W_hh‖₂)^(t-k+1), the eigenvalue rule's rate (γρ)^(t-k+1), and a text block with ρ,
     ‖W_hh‖₂, γ and both verdicts; `log10_contribution_h` an LSTM's h-to-h block;
     `growth_per_step` goes into the key; `notes` False leaves out the grey text, for a slide.

@@ -1,7 +1,7 @@
 """Reading and writing rnngrad's result files: byte-for-byte reproducible and written atomically.
 
 Every file a job writes goes through here; config, YAML and weight files are read by
-rnngrad.config, rnngrad.files.safe_yaml and rnngrad.numerics.weights, which check them as they read.
+rnngrad.config, rnngrad.files.safe_yaml and rnngrad.files.weights, which check them as they read.
 """
 
 import contextlib

@@ -64,8 +64,8 @@ def optimizer(*, name, learning_rate, momentum=None, clip_norm=None):
 def initial_parameters(*, seed, task, architecture, hidden_size, weights) -> dict:
     """float32 parameters under PyTorch's names: the layer by `weights`, then nn.Linear's readout.
 
-    Both come from the run's weights stream: the layer as rnngrad.numerics.weights.initial_weights
-    draws it, then head.weight and head.bias from U(±1/√n), as torch.nn.Linear initializes them.
+    Both come from the run's weights stream: the layer as initialization.initial_weights draws it,
+    then head.weight and head.bias from U(±1/√n), as torch.nn.Linear initializes them.
     """
     rng = tasks.stream(seed, "weights")
     layer = initial_weights(
