@@ -350,6 +350,32 @@ sys.stdout.write("".join(f"{name} {arrays[name].tobytes().hex()}\\n" for name in
 """
 
 
+THREAD_AFFINITIES = """
+import os
+import rnngrad.training.networks  # makes jax's client, pinned to one CPU for that moment
+allowed = sorted(os.sched_getaffinity(0))
+for thread in os.listdir("/proc/self/task"):
+    with open(f"/proc/self/task/{thread}/comm") as name:
+        print(name.read().strip(), sorted(os.sched_getaffinity(int(thread))) == allowed)
+"""
+
+
+def test_every_thread_may_use_every_cpu_once_the_client_is_made():
+    """XLA's threads are made while the process is pinned; left so, parallel jobs share one core."""
+    import os
+    import subprocess
+    import sys
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("this machine lets the tests use one CPU: nothing to give back")
+    lines = subprocess.run(
+        [sys.executable, "-c", THREAD_AFFINITIES], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert len(lines) > 1  # jax's own threads are there
+    pinned = [line for line in lines if not line.endswith(" True")]
+    assert pinned == []
+
+
 @pytest.mark.slow
 def test_trained_bytes_do_not_depend_on_cores_or_the_users_xla_threads():
     """One CPU or two, and a user's XLA_FLAGS asking for threads: the same trained bytes.
