@@ -121,7 +121,7 @@ def test_derivative_matches_central_differences_and_gamma_bounds_it(activation):
 
 @pytest.mark.parametrize("measure", ["spectral_norm", "spectral_radius"])
 def test_rescale_makes_gamma_times_the_measure_equal_to_the_target(measure):
-    from rnngrad.recurrent_weights import rescale
+    from rnngrad.numerics.recurrent_weights import rescale
 
     weights = construct_w_hh(
         rng=np.random.RandomState(1), hidden_size=4, eigenvalues={"values": [0.5, 1, 2, 3]}
