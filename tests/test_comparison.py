@@ -123,3 +123,9 @@ def test_compact_table_rounds_to_four_significant_digits_with_true_minus_signs()
 
     lines = summary_compact_csv([synthetic_row("jacobian")]).splitlines()
     assert lines[1] == ("s,vanilla,5,20,vanishing,exploding possible,−0.1235,—,yes / consistent")
+
+
+def test_gamma_rho_and_gamma_norm_are_gamma_times_their_own_measure():
+    row = synthetic_row("jacobian")  # a non-normal W_hh: ρ = 2 < ‖W_hh‖₂ = 8
+    assert row["gamma_rho"] == 0.25 * 2.0
+    assert row["gamma_norm"] == 0.25 * 8.0

@@ -117,3 +117,20 @@ def test_derivative_matches_central_differences_and_gamma_bounds_it(activation):
     np.testing.assert_allclose(act.derivative(x), numeric, atol=1e-8)
     assert np.max(act.derivative(x)) <= act.gamma
     assert np.max(act.derivative(np.linspace(-1, 1, 2001))) == pytest.approx(act.gamma, rel=1e-6)
+
+
+@pytest.mark.parametrize("measure", ["spectral_norm", "spectral_radius"])
+def test_rescale_makes_gamma_times_the_measure_equal_to_the_target(measure):
+    from rnngrad.numerics.recurrent_weights import rescale
+
+    weights = construct_w_hh(
+        rng=np.random.RandomState(1), hidden_size=4, eigenvalues={"values": [0.5, 1, 2, 3]}
+    )
+    scaled = rescale(weights, target=0.9, gamma=0.25, measure=measure)  # sigmoid's γ
+    lapack = {
+        "spectral_norm": np.linalg.svd(scaled.w_hh, compute_uv=False)[0],
+        "spectral_radius": np.max(np.abs(np.linalg.eigvals(scaled.w_hh))),
+    }
+    assert 0.25 * lapack[measure] == pytest.approx(0.9, rel=1e-12)
+    factor = 0.9 / (0.25 * getattr(weights, measure))
+    np.testing.assert_allclose(scaled.eigenvalues, weights.eigenvalues * factor, rtol=1e-15)

@@ -51,3 +51,9 @@ def test_png_has_no_software_tag_and_is_reproducible(tmp_path):
     data = (tmp_path / "a.png").read_bytes()
     assert data == (tmp_path / "b.png").read_bytes()
     assert b"Software" not in data and b"matplotlib" not in data
+
+
+def test_equal_json_data_gives_equal_bytes_whatever_the_key_order(tmp_path):
+    io.save_json(tmp_path / "first.json", {"b": 1, "a": {"d": 2, "c": [3, {"f": 4, "e": 5}]}})
+    io.save_json(tmp_path / "second.json", {"a": {"c": [3, {"e": 5, "f": 4}], "d": 2}, "b": 1})
+    assert (tmp_path / "first.json").read_bytes() == (tmp_path / "second.json").read_bytes()

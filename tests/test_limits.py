@@ -144,3 +144,12 @@ def test_the_larger_of_state_and_input_bounds_a_sequence(repository, sizes):
         "s.yaml: sequence_length: max(hidden_size, input_size) × sequence_length" in line
         for line in error.value.problems
     ), error.value.problems
+
+
+def test_a_last_partly_filled_job_counts_against_the_job_limit(repository, monkeypatch):
+    monkeypatch.setattr("rnngrad.config.loading.build_problems", lambda *a, **k: pytest.fail())
+    count = 2 * sweeps.MAX_JOBS + 1  # MAX_JOBS jobs of 2 points, and one more of 1
+    sweep(repository, points=count, eigenvectors="orthogonal")
+    jobs = sweeps.MAX_JOBS + 1
+    with pytest.raises(ConfigError, match=f"{count:,} points at 2 per job make {jobs:,} jobs"):
+        load(repository, sweep_points_per_job=2)

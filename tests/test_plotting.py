@@ -214,3 +214,9 @@ def test_the_plot_step_hands_an_lstms_h_block_to_the_figure():
     axes = step(contributions_arrays=arrays, yscale="log", description="lstm").axes[0]
     block = next(line for line in axes.lines if line.get_label() == "measured, h-to-h block")
     np.testing.assert_array_equal(block.get_ydata(), arrays["log10_contribution_h"])
+
+
+def test_the_notes_compare_the_growth_with_log10_of_gamma_times_the_norm():
+    figure = exact_figure()  # γ = 1/4 and ‖W_hh‖₂ = 16: log10(γ‖W_hh‖₂) = log10 4
+    notes = " ".join(text.get_text() for text in figure.texts)
+    assert f"vs log10(γ‖W_hh‖₂) = {np.log10(4.0):.4f}" in notes

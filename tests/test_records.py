@@ -251,3 +251,59 @@ def test_a_fifo_or_dev_zero_anywhere_is_named_never_read(job_and_record, target,
         kind = "a FIFO" if target == "fifo" else "a device"
         assert state.state == provenance.CORRUPT
         assert state.reasons == [f"{where} cannot be hashed: {path}: {kind}, not a regular file"]
+
+
+def test_an_output_that_the_record_does_not_list_is_not_vouched_for(job_and_record):
+    root, job, _ = job_and_record
+    write(root, "results/a/more.npz", b"an output the job did not record")
+    more = Job(**{**job.__dict__, "outputs": (*job.outputs, "results/a/more.npz")})
+    state = state_of(root, more)
+    assert state.state == provenance.CORRUPT
+    assert state.reasons == ["output differs from its record: results/a/more.npz"]
+
+
+def test_up_to_shown_changes_settings_are_all_named_and_more_are_counted():
+    shown = provenance.SHOWN_CHANGES
+    old = {f"s{i}": 0 for i in range(shown + 2)}
+    named = [f"s{i}: 0 → 1" for i in range(shown + 1)]
+    exactly = old | {f"s{i}": 1 for i in range(shown)}
+    assert provenance.settings_changes(old, exactly) == named[:shown]
+    one_more = old | {f"s{i}": 1 for i in range(shown + 1)}
+    assert provenance.settings_changes(old, one_more) == [*named[:shown], "and 1 more"]
+
+
+def test_steering_moves_a_current_jobs_outputs_and_record_after_its_inputs(job_and_record):
+    root, job, record = job_and_record
+    io.save_json(root / job.record, record | {"software": provenance.software_versions()})
+    newest = 2_000_000_000 * 10**9  # the input checked out last, after the outputs
+    os.utime(root / "config/inputs/x.npy", ns=(newest, newest))
+    made = (*job.outputs, job.record)  # Snakemake compares the record's time too: an output
+    for path in made:
+        os.utime(root / path, ns=(newest - 10**12, newest - 10**12))
+    freshness = Freshness([job], root=root, steer=True)
+    assert freshness.states[job.record].state == provenance.CURRENT
+    for path in made:
+        assert os.stat(root / path).st_mtime_ns > newest, path
+    later = {path: os.stat(root / path).st_mtime_ns for path in made}
+    Freshness([job], root=root, steer=True)  # already after its inputs: left alone
+    assert {path: os.stat(root / path).st_mtime_ns for path in made} == later
+
+
+def test_prune_removes_an_orphan_whose_record_vouches_for_every_file_still_there(tmp_path):
+    write(tmp_path, "results/old/kept.npz", b"left by a removed scenario")
+    record = provenance.make_record(
+        rule="step",
+        params={},
+        software=SOFTWARE,
+        code={},
+        inputs={},
+        outputs={
+            "results/old/kept.npz": io.file_digest(tmp_path / "results/old/kept.npz"),
+            "results/old/gone.npz": hashlib.sha256(b"deleted already").hexdigest(),
+        },
+    )
+    io.save_json(tmp_path / "results/old/provenance/step.json", record)
+    removed, kept = Freshness([], root=tmp_path).remove_orphans()
+    assert removed == ["results/old/kept.npz", "results/old/provenance/step.json"]
+    assert kept == []
+    assert not (tmp_path / "results/old").exists()

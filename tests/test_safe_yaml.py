@@ -494,3 +494,13 @@ def test_pure_python_parser_gives_the_same_outcomes(tmp_path):
                 assert re.search(case.expected.pattern, outcome["text"]), (case.id, outcome)
         elif case.expected is not ...:
             assert outcome.get("value") == repr(case.expected), (case.id, outcome)
+
+
+@pytest.mark.parametrize(
+    "text", [str(10**MAX_INT_DIGITS), f"-{10**MAX_INT_DIGITS}", hex(10**MAX_INT_DIGITS)]
+)
+def test_the_first_integer_past_max_int_digits_is_refused(text, tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text(f"seed: {text}\n")
+    with pytest.raises(YamlProblem, match=rf"at most {MAX_INT_DIGITS} decimal digits"):
+        load_yaml(path)

@@ -179,3 +179,14 @@ def test_prune_says_what_it_removed_and_what_it_kept(repository, capsys):
     assert "removed results/nonnormal_counterexample/checkpoint.npz" in out.out
     assert "kept results/nonnormal_counterexample/w_hh.npz: no record vouches for it" in out.out
     assert code == 1  # what was kept is still an orphan
+
+
+def test_the_activation_figures_start_with_the_notebooks_sigmoid():
+    from types import SimpleNamespace
+
+    # relu sorts before sigmoid: the slider must still open on the notebook's activation, and
+    # draw it even where no scenario uses it.
+    project = SimpleNamespace(
+        scenarios={"a": {"activation": "tanh"}, "b": {"activation": "relu"}}, sweeps={}
+    )
+    assert plan.activations(project) == ["sigmoid", "relu", "tanh"]

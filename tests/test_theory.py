@@ -29,3 +29,11 @@ def test_bound_counts_t_minus_k_plus_one_factors():
 
 def test_growth_per_step_is_log10_of_the_full_product_over_t():
     assert theory.growth_per_step(np.array([6.0, 4.0, 2.0])) == 2.0
+
+
+def test_the_singular_value_condition_scales_the_norm_by_gamma():
+    # sigmoid's γ = 1/4: ‖W_hh‖₂ = 2 gives γ‖W_hh‖₂ = 1/2, vanishing (the norm alone is 2).
+    assert theory.singular_value_condition(gamma=0.25, spectral_norm=2.0) == theory.VANISHING
+    assert theory.singular_value_condition(gamma=0.25, spectral_norm=8.0) == "exploding possible"
+    verdicts = theory.verdict_arrays(gamma=0.25, spectral_radius=2.0, spectral_norm=2.0)
+    assert str(verdicts["eigenvalue_rule"]) == str(verdicts["singular_value_condition"])

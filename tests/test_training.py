@@ -350,6 +350,32 @@ sys.stdout.write("".join(f"{name} {arrays[name].tobytes().hex()}\\n" for name in
 """
 
 
+THREAD_AFFINITIES = """
+import os
+import rnngrad.training.networks  # makes jax's client, pinned to one CPU for that moment
+allowed = sorted(os.sched_getaffinity(0))
+for thread in os.listdir("/proc/self/task"):
+    with open(f"/proc/self/task/{thread}/comm") as name:
+        print(name.read().strip(), sorted(os.sched_getaffinity(int(thread))) == allowed)
+"""
+
+
+def test_every_thread_may_use_every_cpu_once_the_client_is_made():
+    """XLA's threads are made while the process is pinned; left so, parallel jobs share one core."""
+    import os
+    import subprocess
+    import sys
+
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("this machine lets the tests use one CPU: nothing to give back")
+    lines = subprocess.run(
+        [sys.executable, "-c", THREAD_AFFINITIES], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert len(lines) > 1  # jax's own threads are there
+    pinned = [line for line in lines if not line.endswith(" True")]
+    assert pinned == []
+
+
 @pytest.mark.slow
 def test_trained_bytes_do_not_depend_on_cores_or_the_users_xla_threads():
     """One CPU or two, and a user's XLA_FLAGS asking for threads: the same trained bytes.
@@ -372,3 +398,55 @@ def test_trained_bytes_do_not_depend_on_cores_or_the_users_xla_threads():
     assert trained({}, prefix=("taskset", "-c", "0")) == reference
     threads = "--xla_cpu_multi_thread_eigen=true intra_op_parallelism_threads=2"
     assert trained({"XLA_FLAGS": threads}) == reference
+
+
+def test_clipping_scales_the_gradient_before_the_learning_rate():
+    free = _one_update()
+    norm = float(free.gradient_norm[0])
+    # SGD at learning rate 0.1 moves the weights by 0.1 × the clipped gradient: 0.1 × norm / 100
+    # (clipping the update instead would give norm / 100).
+    clipped = _one_update(
+        optimizer_settings={"name": "sgd", "learning_rate": 0.1}, clip_norm=norm / 100
+    )
+    assert _change_norm(clipped) == pytest.approx(0.1 * norm / 100, rel=1e-4)
+
+
+def test_checkpoint_zero_holds_the_initial_weights():
+    run = _one_update(updates=2, checkpoints=[0, 2])
+    initial = trainer.initial_parameters(
+        seed=3, task="adding", architecture="gru", hidden_size=4, weights={"init": "pytorch"}
+    )
+    assert run.weights_update == {0: 0, 2: 2}
+    assert run.checkpoints[0].keys() == initial.keys()
+    for name, array in initial.items():
+        np.testing.assert_array_equal(run.checkpoints[0][name], array)
+
+
+def test_the_training_batches_are_not_the_test_sequences(monkeypatch):
+    drawn, draw = [], tasks.draw
+
+    def recorded(*args, **kwargs):
+        drawn.append(draw(*args, **kwargs))
+        return drawn[-1]
+
+    monkeypatch.setattr(trainer.tasks, "draw", recorded)
+    _one_update(updates=2, checkpoints=[2])
+    monkeypatch.undo()
+    test = tasks.draw_test_set(seed=3, task="adding", length=6, test_size=5)
+    assert len(drawn) == 2
+    for batch in drawn:  # a network evaluated on what it was trained on would look better
+        assert not np.isin(batch.x[:, 0], test.x[:, 0]).any()
+
+
+def test_an_exported_checkpoint_says_which_update_its_weights_are_from(tmp_path):
+    weights = {"weight_hh_l0": np.eye(2, dtype=np.float32)}
+    run_arrays = {
+        "checkpoint_update": np.array([0, 50]),
+        "weights_update": np.array([0, 3]),  # diverged at update 5: update 50 holds update 3's
+        **{f"update_{u}/{name}": array for u in (0, 50) for name, array in weights.items()},
+    }
+    for update, source in ((0, "0"), (50, "3")):
+        path = tmp_path / f"update_{update}.safetensors"
+        path.write_bytes(steps.export_checkpoint(run_arrays=run_arrays, checkpoint_update=update))
+        with safe_open(path, "np") as exported:
+            assert exported.metadata() == {"update": source}

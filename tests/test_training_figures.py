@@ -1,5 +1,7 @@
 """Training figures: they draw the measured arrays where they belong, and stay readable."""
 
+import re
+
 import numpy as np
 import pytest
 from test_figures_layout import assert_readable
@@ -160,3 +162,11 @@ def test_the_length_sweep_draws_each_variants_median_against_t():
     crosses = [line for line in axes.get_lines() if line.get_marker() == "x"]
     assert len(crosses) == 1 and list(crosses[0].get_xdata()) == [200.0]
     assert crosses[0].get_label() == "tanh: a run that diverged (drawn at 5)"
+
+
+@pytest.mark.parametrize("task", ["adding", "copy"])
+def test_a_runs_own_title_names_the_tasks_t(task):
+    # copy's sequences are T + 20 steps long; the title gives T itself
+    figure = plot_training(training_arrays=training_arrays(task=task))
+    title = " ".join(text.get_text() for text in figure.texts)
+    assert re.search(rf"\bT = {T}\b", title), title

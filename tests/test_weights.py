@@ -705,3 +705,15 @@ def test_pytorch_names_its_parameters_as_rnngrad_draws_them():
             ours = draw_stack(architecture, layers=layers, bidirectional=bidirectional)
             assert {name: a.shape for name, a in ours.items()} == state
             assert list(ours) == list(state)
+
+
+@pytest.mark.parametrize("architecture", ["vanilla", "lstm", "gru"])
+@pytest.mark.parametrize("hidden_size", [1, 100, 256, 700, 2048, 4096])
+def test_the_deepest_stack_allowed_keeps_one_directions_state_within_max_state(
+    architecture, hidden_size
+):
+    deepest = weight_arrays.max_layers(architecture=architecture, hidden_size=hidden_size)
+    state = hidden_size * (2 if architecture == "lstm" else 1)  # the LSTM's h and c
+    assert 1 <= deepest <= weight_arrays.MAX_LAYERS
+    assert deepest == 1 or deepest * state <= weight_arrays.MAX_STATE
+    assert deepest == weight_arrays.MAX_LAYERS or (deepest + 1) * state > weight_arrays.MAX_STATE

@@ -3,10 +3,12 @@
 XLA's CPU client sizes its thread pool by the CPUs the process may use when the client is made,
 and splits its work (and so the order of float sums) by that count: measured, an LSTM trained with
 one CPU available and with two gives different weights, and XLA_FLAGS' thread settings do not
-change that. So the client is made while the process may use a single CPU; afterwards the process
-gets all its CPUs back, and the client keeps its one thread.
+change that. So the client is made while the process may use a single CPU; afterwards every
+thread of the process gets all its CPUs back (the client's threads too, made while it was pinned:
+left pinned, every jax job of a run would share one core), and the client keeps its one thread.
 """
 
+import contextlib
 import os
 
 import jax
@@ -22,4 +24,6 @@ def one_thread_client() -> None:
     try:
         jax.devices("cpu")
     finally:
-        os.sched_setaffinity(0, allowed)
+        for thread in os.listdir("/proc/self/task"):
+            with contextlib.suppress(ProcessLookupError):  # a thread that has ended meanwhile
+                os.sched_setaffinity(int(thread), allowed)
