@@ -100,10 +100,6 @@ SCENARIOS = {
         optimizer("adam"),
         "training.optimizer: found 'adam' (str); expected object",
     ),
-    "optimizer_without_name": (
-        optimizer("{learning_rate: 0.1}"),
-        "s.yaml: training.optimizer: found {'learning_rate': 0.1}; missing the required key 'name'",
-    ),
     "clip_norm_zero": (TRAINED + "  clip_norm: 0\n", "training.clip_norm: found 0; allowed: > 0"),
     "clip_norm_inf": (
         TRAINED + "  clip_norm: .inf\n",
@@ -194,10 +190,9 @@ def test_a_bad_training_scenario_gets_one_clear_line(tmp_path, text, message):
 
 # name: (sweep text, a fragment of one problem line)
 SWEEPS = {
-    "grid_learning_rate_without_a_name": (
+    "grid_learning_rate_without_a_name": (  # the name defaults to adam: the bad rate is named
         SWEEP + "grid:\n  training.optimizer.learning_rate: [0.001, -1]\n",
-        "w.yaml: training.optimizer: found {'learning_rate': -1}; missing the required key 'name' "
-        "(grid points 1: 1 of 2)",
+        "w.yaml: training.optimizer.learning_rate: found -1; allowed: > 0 (grid points 1: 1 of 2)",
     ),
     "grid_learning_rate_bad_point": (
         SWEEP.replace("updates: 2}", "updates: 2, optimizer: {name: sgd}}")
