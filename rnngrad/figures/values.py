@@ -29,6 +29,7 @@ def gap_note(values, *, noun: str = "values") -> str:
 
 
 def with_note(label: str, note: str) -> str:
+    """A legend label with its note in brackets, or the label alone when there is no note."""
     return f"{label} ({note})" if note else label
 
 
