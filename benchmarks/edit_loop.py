@@ -11,7 +11,9 @@ start-up (`snakemake --version`), parse and plan (a dry run on the twin clone wi
 so that the real run's caches stay cold), each job (Snakemake's own benchmark files: wall and CPU
 seconds; start and end from its log, to the second), the wall time, and the ratio of wall time to
 the arithmetic the edit needs (the edited scenario's three steps, library functions in this
-process). The machine may be shared: CPU seconds and the load average are printed beside wall.
+process) and to the design floor: what the same run would cost with no arithmetic at all and
+unlimited cores (Snakemake with nothing to do, then each job only its process and imports). The
+machine may be shared: CPU seconds and the load average are printed beside wall.
 
 With --means, candidate means are measured in the clone, without changing it: what a job imports
 before it works, what the comparison jobs spend loading, computing and drawing, and saving at 200
@@ -34,6 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EDITS = ("seed", "eigenvalues")
+COMPUTING = {"generate_checkpoint", "construct_w_hh", "compute_contributions"}
 AFTER_COMPUTE = {
     "plot_contributions", "plot_spectrum", "summarize", "plot_comparison", "plot_rules",
     "plot_course_vs_exact", "plot_architectures", "plot_spectra",
@@ -149,6 +152,7 @@ def edit_run(clone, twin, scenario, what):
     wall, cpu, _ = run(snakemake("--cores", "2"), cwd=clone)
     status = [sys.executable, "-m", "rnngrad", "status"]  # exit 0: every output current
     current = subprocess.run(status, cwd=clone, env=environment(clone), capture_output=True)
+    jobs = job_times(clone, started - 1)
     return {
         "edit": what,
         "startup": startup[:2],
@@ -156,9 +160,10 @@ def edit_run(clone, twin, scenario, what):
         "plan_cached": plan_cached[:2],
         "wall_s": wall,
         "cpu_s": cpu,
-        "jobs": job_times(clone, started - 1),
+        "jobs": jobs,
         "timeline": timeline(clone, started),
         "current_after": current.returncode == 0,
+        "floor": design_floor(clone, computing=sum(Path(j).name in COMPUTING for j in jobs)),
         "load": os.getloadavg()[0],
     }
 
@@ -196,6 +201,13 @@ def print_run(result):
             f"\n{len(after)} jobs after compute_contributions, {work:.2f} s of job time: on 2 "
             f"cores at least max({longest:.2f}, {work / 2:.2f}) s; by the log, {took:.0f} s"
         )
+    floor = result["floor"]
+    print(
+        f"design floor, no arithmetic and unlimited cores: a run with nothing to do "
+        f"{floor['noop_run']:.2f} s + {floor['computing_jobs']} computing jobs in a row × "
+        f"{floor['computing_job']:.2f} s + one plotting job {floor['plotting_job']:.2f} s = "
+        f"{floor['floor']:.2f} s; wall / floor = {wall / floor['floor']:.1f}"
+    )
     arithmetic_s = result["arithmetic_s"]
     print(
         f"arithmetic the edit needs (3 steps in one process): {arithmetic_s * 1e3:.1f} ms CPU; "
@@ -224,6 +236,33 @@ def main():
                 results.append(result)
         means = measure_means(clone) if args.means else {}
     print(json.dumps({"scenario": args.scenario, "runs": results, "means": means}))
+
+
+def design_floor(clone, *, computing, repeats=3):
+    """What this run would cost with no arithmetic and unlimited cores, in wall seconds.
+
+    Snakemake with nothing to do, then the edited scenario's computing jobs one after another,
+    then one plotting job; a job is only its process and imports (Snakemake's preamble, numpy,
+    rnngrad, and matplotlib to plot).
+    """
+
+    def median_wall(command):
+        return statistics.median(run(command, cwd=clone)[0] for _ in range(repeats))
+
+    preamble = IMPORTS["a job's Snakemake preamble"]
+    noop = median_wall(snakemake("--cores", "2", "--quiet"))
+    computing_job = median_wall(
+        [sys.executable, "-c", f"{preamble}; {IMPORTS['rnngrad for a computing job']}"]
+    )
+    plotting = f"{IMPORTS['matplotlib.pyplot']}; {IMPORTS['rnngrad for a plotting job']}"
+    plotting_job = median_wall([sys.executable, "-c", f"{preamble}; {plotting}"])
+    return {
+        "noop_run": noop,
+        "computing_jobs": computing,
+        "computing_job": computing_job,
+        "plotting_job": plotting_job,
+        "floor": noop + computing * computing_job + plotting_job,
+    }
 
 
 def git_head():
