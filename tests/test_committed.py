@@ -1,111 +1,146 @@
-"""Tracked means true, on the fast path: committed files are what the committed code makes now.
+"""Tracked means true, on the fast path: each committed job's outputs are what the code makes now.
 
-The slow tests rerun the whole workflow and compare every byte (tests/test_workflow.py); these
-recompute in this process, from the committed config, the files that take seconds: each
-untrained scenario's three steps and its figure, each trained scenario's figure (and the
-measurement of the cheapest runs) from its committed run, and every comparison file from the
-committed files it reads. A change to the code that moves any of these bytes fails here until
-results/ is regenerated. Training itself, minutes per run, is left to the slow tests.
+The slow tests rerun the whole workflow and compare every byte (tests/test_workflow.py). These
+take every tracked job of the plan (the jobs and params Snakemake runs), give its step the
+committed input files in this process, as its script would, and compare the bytes it makes with
+the committed outputs. A change to the code that moves any byte fails here until results/ is
+regenerated. Left to the slow tests: training (minutes per run), measuring most trained runs
+(4-20 s each; the cheapest is measured here) and a sweep's chunks, which are not tracked.
 """
 
+from pathlib import Path
+
 import pytest
-from conftest import ROOT, load_scenarios
+from conftest import ROOT
 
 from rnngrad.config import load_project, read_config_mapping
 from rnngrad.figures import style
+from rnngrad.figures.activation import plot_activation
 from rnngrad.files import io
 from rnngrad.steps import plots, summaries
-from rnngrad.steps.scenario import run_scenario
-from rnngrad.steps.settings import step_params
-from rnngrad.steps.training import measure_training
+from rnngrad.steps.compute_contributions import compute_contributions
+from rnngrad.steps.construct_w_hh import construct_w_hh
+from rnngrad.steps.generate_checkpoint import generate_checkpoint
+from rnngrad.steps.training import export_checkpoint, measure_training
 from rnngrad.workflow import plan
 
-SCENARIOS = load_scenarios()
-UNTRAINED = sorted(name for name, settings in SCENARIOS.items() if settings["training"] is None)
-TRAINED = sorted(set(SCENARIOS) - set(UNTRAINED))
 MEASURED = ("irnn_sgd_unclipped",)  # the cheapest run to measure: about 4 s, most of it jax
-STEP_FILES = ("checkpoint", "w_hh", "contributions")
+LEFT_TO_SLOW_TESTS = {"train", "compute_sweep", "summarize_sweep"}  # summary: tests/test_sweeps.py
 
 
-def assert_same_bytes(made, committed):
-    assert made.read_bytes() == (ROOT / committed).read_bytes(), (
-        f"{committed} is not what the committed code makes now: regenerate results/ "
-        "(snakemake --cores 4) and commit it; on another CPU than the one that made them, "
-        "compare at the documented tolerance instead (README, Reproducibility)"
-    )
+def committed(job, ending):
+    """The arrays of the job's one committed input whose name ends with `ending`."""
+    (path,) = [path for path in job.inputs if path.endswith(ending)]
+    return io.load_npz(ROOT / path)
 
 
-def test_every_shipped_scenario_but_the_trained_is_recomputed_here():
-    assert len(UNTRAINED) >= 20
-    assert {"course_vanishing", "course_exploding", "lstm_two_layers"} <= set(UNTRAINED)
-
-
-@pytest.mark.parametrize("name", UNTRAINED)
-def test_a_scenarios_committed_files_are_what_its_steps_make_now(name, tmp_path, monkeypatch):
-    monkeypatch.chdir(ROOT)  # data files are named from the repository, as in a job
-    settings = SCENARIOS[name]
-    for stem, arrays in zip(STEP_FILES, run_scenario(settings), strict=True):
-        io.save_npz(tmp_path / f"{stem}.npz", arrays)
-        assert_same_bytes(tmp_path / f"{stem}.npz", f"results/{name}/{stem}.npz")
-    figure = plots.plot_contributions(
-        contributions_arrays=io.load_npz(tmp_path / "contributions.npz"),
-        **step_params("plot_contributions", settings),
-    )
-    style.save_figure(figure, tmp_path / "contributions.png")
-    assert_same_bytes(tmp_path / "contributions.png", f"results/{name}/contributions.png")
-
-
-def training_file(key, name):
-    return plan.TRAINING_FILES[key].format(scenario=name, checkpoint_update="")
-
-
-@pytest.mark.parametrize("name", TRAINED)
-def test_a_trained_scenarios_committed_figure_is_what_the_code_draws_now(name, tmp_path):
-    arrays = io.load_npz(ROOT / training_file("training", name))
-    figure = plots.plot_training(
-        training_arrays=arrays, **step_params("plot_training", SCENARIOS[name])
-    )
-    style.save_figure(figure, tmp_path / "training.png")
-    assert_same_bytes(tmp_path / "training.png", training_file("figure", name))
-
-
-@pytest.mark.parametrize("name", MEASURED)
-def test_a_committed_runs_measurement_is_what_the_code_measures_now(name, tmp_path):
-    arrays = measure_training(
-        run_arrays=io.load_npz(ROOT / training_file("run", name)),
-        **step_params("measure_training", SCENARIOS[name]),
-    )
-    io.save_npz(tmp_path / "training.npz", arrays)
-    assert_same_bytes(tmp_path / "training.npz", training_file("training", name))
-
-
-@pytest.fixture(scope="module")
-def project():
-    return load_project(read_config_mapping(str(ROOT / "config" / "config.yaml")), root=str(ROOT))
-
-
-def committed_arrays(kind, names):
+def committed_of_each(job, kind):
     files = plan.TRAINING_FILES if kind == "training" else plan.SCENARIO_FILES
-    return [io.load_npz(ROOT / files[kind].format(scenario=name)) for name in names]
+    return [
+        io.load_npz(ROOT / files[kind].format(scenario=name)) for name in job.params["scenarios"]
+    ]
 
 
-@pytest.mark.parametrize("rule", plan.COMPARISON_FILES)
-def test_committed_comparison_files_are_what_the_code_makes_of_the_committed_inputs(
-    rule, project, tmp_path
-):
-    params = plan.comparison_params(rule, project)
-    names = list(params["scenarios"])
-    kind = plan.COMPARISON_READS.get(rule, "contributions")
-    inputs = {f"{kind}_arrays": committed_arrays(kind, names)}
-    if rule == "plot_course_vs_exact":
-        inputs["checkpoint_arrays"] = committed_arrays("checkpoint", names)
-        inputs["w_hh_arrays"] = committed_arrays("w_hh", names)
-    committed = plan.COMPARISON_FILES[rule]
-    made = [tmp_path / ROOT.joinpath(path).name for path in committed]
-    if rule == "summarize":
-        for text, path in zip(summaries.summarize(**params, **inputs), made, strict=True):
-            io.save_text(path, text)
+def summary_text(job):
+    (path,) = job.inputs
+    return (ROOT / path).read_text(encoding="utf-8")
+
+
+def comparison(job):
+    """A comparison step's results, from the committed files of every scenario it reads."""
+    kind = plan.COMPARISON_READS.get(job.rule, "contributions")
+    inputs = {f"{kind}_arrays": committed_of_each(job, kind)}
+    if job.rule == "plot_course_vs_exact":
+        inputs["checkpoint_arrays"] = committed_of_each(job, "checkpoint")
+        inputs["w_hh_arrays"] = committed_of_each(job, "w_hh")
+    if job.rule == "summarize":
+        return list(summaries.summarize(**job.params, **inputs))
+    return [getattr(plots, job.rule)(**job.params, **inputs)]
+
+
+# What each script makes of its job: the step's result per output, in the job's output order.
+MAKERS = {
+    "generate_checkpoint": lambda job: [generate_checkpoint(**job.params)],
+    "construct_w_hh": lambda job: [
+        construct_w_hh(checkpoint_arrays=committed(job, "checkpoint.npz"), **job.params)
+    ],
+    "compute_contributions": lambda job: [
+        compute_contributions(
+            checkpoint_arrays=committed(job, "checkpoint.npz"),
+            w_hh_arrays=committed(job, "w_hh.npz"),
+            **job.params,
+        )
+    ],
+    "plot_contributions": lambda job: [
+        plots.plot_contributions(
+            contributions_arrays=committed(job, "contributions.npz"), **job.params
+        )
+    ],
+    "plot_spectrum": lambda job: [
+        plots.plot_spectrum(contributions_arrays=committed(job, "contributions.npz"), **job.params)
+    ],
+    "plot_activation": lambda job: [
+        plot_activation(activation=Path(job.outputs[0]).stem, **job.params)
+    ],
+    "plot_tangent_slider": lambda job: [plots.plot_tangent_slider(**job.params)],
+    "export_checkpoint": lambda job: [
+        export_checkpoint(run_arrays=committed(job, "run.npz"), **job.params)
+    ],
+    "measure_training": lambda job: [
+        measure_training(run_arrays=committed(job, "run.npz"), **job.params)
+    ],
+    "plot_training": lambda job: [
+        plots.plot_training(training_arrays=committed(job, "training.npz"), **job.params)
+    ],
+    **dict.fromkeys(plan.COMPARISON_FILES, comparison),
+    "plot_length_sweep": lambda job: [
+        plots.plot_length_sweep(summary_text=summary_text(job), **job.params)
+    ],
+    "plot_phase": lambda job: [plots.plot_phase(summary_text=summary_text(job), **job.params)],
+    "plot_gain_sweep": lambda job: [
+        plots.plot_gain_sweep(summary_text=summary_text(job), **job.params)
+    ],
+    "plot_phase_slider": lambda job: [plots.plot_phase_slider(**job.params)],
+}
+PROJECT = load_project(read_config_mapping(str(ROOT / "config" / "config.yaml")), root=str(ROOT))
+JOBS = [
+    job
+    for job in plan.plan(PROJECT)
+    if job.tracked
+    and job.rule not in LEFT_TO_SLOW_TESTS
+    and (job.rule != "measure_training" or Path(job.outputs[0]).parent.name in MEASURED)
+]
+
+
+def save(made, path):
+    """Write a step's result as its script does: a figure, arrays, text or bytes."""
+    if hasattr(made, "savefig"):
+        style.save_figure(made, path)
+    elif isinstance(made, dict):
+        io.save_npz(path, made)
+    elif isinstance(made, str):
+        io.save_text(path, made)
     else:
-        style.save_figure(getattr(plots, rule)(**params, **inputs), made[0])
-    for path, committed_path in zip(made, committed, strict=True):
-        assert_same_bytes(path, committed_path)
+        io.save_bytes(path, made)
+
+
+def test_every_tracked_rule_is_recomputed_here_or_left_to_the_slow_tests():
+    rules = {job.rule for job in plan.plan(PROJECT) if job.tracked}
+    assert rules - LEFT_TO_SLOW_TESTS <= set(MAKERS)
+    assert {job.rule for job in JOBS} == rules - LEFT_TO_SLOW_TESTS
+    assert len(JOBS) > 200
+
+
+@pytest.mark.parametrize("job", JOBS, ids=lambda job: job.record.removeprefix("results/"))
+def test_a_committed_jobs_outputs_are_what_its_step_makes_now(job, tmp_path, monkeypatch):
+    monkeypatch.chdir(ROOT)  # data files are named from the repository, as in a job
+    results = MAKERS[job.rule](job)
+    assert len(results) == len(job.outputs)
+    for made, output in zip(results, job.outputs, strict=True):
+        path = tmp_path / Path(output).name
+        save(made, path)
+        assert path.read_bytes() == (ROOT / output).read_bytes(), (
+            f"{output} is not what the committed code makes now: regenerate results/ "
+            "(snakemake --cores 4) and commit it; on another CPU than the one that made them, "
+            "compare at the documented tolerance instead (README, Reproducibility)"
+        )
