@@ -129,3 +129,16 @@ def test_gamma_rho_and_gamma_norm_are_gamma_times_their_own_measure():
     row = synthetic_row("jacobian")  # a non-normal W_hh: ρ = 2 < ‖W_hh‖₂ = 8
     assert row["gamma_rho"] == 0.25 * 2.0
     assert row["gamma_norm"] == 0.25 * 8.0
+
+
+def test_a_sequence_of_exactly_ten_thousand_steps_is_in_the_long_sequence_panel():
+    from rnngrad.summaries.comparison import FAMILIES, family
+
+    settings = {
+        "sequence_length": 10_000,
+        "weights": None,
+        "architecture": "vanilla",
+        "w_hh": {"eigenvectors": "random", "matrix": None},
+    }
+    assert family(settings) == FAMILIES[4] == "long sequences (t ≥ 10⁴)"
+    assert family(settings | {"sequence_length": 9_999}) == FAMILIES[0]

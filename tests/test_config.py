@@ -62,3 +62,25 @@ def test_readme_config_reference_is_generated_from_the_schemas():
     assert (ROOT / "README.md").read_text() == render(ROOT), (
         "README.md's config reference is stale: run `python -m rnngrad.workflow.reference`"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # the limit holds on both sides of zero
+            "hidden_size: 2\nw_hh: {eigenvalues: {values: [-2e6, 1]}}\n",
+            "bad.yaml: w_hh.eigenvalues.values: found -2e+06; numbers are limited to ±1e+06",
+        ),
+        ("hidden_size: 2\ncheckpoint: {bias: {values: [1, -1e7]}}\n", "checkpoint.bias.values"),
+        (  # an empty range: low must be below high
+            "w_hh: {eigenvalues: {uniform: [4, 4]}}\n",
+            "bad.yaml: w_hh.eigenvalues.uniform: found [4, 4]; need [low, high] with low < high",
+        ),
+    ],
+    ids=["negative_eigenvalue", "negative_bias", "empty_uniform_range"],
+)
+def test_numbers_below_the_negative_limit_and_empty_ranges_are_refused(tmp_path, text, expected):
+    write(tmp_path, "bad.yaml", text)
+    with pytest.raises(ConfigError) as error:
+        load_scenarios(tmp_path)
+    assert expected in str(error.value)

@@ -57,3 +57,13 @@ def test_equal_json_data_gives_equal_bytes_whatever_the_key_order(tmp_path):
     io.save_json(tmp_path / "first.json", {"b": 1, "a": {"d": 2, "c": [3, {"f": 4, "e": 5}]}})
     io.save_json(tmp_path / "second.json", {"a": {"c": [3, {"e": 5, "f": 4}], "d": 2}, "b": 1})
     assert (tmp_path / "first.json").read_bytes() == (tmp_path / "second.json").read_bytes()
+
+
+def test_a_file_of_exactly_the_limit_is_read_and_one_byte_over_is_not(tmp_path):
+    path = tmp_path / "record.json"
+    path.write_text('{"a": 1}')
+    size = path.stat().st_size
+    assert io.load_json(path, limit=size) == {"a": 1}
+    assert io.load_json(path, limit=size - 1) is None
+    with io.open_regular(path, limit=size) as stream:
+        assert stream.read() == b'{"a": 1}'

@@ -152,3 +152,22 @@ def test_through_snakemake_an_input_error_is_one_line_and_no_traceback(tmp_path)
     assert "Traceback" not in output and "InputError" not in output, output
     assert (tmp_path / "refuse.log").read_text() == textwrap.dedent(line) + "\n"
     assert not (tmp_path / "out.txt").exists()
+
+
+def test_a_joining_job_records_the_code_that_the_records_it_joins_ran(tmp_path, monkeypatch):
+    # a sweep's summary answers for its chunks, whose records are not tracked
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "construct_w_hh.py").write_text("# the script")
+    chunk_code = {"scripts/compute_sweep.py": "a" * 64}
+    chunk = provenance.make_record(
+        rule="compute_sweep", params={}, software={}, code=chunk_code, inputs={}, outputs={}
+    )
+    io.save_json(tmp_path / "chunk.json", chunk)
+    snakemake = Snakemake(tmp_path, inputs={"provenance": ["chunk.json"]})
+    snakemake.output = Files(w_hh="w_hh.npz", provenance="provenance/construct_w_hh.json")
+    with job.workflow_job(snakemake):
+        (tmp_path / "w_hh.npz").write_bytes(b"weights")
+    record = io.load_json(tmp_path / "provenance" / "construct_w_hh.json")
+    assert record["code"]["scripts/compute_sweep.py"] == "a" * 64
+    assert "scripts/construct_w_hh.py" in record["code"]

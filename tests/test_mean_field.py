@@ -247,3 +247,21 @@ def test_random_network_grows_as_predicted(name, gain, bias_variance, input_vari
     )
     q = fixed_point_variance(**options, input_variance=input_variance)
     assert mean_square == pytest.approx(q, rel=0.2, abs=1e-6)
+
+
+def test_given_states_use_the_variance_that_w_h_has_at_the_gain():
+    # states drawn independently of W (checkpoint.states: random) give a = W h + W_hx x + b the
+    # mean square g² mean h² + σ_b² + σ_x²: measured here on a drawn W ~ N(0, g²/n)
+    from rnngrad.steps.compute_contributions import mean_field
+
+    rng = np.random.default_rng(3)
+    n, t, gain = 400, 50, 2.0
+    h, x = rng.standard_normal((n, t)), rng.standard_normal((n, t))
+    w_hh = gain * rng.standard_normal((n, n)) / math.sqrt(n)
+    w_hx = rng.standard_normal((n, n)) / math.sqrt(n)  # σ_x² ≈ 1, σ_b² ≈ 1: the g² h² term leads
+    vanilla = {"W_hh": w_hh, "W_hx": w_hx, "b_h": rng.standard_normal((n, 1))}
+    q = float(np.mean((w_hh @ h + vanilla["W_hx"] @ x + vanilla["b_h"]) ** 2))
+    weights = {"init": "normal", "gain": gain}
+    got = mean_field(activation="tanh", states="random", weights=weights, vanilla=vanilla, x=x, h=h)
+    expected = gradient_growth(activation="tanh", gain=gain, variance=q)
+    assert float(got["mean_field_growth"]) == pytest.approx(expected, abs=0.005)

@@ -220,3 +220,21 @@ def test_the_notes_compare_the_growth_with_log10_of_gamma_times_the_norm():
     figure = exact_figure()  # γ = 1/4 and ‖W_hh‖₂ = 16: log10(γ‖W_hh‖₂) = log10 4
     notes = " ".join(text.get_text() for text in figure.texts)
     assert f"vs log10(γ‖W_hh‖₂) = {np.log10(4.0):.4f}" in notes
+
+
+def test_the_gap_note_counts_exact_zeros_and_nan_or_plus_infinity():
+    from rnngrad.figures.values import gap_note
+
+    values = np.array([1.0, -np.inf, np.inf, np.nan, 2.0, np.inf])
+    assert gap_note(values, noun="values") == (
+        "1 of 6 values exactly 0 (log10 = −∞); 3 of 6 values NaN or +∞: a gap"
+    )
+    assert gap_note(np.array([np.inf])) == "1 of 1 values NaN or +∞: a gap"
+
+
+@pytest.mark.parametrize("value", [-1e-17, -4e-5, 0.0, -0.0])
+def test_fixed_decimals_never_show_a_negative_zero(value):
+    from rnngrad.figures.values import fixed_decimals
+
+    assert fixed_decimals(value) == "0.0000"
+    assert fixed_decimals(-0.00006) == "−0.0001"

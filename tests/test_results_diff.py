@@ -93,3 +93,13 @@ def test_nan_where_a_number_was_is_a_difference(copies):
         "course_vanishing/contributions.npz: log10_contribution: NaN in one tree where the other "
         "has a number"
     ]
+
+
+def test_a_file_in_one_tree_only_is_reported_either_way(tmp_path):
+    for name in ("expected", "actual"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "summary.csv").write_text("x\n1\n")
+    (tmp_path / "actual" / "extra.csv").write_text("x\n2\n")
+    expected, actual = tmp_path / "expected", tmp_path / "actual"
+    assert compare_results(expected, actual) == ["extra.csv: not expected"]
+    assert compare_results(actual, expected) == ["extra.csv: missing"]

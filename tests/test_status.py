@@ -190,3 +190,12 @@ def test_the_activation_figures_start_with_the_notebooks_sigmoid():
         scenarios={"a": {"activation": "tanh"}, "b": {"activation": "relu"}}, sweeps={}
     )
     assert plan.activations(project) == ["sigmoid", "relu", "tanh"]
+
+
+def test_hidden_files_below_results_are_not_orphans(tmp_path):
+    # results/.gitignore and a killed job's .partial are not outputs of a removed scenario
+    (tmp_path / "results" / "old").mkdir(parents=True)
+    (tmp_path / "results" / ".gitignore").write_text("*.partial\n")
+    (tmp_path / "results" / "old" / ".w_hh.npz.123.partial").write_text("a killed job's")
+    (tmp_path / "results" / "old" / "w_hh.npz").write_text("left by a deleted scenario")
+    assert Freshness([], root=tmp_path).orphans() == ["results/old/w_hh.npz"]

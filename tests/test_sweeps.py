@@ -178,3 +178,34 @@ def test_phase_diagram_draws_one_curve_per_eigenvector_kind():
         "t = 20",
         "t = 200",
     }
+
+
+def test_a_chunk_reads_the_weights_files_of_its_points_as_well_as_their_inputs():
+    from rnngrad.workflow import plan
+
+    weights = {"file": "config/weights/w.npz"}
+    points = {
+        "a": ({}, {"checkpoint": {"inputs": {"file": "config/inputs/x.npy"}}, "weights": weights}),
+        "b": ({}, {"checkpoint": {"inputs": "random"}, "weights": weights}),
+        "c": ({}, {"checkpoint": {"inputs": "random"}, "weights": None}),
+    }
+    assert plan.points_data_files(points) == ("config/inputs/x.npy", "config/weights/w.npz")
+
+
+def test_variant_points_run_through_the_whole_grid_one_variant_at_a_time():
+    # point names are indices, and the tracked runs of a sweep are stored under them
+    from rnngrad.summaries.sweeps import variant_points
+
+    data = {
+        "base": {"hidden_size": 2},
+        "variants": {"a": {"activation": "tanh"}, "b": {"activation": "relu"}},
+        "grid": {"seed": [0, 1]},
+    }
+    points = variant_points(data)
+    assert [assignment for assignment, _ in points] == [
+        {"variant": "a", "seed": 0},
+        {"variant": "a", "seed": 1},
+        {"variant": "b", "seed": 0},
+        {"variant": "b", "seed": 1},
+    ]
+    assert [settings["activation"] for _, settings in points] == ["tanh", "tanh", "relu", "relu"]

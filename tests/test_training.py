@@ -450,3 +450,41 @@ def test_an_exported_checkpoint_says_which_update_its_weights_are_from(tmp_path)
         path.write_bytes(steps.export_checkpoint(run_arrays=run_arrays, checkpoint_update=update))
         with safe_open(path, "np") as exported:
             assert exported.metadata() == {"update": source}
+
+
+def test_a_forget_bias_of_zero_zeroes_the_forget_gates_biases():
+    # forget_bias: 0 is a setting (b_if + b_hf = 0), not the absence of one
+    n = 4
+    options = dict(seed=0, task="adding", architecture="lstm", hidden_size=n)
+    drawn = trainer.initial_parameters(**options, weights={"init": "pytorch"})
+    zero = trainer.initial_parameters(**options, weights={"init": "pytorch", "forget_bias": 0.0})
+    forget = slice(n, 2 * n)  # gates i, f, g, o
+    for name in ("bias_ih_l0", "bias_hh_l0"):
+        assert np.all(drawn[name][forget] != 0)
+        assert np.all(zero[name][forget] == 0)
+        kept = np.ones(4 * n, dtype=bool)
+        kept[forget] = False
+        np.testing.assert_array_equal(zero[name][kept], drawn[name][kept])
+    for name in ("weight_ih_l0", "weight_hh_l0", "head.weight", "head.bias"):
+        np.testing.assert_array_equal(zero[name], drawn[name])
+
+
+def test_a_trained_sweep_point_is_summarised_by_its_final_network():
+    settings = {
+        "seed": 0,
+        "architecture": "vanilla",
+        "activation": "tanh",
+        "training": {"task": "adding", "length": 6, "test_size": 8, "updates": 5},
+    }
+    first = trainer.initial_parameters(
+        seed=0, task="adding", architecture="vanilla", hidden_size=4, weights={"init": "pytorch"}
+    )
+    final = {name: (2 * value).astype(np.float32) for name, value in first.items()}
+    run_arrays = {"checkpoint_update": np.array([0, 5]), "diverged_at": np.int64(0)}
+    for update, params in ((0, first), (5, final)):
+        run_arrays |= {f"update_{update}/{name}": value for name, value in params.items()}
+    row = steps.sweep_point_row(name="p", assignment={}, settings=settings, run_arrays=run_arrays)
+    test = tasks.draw_test_set(seed=0, task="adding", length=6, test_size=8)
+    options = dict(task="adding", architecture="vanilla", activation="tanh")
+    assert row["test_loss"] == measure.loss_on_test_set(final, test, **options)
+    assert row["test_loss"] != measure.loss_on_test_set(first, test, **options)

@@ -717,3 +717,28 @@ def test_the_deepest_stack_allowed_keeps_one_directions_state_within_max_state(
     assert 1 <= deepest <= weight_arrays.MAX_LAYERS
     assert deepest == 1 or deepest * state <= weight_arrays.MAX_STATE
     assert deepest == weight_arrays.MAX_LAYERS or (deepest + 1) * state > weight_arrays.MAX_STATE
+
+
+def test_a_vanilla_network_from_weights_runs_on_its_own_input_weights(tmp_path):
+    # weights: {init: ...} draws weight_ih_l0 as W_hx: the states, the gradient and the input
+    # variance use it, not the checkpoint's own W_hx
+    from conftest import load_scenarios, run_scenario
+
+    from rnngrad.numerics.contributions import jacobian_contributions
+
+    (tmp_path / "drawn.yaml").write_text(
+        "hidden_size: 4\ninput_size: 3\nsequence_length: 12\nactivation: tanh\n"
+        "weights: {init: normal, gain: 1.5}\n"
+    )
+    settings = load_scenarios(tmp_path)["drawn"]
+    checkpoint, w_hh, contributions = run_scenario(settings)
+    assert not np.array_equal(w_hh["W_hx"], checkpoint["W_hx"])
+    x = checkpoint["x"]
+    h = rollout(w_hh["W_hh"], w_hh["W_hx"], w_hh["b_h"], x, activation="tanh")
+    expected = jacobian_contributions(
+        w_hh["W_hh"], w_hh["W_hx"], w_hh["b_h"], h, x, activation="tanh"
+    )
+    np.testing.assert_allclose(
+        contributions["log10_contribution"], expected.log10_contribution, rtol=1e-12
+    )
+    assert contributions["input_variance"] == np.mean((w_hh["W_hx"] @ x) ** 2)
