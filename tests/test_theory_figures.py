@@ -415,7 +415,9 @@ def test_gain_sweep_spreads_seeds_only_slightly():
     [
         ([{"gain": 1.0, "seed": 0}], FINE, "row 0 lacks growth_per_step, mean_field_growth"),
         ([{"gain": 0.0, "seed": 0, "growth_per_step": 0, "mean_field_growth": 0}], FINE,
-         "every gain must be a finite number above 0"),
+         "every gain must be a finite number above 0; found \\[0.0\\]"),
+        ([{"gain": np.inf, "seed": 0, "growth_per_step": 0, "mean_field_growth": 0}], FINE,
+         "every gain must be a finite number above 0; found \\[inf\\]"),
         (sweep_rows(), {"gain": [1.0]}, "theory has keys \\['gain'\\]"),
         (sweep_rows(), {"gain": [1.0, 2.0], "mean_field_growth": [0.0]},
          "theory mean_field_growth has 1 values; expected 2"),

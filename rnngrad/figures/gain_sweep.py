@@ -28,8 +28,9 @@ def _check_rows(rows) -> dict[str, np.ndarray]:
             raise ValueError(msg)
     columns = {key: np.array([row[key] for row in rows], dtype=float) for key in keys}
     gain = columns["gain"]
-    if np.any(~np.isfinite(gain) | (gain <= 0)):
-        msg = f"every gain must be a finite number above 0; found {gain[~(gain > 0)].tolist()}"
+    bad = ~np.isfinite(gain) | (gain <= 0)
+    if np.any(bad):
+        msg = f"every gain must be a finite number above 0; found {gain[bad].tolist()}"
         raise ValueError(msg)
     return columns
 
