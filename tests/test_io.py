@@ -67,3 +67,8 @@ def test_a_file_of_exactly_the_limit_is_read_and_one_byte_over_is_not(tmp_path):
     assert io.load_json(path, limit=size - 1) is None
     with io.open_regular(path, limit=size) as stream:
         assert stream.read() == b'{"a": 1}'
+
+
+@pytest.mark.parametrize("path", ["config/weights/w\0.npz", "config\\weights\\w.npz"])
+def test_a_path_holding_a_nul_or_a_backslash_is_not_a_repository_path(path):
+    assert io.repository_path_problem(path) == "holds a backslash or a NUL character"

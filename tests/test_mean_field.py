@@ -265,3 +265,27 @@ def test_given_states_use_the_variance_that_w_h_has_at_the_gain():
     got = mean_field(activation="tanh", states="random", weights=weights, vanilla=vanilla, x=x, h=h)
     expected = gradient_growth(activation="tanh", gain=gain, variance=q)
     assert float(got["mean_field_growth"]) == pytest.approx(expected, abs=0.005)
+
+
+def test_a_trained_network_gets_no_mean_field_prediction():
+    # training moves the weights away from the N(0, g²/n) draw the theory is about: NaN
+    from rnngrad.steps.compute_contributions import mean_field
+
+    rng = np.random.default_rng(4)
+    n, t = 8, 5
+    vanilla = {
+        "W_hh": rng.standard_normal((n, n)) / math.sqrt(n),
+        "W_hx": rng.standard_normal((n, 2)),
+        "b_h": rng.standard_normal((n, 1)),
+    }
+    options = dict(
+        activation="tanh",
+        states="rollout",
+        weights={"init": "normal", "gain": 1.0},
+        vanilla=vanilla,
+        x=rng.standard_normal((2, t)),
+        h=rng.standard_normal((n, t)),
+    )
+    assert np.isfinite(mean_field(**options)["mean_field_growth"])
+    trained = mean_field(**options, training={"task": "adding"})
+    assert all(np.isnan(trained[key]) for key in ("mean_field_growth", "bias_variance"))

@@ -488,3 +488,13 @@ def test_a_trained_sweep_point_is_summarised_by_its_final_network():
     options = dict(task="adding", architecture="vanilla", activation="tanh")
     assert row["test_loss"] == measure.loss_on_test_set(final, test, **options)
     assert row["test_loss"] != measure.loss_on_test_set(first, test, **options)
+
+
+def test_the_weights_gain_scales_the_layer_a_run_starts_from():
+    # init: normal draws W ~ N(0, g²/n): the same stream at gain 2 gives twice gain 1's weights
+    n = 4
+    options = dict(seed=0, task="adding", architecture="vanilla", hidden_size=n)
+    one = trainer.initial_parameters(**options, weights={"init": "normal", "gain": 1.0})
+    two = trainer.initial_parameters(**options, weights={"init": "normal", "gain": 2.0})
+    np.testing.assert_allclose(two["weight_hh_l0"], 2 * one["weight_hh_l0"], rtol=1e-6)
+    np.testing.assert_array_equal(two["head.weight"], one["head.weight"])

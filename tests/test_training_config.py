@@ -100,6 +100,14 @@ REFUSED = {
         TRAINED + "checkpoint: {inputs: zeros}\n",
         "s.yaml: checkpoint.inputs: not with training",
     ),
+    "random_states": (
+        TRAINED + "checkpoint: {states: random}\n",
+        "s.yaml: checkpoint.states: not with training",
+    ),
+    "random_initial_state": (
+        TRAINED + "checkpoint: {initial_state: random}\n",
+        "s.yaml: checkpoint.initial_state: not with training",
+    ),
     "sequence_length_disagrees": (
         TRAINED + "sequence_length: 12\n",
         "s.yaml: sequence_length: found 12; training.task adding with training.length 10 "
@@ -231,3 +239,10 @@ def test_bad_training_sweeps_are_refused(tmp_path, edits):
     with pytest.raises(ConfigError) as raised:
         load(scenario(tmp_path, TRAINED), sweep_folder(tmp_path, text))
     assert any(message in line for line in raised.value.problems), raised.value.problems
+
+
+def test_the_states_and_initial_state_that_training_implies_may_be_given(tmp_path):
+    text = TRAINED + "checkpoint: {states: rollout, initial_state: zeros}\n"
+    settings = load(scenario(tmp_path, text)).scenarios["s"]
+    assert settings["checkpoint"]["states"] == "rollout"
+    assert settings["checkpoint"]["initial_state"] == "zeros"
