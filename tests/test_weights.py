@@ -742,3 +742,17 @@ def test_a_vanilla_network_from_weights_runs_on_its_own_input_weights(tmp_path):
         contributions["log10_contribution"], expected.log10_contribution, rtol=1e-12
     )
     assert contributions["input_variance"] == np.mean((w_hh["W_hx"] @ x) ** 2)
+
+
+def test_a_bidirectional_networks_head_reads_both_directions(tmp_path):
+    # a head on a bidirectional network reads [h_forward, h_reverse]: 2n features, not n
+    arrays = draw_stack("gru", layers=1, bidirectional=True)
+    head = {"head.weight": np.full((2, 2 * N), 0.5), "head.bias": np.ones(2)}
+    path = write_npz(tmp_path / "both_ways.npz", arrays | head)
+    np.testing.assert_array_equal(
+        weights.read_head(path, architecture="gru", hidden_size=N, input_size=M)["head.weight"],
+        head["head.weight"],
+    )
+    narrow = {"head.weight": np.full((2, N), 0.5), "head.bias": np.ones(2)}
+    with pytest.raises(InputError, match=rf"has shape \(2, {N}\); expected \(outputs, {2 * N}\)"):
+        read(write_npz(tmp_path / "narrow.npz", arrays | narrow), "gru")
