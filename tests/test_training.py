@@ -498,3 +498,19 @@ def test_the_weights_gain_scales_the_layer_a_run_starts_from():
     two = trainer.initial_parameters(**options, weights={"init": "normal", "gain": 2.0})
     np.testing.assert_allclose(two["weight_hh_l0"], 2 * one["weight_hh_l0"], rtol=1e-6)
     np.testing.assert_array_equal(two["head.weight"], one["head.weight"])
+
+
+def test_a_diverged_checkpoint_measures_nan_at_every_step():
+    # a relu network whose states overflow float64 has no contribution to measure: NaN at each k
+    length, n = 40, 4
+    params = trainer.initial_parameters(
+        seed=0, task="adding", architecture="vanilla", hidden_size=n, weights={"init": "identity"}
+    )
+    params["weight_hh_l0"] = (1e30 * np.eye(n)).astype(np.float32)
+    test = tasks.draw_test_set(seed=0, task="adding", length=length, test_size=4)
+    measured = measure.measure_checkpoint(
+        params, test, task="adding", architecture="vanilla", activation="relu"
+    )
+    assert measured["log10_contribution"].shape == (length,)
+    assert np.all(np.isnan(measured["log10_contribution"]))
+    assert measured["log10_gradient"].shape == (length,)
