@@ -18,6 +18,7 @@ from rnngrad.numerics.mean_field import (
     gradient_growth,
     mean_field_growth,
 )
+from rnngrad.steps.compute_contributions import mean_field
 
 NAMES = ("sigmoid", "tanh", "relu", "linear")
 
@@ -252,8 +253,6 @@ def test_random_network_grows_as_predicted(name, gain, bias_variance, input_vari
 def test_given_states_use_the_variance_that_w_h_has_at_the_gain():
     # states drawn independently of W (checkpoint.states: random) give a = W h + W_hx x + b the
     # mean square g² mean h² + σ_b² + σ_x²: measured here on a drawn W ~ N(0, g²/n)
-    from rnngrad.steps.compute_contributions import mean_field
-
     rng = np.random.default_rng(3)
     n, t, gain = 400, 50, 2.0
     h, x = rng.standard_normal((n, t)), rng.standard_normal((n, t))
@@ -269,8 +268,6 @@ def test_given_states_use_the_variance_that_w_h_has_at_the_gain():
 
 def test_a_trained_network_gets_no_mean_field_prediction():
     # training moves the weights away from the N(0, g²/n) draw the theory is about: NaN
-    from rnngrad.steps.compute_contributions import mean_field
-
     rng = np.random.default_rng(4)
     n, t = 8, 5
     vanilla = {

@@ -9,6 +9,7 @@ import pytest
 from rnngrad.figures.activation import plot_activation
 from rnngrad.figures.contributions import plot_contributions
 from rnngrad.figures.sliders import tangent_slider_html
+from rnngrad.figures.values import fixed_decimals, gap_note
 
 
 def test_sigmoid_figure_is_the_notebooks_first_figure():
@@ -223,8 +224,6 @@ def test_the_notes_compare_the_growth_with_log10_of_gamma_times_the_norm():
 
 
 def test_the_gap_note_counts_exact_zeros_and_nan_or_plus_infinity():
-    from rnngrad.figures.values import gap_note
-
     values = np.array([1.0, -np.inf, np.inf, np.nan, 2.0, np.inf])
     assert gap_note(values, noun="values") == (
         "1 of 6 values exactly 0 (log10 = −∞); 3 of 6 values NaN or +∞: a gap"
@@ -234,7 +233,5 @@ def test_the_gap_note_counts_exact_zeros_and_nan_or_plus_infinity():
 
 @pytest.mark.parametrize("value", [-1e-17, -4e-5, 0.0, -0.0])
 def test_fixed_decimals_never_show_a_negative_zero(value):
-    from rnngrad.figures.values import fixed_decimals
-
     assert fixed_decimals(value) == "0.0000"
     assert fixed_decimals(-0.00006) == "−0.0001"
