@@ -145,40 +145,49 @@ def _checked_without_construction(file, data, schema) -> tuple[dict | None, list
 CACHE_LIMIT = 2**20  # config and code files hashed whole up to this size; larger: size and time
 
 
-def _cache_key(settings, root: Path) -> str:
-    """A digest of everything a check depends on: settings, config files, schemas and code.
+def _cache_keys(settings, root: Path) -> tuple[str, dict[str, str]]:
+    """(shared, {scenario or sweep file: its key}): digests of everything a check depends on.
 
-    Paths enter relative to the root, so `python -m rnngrad status` (any root) and the Snakefile
-    (an absolute root) share one cache. The data files a config names are checked apart
-    (_data_fingerprints): which they are is known only once the config is read.
+    The shared key covers the settings, schemas, other config files and code; a file's key adds
+    its own bytes, so that an edit re-checks that file alone. Paths enter relative to the root, so
+    `python -m rnngrad status` (any root) and the Snakefile (an absolute root) share one cache.
+    The data files a config names are checked apart (_data_fingerprints): which they are is
+    known only once the config is read.
     """
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
     folders = [settings.get(key, "") for key in ("scenarios_dir", "sweeps_dir")]
-    files = [path for top in ("config", "rnngrad") for path in sorted((root / top).rglob("*"))]
-    for folder in folders:  # scenario and sweep files are found at the top of their folder only
+    own = set()  # scenario and sweep files are found at the top of their folder only
+    for folder in folders:
         if isinstance(folder, str) and (root / folder).is_dir():
-            files += sorted((root / folder).iterdir())
+            own.update(path for path in (root / folder).iterdir() if _hashed(path))
+    files = [path for top in ("config", "rnngrad") for path in sorted((root / top).rglob("*"))]
     for path in files:
-        if path.suffix not in (".yaml", ".yml", ".py") or not path.is_file():
-            continue
-        status = path.stat()
-        content = path.read_bytes() if status.st_size <= CACHE_LIMIT else b""
+        if _hashed(path) and path not in own:
+            digest.update(_stamp(path, root))
+    shared = digest.hexdigest()
+    keys = {}
+    for path in sorted(own):
         name = path.relative_to(root) if path.is_relative_to(root) else path
-        stamp = f"{name}\0{status.st_size}\0{status.st_mtime_ns if not content else ''}\0"
-        digest.update(stamp.encode() + content)
-    return digest.hexdigest()
+        keys[str(name)] = hashlib.sha256(shared.encode() + _stamp(path, root)).hexdigest()
+    return shared, keys
 
 
-def _data_fingerprints(project: Project, root: Path) -> dict:
-    """{data file: [real path, size, mtime, sha256]} of every file the project's settings name."""
-    named = {
-        path
-        for settings in (
-            *project.scenarios.values(),
-            *(s for sweep in project.sweeps.values() for _, s in sweep.points.values()),
-        )
-        for path in data_files(settings).values()
-    }
+def _hashed(path: Path) -> bool:
+    return path.suffix in (".yaml", ".yml", ".py") and path.is_file()
+
+
+def _stamp(path: Path, root: Path) -> bytes:
+    """A file's name relative to the root and its bytes (its size and time if it is large)."""
+    status = path.stat()
+    content = path.read_bytes() if status.st_size <= CACHE_LIMIT else b""
+    name = path.relative_to(root) if path.is_relative_to(root) else path
+    stamp = f"{name}\0{status.st_size}\0{status.st_mtime_ns if not content else ''}\0"
+    return stamp.encode() + content
+
+
+def _data_fingerprints(settings_list, root: Path) -> dict:
+    """{data file: [real path, size, mtime, sha256]} of every file these settings name."""
+    named = {path for settings in settings_list for path in data_files(settings).values()}
     fingerprints = {}
     for path in sorted(named):
         full = root / path
@@ -207,38 +216,70 @@ def _data_unchanged(fingerprints: dict, root: Path) -> bool:
     return True
 
 
-def _from_cache(path: Path, key: str, root: Path) -> Project | None:
-    cached = io.load_json(path, limit=2**30)
+def _sweep(value: dict) -> Sweep:
+    # points stay [assignment, settings] lists, as JSON has them: records compare them as is
+    return Sweep(**value)
+
+
+def _reusable(cached, keys: dict, root: Path) -> dict:
+    """{file: (kind, checked value)} of the cached files whose check still holds.
+
+    A file's check holds when its key is the same (its bytes and everything in the shared key:
+    settings, schemas, code) and so are the data files it names.
+    """
+    entries = cached.get("entries") if isinstance(cached, dict) else None
+    reusable = {}
+    for path, entry in entries.items() if isinstance(entries, dict) else ():
+        try:
+            if keys.get(path) != entry["key"] or not _data_unchanged(entry["data_files"], root):
+                continue
+            value = entry["value"] if entry["kind"] == "scenario" else _sweep(entry["value"])
+            reusable[path] = (entry["kind"], value)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+    return reusable
+
+
+def _from_cache(cached, key: str, reusable: dict) -> Project | None:
+    """The whole project checked before with this key, if every file's check still holds."""
     if not isinstance(cached, dict) or cached.get("key") != key:
         return None
     try:
-        if not _data_unchanged(cached["data_files"], root):
+        files = {name: Path(file) for name, file in cached["files"].items()}
+        checked = {"scenario": {}, "sweep": {}}
+        for name, file in files.items():
+            kind, value = reusable[str(file)]
+            checked[kind][name] = value
+        settings = cached["settings"]
+        if not isinstance(settings, dict):
             return None
-        # points stay [assignment, settings] lists, as JSON has them: records compare them as is
-        sweeps = {name: Sweep(**sweep) for name, sweep in cached["project"]["sweeps"].items()}
-        files = {name: Path(file) for name, file in cached["project"]["files"].items()}
-        return Project(
-            settings=cached["project"]["settings"],
-            scenarios=cached["project"]["scenarios"],
-            sweeps=sweeps,
-            files=files,
-        )
     except (KeyError, TypeError, ValueError, AttributeError):  # a cache of another layout
         return None
+    return Project(settings, scenarios=checked["scenario"], sweeps=checked["sweep"], files=files)
 
 
-def _save_cache(path: Path, key: str, project: Project, root: Path) -> None:
-    data = {  # not dataclasses.asdict, which deep-copies every point (seconds at 20,000 points)
-        "settings": project.settings,
-        "scenarios": project.scenarios,
-        "sweeps": {
-            name: {"description": s.description, "definition": s.definition, "points": s.points}
-            for name, s in project.sweeps.items()
-        },
-        "files": {name: str(file) for name, file in project.files.items()},
-    }
+def _save_cache(path: Path, *, key: str, keys: dict, project: Project, root) -> None:
+    """Each file's check, for the next load to reuse, and how they make the whole project."""
+    entries = {}
+    for name, file in project.files.items():
+        if str(file) not in keys:
+            continue
+        if name in project.scenarios:
+            kind, value, named = "scenario", project.scenarios[name], [project.scenarios[name]]
+        else:
+            sweep = project.sweeps[name]
+            # not dataclasses.asdict, which deep-copies every point (seconds at 20,000 points)
+            value = {k: getattr(sweep, k) for k in ("description", "definition", "points")}
+            kind, named = "sweep", [settings for _, settings in sweep.points.values()]
+        entries[str(file)] = {
+            "key": keys[str(file)],
+            "kind": kind,
+            "value": value,
+            "data_files": _data_fingerprints(named, root),
+        }
+    files = {name: str(file) for name, file in project.files.items()}
     text = json.dumps(
-        {"key": key, "data_files": _data_fingerprints(project, root), "project": data}
+        {"key": key, "settings": project.settings, "files": files, "entries": entries}
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
@@ -251,28 +292,51 @@ def load_project(settings, *, root, cache=None) -> Project:
 
     Raises one ConfigError with every problem of every file; nothing is partially loaded.
     Folders in `settings` are relative to `root`, the repository. With `cache` (a file, relative
-    to `root`), a project checked before with the same settings, files, code and data files is
-    read back from it instead of checked again. Defaults are filled into `settings`.
+    to `root`), each file checked before with the same bytes, settings, schemas, code and data
+    files is read back from it instead of checked again: an edit re-checks the edited file.
+    Defaults are filled into `settings`.
     """
     root = Path(root)
-    if cache is not None:
-        cache = root / cache
-        key = _cache_key(settings, root)
-        project = _from_cache(cache, key, root)
-        if project is None:
-            project = load_project(settings, root=root)
-            _save_cache(cache, key, project, root)
-        settings.update(copy.deepcopy(project.settings))
-        return project
+    if cache is None:
+        return _check_project(settings, root=root, reusable={})
+    cache = root / cache
+    shared, keys = _cache_keys(_with_defaults(settings, root), root)
+    key = hashlib.sha256(json.dumps([shared, keys], sort_keys=True).encode()).hexdigest()
+    cached = io.load_json(cache, limit=2**30)
+    reusable = _reusable(cached, keys, root)
+    project = _from_cache(cached, key, reusable)
+    if project is None:
+        project = _check_project(settings, root=root, reusable=reusable)
+        _save_cache(cache, key=key, keys=keys, project=project, root=root)
+    settings.update(copy.deepcopy(project.settings))
+    return project
+
+
+def _with_defaults(settings, root: Path) -> dict:
+    """A copy of valid settings with their defaults filled (which folders the files are in)."""
+    filled = copy.deepcopy(settings)
+    schema = Schema(root / "config" / "config.schema.yaml")
+    if not schema.problems("config/config.yaml", filled):
+        schema.fill_defaults(filled)
+    return filled
+
+
+def _check_project(settings, *, root: Path, reusable: dict) -> Project:
+    """load_project without its cache; `reusable` ({file: (kind, value)}) is not redone."""
     config_schema = Schema(root / "config" / "config.schema.yaml")
     problems = config_schema.problems("config/config.yaml", settings)
     if problems:
         raise ConfigError(problems)
     config_schema.fill_defaults(settings)
-    scenario_schema = Schema(root / "config" / "scenario.schema.yaml")
-    sweep_schema = Schema(root / "config" / "sweep.schema.yaml")
+    schemas = {}  # read on first use: none when every file's check is reused
+
+    def schema(kind):
+        if kind not in schemas:
+            schemas[kind] = Schema(root / "config" / f"{kind}.schema.yaml")
+        return schemas[kind]
+
     scenarios, sweeps, files = {}, {}, {}
-    checker = PointChecker(scenario_schema, root=root)
+    checker = None
     for kind, directory in (("scenario", "scenarios_dir"), ("sweep", "sweeps_dir")):
         try:
             found = find_config_files(
@@ -283,21 +347,26 @@ def load_project(settings, *, root, cache=None) -> Project:
             continue
         for name, path in found.items():
             files[name] = path
+            reused = reusable.get(str(path))
+            if reused is not None and reused[0] == kind:
+                (scenarios if kind == "scenario" else sweeps)[name] = reused[1]
+                continue
             try:
                 data = read_config_file(root / path, name=path)
             except ConfigError as error:
                 problems += error.problems
                 continue
             if kind == "scenario":
-                resolved, found_problems = check_scenario(path, data, scenario_schema, root=root)
+                resolved, found_problems = check_scenario(path, data, schema(kind), root=root)
                 if resolved is not None:
                     scenarios[name] = resolved
             else:
+                checker = checker or PointChecker(schema("scenario"), root=root)
                 sweep, found_problems = expand_sweep(
                     path,
                     data,
                     name=name,
-                    sweep_schema=sweep_schema,
+                    sweep_schema=schema(kind),
                     checker=checker,
                     points_per_job=settings["sweep_points_per_job"],
                 )
