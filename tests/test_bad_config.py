@@ -5,8 +5,6 @@ from conftest import ROOT, load_scenarios, snakemake, tree_bytes
 
 from rnngrad.config import ConfigError, load_project
 
-pytestmark = pytest.mark.slow
-
 GOOD = "description: fine\nhidden_size: 2\nsequence_length: 3\n"
 ILL_CONDITIONED = (
     "hidden_size: 2\nw_hh: {eigenvectors: {values: [[1, 1], [1, 1.00000000000001]]}}\n"
@@ -86,6 +84,28 @@ CASES = {
         {"s.yaml": "contributions: {method: jacobian, metric: max_entry}\n"},
         "s.yaml: contributions.metric: found 'max_entry'",
     ),
+    "metric_for_course": (
+        {"s.yaml": "contributions: {method: course, metric: spectral_norm}\n"},
+        "s.yaml: contributions.metric: found 'spectral_norm'; method course allows only max_entry",
+    ),
+    "inputs_numbers_and_rows": (
+        {"s.yaml": GOOD + "checkpoint: {inputs: {values: [1, [1, 2, 3]]}}\n"},
+        "s.yaml: checkpoint.inputs.values: mixes numbers and rows",
+    ),
+    "gated_without_rollout": (
+        {
+            "s.yaml": "architecture: gru\ncontributions: {method: jacobian}\n"
+            "checkpoint: {states: random}\n"
+        },
+        "s.yaml: checkpoint.states: found 'random'; gru states come from the recurrence",
+    ),
+    "weights_and_w_hh": (
+        {
+            "s.yaml": "weights: {init: normal}\nw_hh: {eigenvalues: {uniform: [0, 1]}}\n"
+            "contributions: {method: jacobian}\ncheckpoint: {states: rollout}\n"
+        },
+        "s.yaml: weights: give either weights or w_hh, not both",
+    ),
     "course_with_tanh": ({"s.yaml": "activation: tanh\n"}, "s.yaml: activation: found 'tanh'"),
     "course_with_rollout": (
         {"s.yaml": "checkpoint: {states: rollout}\n"},
@@ -119,6 +139,24 @@ def project(tmp_path_factory):
 
 
 @pytest.mark.parametrize("case", CASES)
+def test_bad_scenario_gets_one_message_naming_its_file_and_key(tmp_path, case):
+    files, expected = CASES[case]
+    (tmp_path / "good.yaml").write_text(GOOD)  # a valid file beside does not hide the error
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    with pytest.raises(ConfigError) as error:
+        load_scenarios(tmp_path)
+    assert expected in str(error.value)
+    assert not any("good.yaml" in line for line in error.value.problems)
+    assert not (tmp_path / "pwned").exists() and not (ROOT / "pwned").exists()
+
+
+# Through Snakemake: the same check stops the run before any job, for a few kinds of problem.
+END_TO_END = ("typo", "singular_q", "python_tag", "not_yaml", "name_reserved", "duplicate_name")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", END_TO_END)
 def test_bad_scenario_is_reported_before_anything_runs(project, tmp_path, case):
     files, expected = CASES[case]
     folder = tmp_path / "scenarios"
@@ -136,6 +174,7 @@ def test_bad_scenario_is_reported_before_anything_runs(project, tmp_path, case):
     assert not (project / "pwned").exists()
 
 
+@pytest.mark.slow
 def test_all_problems_of_all_files_are_reported_together(project, tmp_path):
     folder = tmp_path / "scenarios"
     folder.mkdir()
