@@ -1,0 +1,75 @@
+"""The library refuses arguments outside what it is built for, with one line that names the
+argument, what it found and what is allowed, before any work."""
+
+import numpy as np
+import pytest
+
+from rnngrad.figures import style
+from rnngrad.figures.contributions import plot_contributions
+from rnngrad.numerics import architectures, mean_field
+from rnngrad.numerics.chain import chain_log10_metrics
+from rnngrad.steps.training import export_checkpoint
+
+FACTORS = [0.5 * np.stack([np.eye(3)] * 4)]
+
+
+def figure(**changes):
+    k = np.arange(1, 5)
+    arguments = {
+        "k": k,
+        "contribution": np.ones(4),
+        "log10_contribution": np.zeros(4),
+        "metric": "spectral_norm",
+        "yscale": "log",
+        "description": "d",
+    }
+    return plot_contributions(**(arguments | changes))
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: chain_log10_metrics(FACTORS, sequence_length=4, metric="nuclear"),
+            "unknown metric 'nuclear'; allowed: spectral_norm, frobenius, max_abs",
+        ),
+        (
+            lambda: chain_log10_metrics(FACTORS, sequence_length=4, views={}),
+            "views is empty; give at least one view",
+        ),
+        (
+            lambda: mean_field.gradient_growth(activation="tanh", gain=0.0, variance=1.0),
+            "gain must be a finite number > 0; found 0.0",
+        ),
+        (lambda: figure(yscale="symlog"), "yscale is 'symlog'; allowed: 'linear' or 'log'"),
+        (lambda: figure(metric="trace"), "metric is 'trace'; allowed: "),
+        (lambda: style.size(venue="poster"), "venue is 'poster'; allowed: slide, page, notebook"),
+        (lambda: style.size(aspect=5), "aspect is 5; allowed: between 0.1 and 3"),
+        (lambda: style.size(aspect=0.05), "aspect is 0.05; allowed: between 0.1 and 3"),
+        (lambda: style.output(dpi=149), "dpi is 149; allowed: at least 150"),
+        (
+            lambda: architectures.from_pytorch("gru", arrays={"weight": np.ones(2)}),
+            "no layer arrays among ['weight']; expected",
+        ),
+        (
+            lambda: export_checkpoint(
+                run_arrays={"checkpoint_update": np.array([0, 5])}, checkpoint_update=7
+            ),
+            "no checkpoint after 7 updates; this run saved [",
+        ),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_a_bad_argument_is_refused_with_what_is_allowed(call, message):
+    with pytest.raises(ValueError) as error:
+        call()
+    assert message in str(error.value)
+
+
+def test_the_edges_of_the_allowed_ranges_are_allowed():
+    assert style.size(aspect=0.1)["figure.figsize"][1] == round(style.WIDTHS["slide"] * 0.1, 2)
+    assert style.size(aspect=3)["figure.figsize"][1] == round(style.WIDTHS["slide"] * 3, 2)
+    assert style.output(dpi=150) == {"figure.dpi": 150, "savefig.dpi": 150}
+    # ReLU at gain 1 halves the squared gradient per step: log10 √(1/2)
+    growth = mean_field.gradient_growth(activation="relu", gain=1.0, variance=0.0)
+    assert growth == pytest.approx(np.log10(np.sqrt(0.5)), rel=1e-12)
