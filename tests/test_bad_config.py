@@ -106,6 +106,18 @@ CASES = {
         },
         "s.yaml: weights: give either weights or w_hh, not both",
     ),
+    "stack_stores_too_much": (
+        {
+            "s.yaml": "architecture: gru\nhidden_size: 256\nsequence_length: 20000\n"
+            "weights: {init: pytorch, layers: 4, bidirectional: true}\n"
+        },
+        "s.yaml: sequence_length: directions × layers × hidden_size × sequence_length = "
+        "40,960,000; at most 20,000,000",
+    ),
+    "lyapunov_for_course": (
+        {"s.yaml": "contributions: {method: course, lyapunov: {count: 2}}\n"},
+        "s.yaml: contributions.lyapunov.count: the spectrum is of the true Jacobian product",
+    ),
     "course_with_tanh": ({"s.yaml": "activation: tanh\n"}, "s.yaml: activation: found 'tanh'"),
     "course_with_rollout": (
         {"s.yaml": "checkpoint: {states: rollout}\n"},
@@ -222,3 +234,43 @@ def test_readme_worked_example_is_a_valid_scenario(tmp_path):
     (tmp_path / "mine.yaml").write_text(example)
     settings = load_scenarios(tmp_path)["mine"]
     assert settings["hidden_size"] == 3
+
+
+def test_a_folder_of_more_scenario_files_than_the_limit_is_refused_before_any_is_read(tmp_path):
+    from rnngrad.config.discovery import MAX_FILES
+
+    for index in range(MAX_FILES + 1):
+        (tmp_path / f"s{index}.yaml").write_text("- not even a scenario\n")
+    with pytest.raises(ConfigError) as error:
+        load_scenarios(tmp_path)
+    (line,) = error.value.problems
+    assert line.endswith(
+        f"scenarios_dir: found {MAX_FILES + 1} scenario files; at most {MAX_FILES}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("", {}), ("# only a comment\n", {}), ("seed: 3\n", {"seed": 3}), ("- 1\n", None)],
+)
+def test_the_global_config_is_a_mapping_or_nothing(tmp_path, text, expected):
+    from rnngrad.config import read_config_mapping
+
+    (tmp_path / "config.yaml").write_text(text)
+    if expected is not None:
+        assert read_config_mapping(tmp_path / "config.yaml") == expected
+        return
+    with pytest.raises(ConfigError) as error:
+        read_config_mapping(tmp_path / "config.yaml")
+    assert str(error.value).endswith(
+        "config.yaml: (top level): found [1]; expected a mapping of settings"
+    )
+
+
+def test_a_schema_rule_without_its_own_sentence_still_says_what_was_found_and_which_rule():
+    import jsonschema
+
+    from rnngrad.config.messages import describe
+
+    (error,) = jsonschema.Draft202012Validator({"uniqueItems": True}).iter_errors([1, 1])
+    assert describe(error) == "found [1, 1]; not allowed (uniqueItems)"
