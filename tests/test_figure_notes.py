@@ -1,0 +1,61 @@
+"""What a figure cannot show it says in words: values it does not draw, panels it has nothing
+for, and long sequences keep readable axes."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from rnngrad.figures.comparison import plot_comparison, plot_course_vs_exact
+from rnngrad.figures.contributions import ALL_TICKS_UP_TO, plot_contributions
+
+
+def texts(figure) -> str:
+    """Every text of a figure and its axes, lines joined."""
+    found = [text.get_text() for text in figure.texts]
+    found += [text.get_text() for axes in figure.axes for text in axes.texts]
+    return " ".join(text.replace("\n", " ") for text in found)
+
+
+def test_a_course_figure_of_a_long_sequence_counts_its_nan_and_keeps_k_in_view():
+    t = 3 * ALL_TICKS_UP_TO
+    values = np.linspace(0.1, 1.0, t)
+    values[[4, 9]] = np.nan
+    figure = plot_contributions(
+        k=np.arange(1, t + 1),
+        contribution=values,
+        log10_contribution=np.log10(values),
+        metric="max_entry",
+        yscale="linear",
+        description="long",
+    )
+    axes = figure.axes[0]
+    assert axes.get_xlim() == (1, t)
+    assert len(axes.get_xticks()) < ALL_TICKS_UP_TO  # not one label per k
+    assert f"2 of {t} contributions are NaN, not drawn" in texts(figure)
+
+
+def test_a_linear_axis_for_the_jacobian_product_warns_and_counts_its_nan():
+    values = np.array([1.0, np.nan, 0.5, 0.25])
+    with pytest.warns(UserWarning, match="set plot.yscale: log"):
+        figure = plot_contributions(
+            k=np.arange(1, 5),
+            contribution=values,
+            log10_contribution=np.log10(values),
+            metric="spectral_norm",
+            yscale="linear",
+            description="linear",
+        )
+    assert "1 of 4 contributions are NaN, not drawn" in texts(figure)
+
+
+def test_a_comparison_without_scenarios_says_so():
+    figure = plot_comparison(curves={})
+    assert "no scenario" in texts(figure)
+
+
+def test_course_against_exact_without_a_course_scenario_says_so():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure = plot_course_vs_exact(panels={})
+    assert "no scenario uses method course" in texts(figure)
