@@ -52,6 +52,18 @@ def figure(**changes):
             "no layer arrays among ['weight']; expected",
         ),
         (
+            lambda: architectures.from_pytorch("rnn_relu", arrays={}),
+            "unknown architecture 'rnn_relu'; allowed: vanilla, lstm, gru",
+        ),
+        (
+            lambda: list(
+                architectures.vanilla(
+                    w_hh=np.eye(2), w_hx=np.ones((2, 1)), b_h=np.zeros(2), activation="tanh"
+                ).factors(np.ones((1, 4)), states={"h": np.ones((3, 4))})
+            ),
+            "h has 3 rows; expected L n = 2",
+        ),
+        (
             lambda: export_checkpoint(
                 run_arrays={"checkpoint_update": np.array([0, 5])}, checkpoint_update=7
             ),
