@@ -59,3 +59,22 @@ def test_course_against_exact_without_a_course_scenario_says_so():
         warnings.simplefilter("error")
         figure = plot_course_vs_exact(panels={})
     assert "no scenario uses method course" in texts(figure)
+
+
+@pytest.mark.parametrize("gain", [0.0, -1.0, np.inf, np.nan])
+def test_a_theory_curve_at_a_gain_log10_cannot_draw_is_refused(gain):
+    from rnngrad.figures.gain_sweep import plot_gain_sweep
+
+    rows = [{"gain": 1.0, "seed": 0, "growth_per_step": 0.0, "mean_field_growth": 0.0}]
+    theory = {"gain": [gain, 1.0], "mean_field_growth": [0.0, 0.0]}
+    with pytest.raises(ValueError, match=r"^theory gain must hold finite numbers above 0"):
+        plot_gain_sweep(rows=rows, theory=theory)
+
+
+def test_an_axis_of_no_finite_values_gets_a_unit_range_and_an_empty_trace_stays_empty():
+    from rnngrad.figures.rules import inlier_limits
+    from rnngrad.figures.training import _running_mean
+
+    assert inlier_limits(np.array([np.nan, np.inf])) == (-1.0, 1.0)
+    assert _running_mean(np.array([]), 5).size == 0
+    np.testing.assert_allclose(_running_mean(np.array([1.0, 3.0, 5.0]), 2), [1.0, 2.0, 4.0])
