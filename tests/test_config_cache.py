@@ -64,15 +64,19 @@ def checked(monkeypatch):
     return seen
 
 
-@pytest.mark.parametrize("given", [settings(), {}], ids=["folders given", "default folders"])
+@pytest.mark.parametrize("folders", ["given", "default", "absolute"])
 def test_an_edited_scenario_is_checked_alone_and_the_project_is_as_if_checked_whole(
-    repository, checked, given
+    repository, checked, folders
 ):
+    given = {"given": settings(), "default": {}}.get(folders)
+    if given is None:  # --config scenarios_dir=/an/absolute/path, inside the repository
+        given = {key: str(repository / folder) for key, folder in settings().items()}
     load_project(dict(given), root=repository, cache=CACHE)
     checked.clear()
     (repository / "config/scenarios/b.yaml").write_text(SCENARIO.format(seed=7))
     project = load_project(dict(given), root=repository, cache=CACHE)
-    assert checked == ["config/scenarios/b.yaml"]
+    folder = given.get("scenarios_dir", "config/scenarios")
+    assert checked == [f"{folder}/b.yaml"]
     assert project.scenarios["b"]["seed"] == 7
     assert plain(project) == plain(load_project(dict(given), root=repository))
 

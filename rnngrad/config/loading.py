@@ -155,20 +155,24 @@ def _cache_keys(settings, root: Path) -> tuple[str, dict[str, str]]:
     known only once the config is read.
     """
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode())
-    folders = [settings.get(key, "") for key in ("scenarios_dir", "sweeps_dir")]
-    own = set()  # scenario and sweep files are found at the top of their folder only
-    for folder in folders:
+    own = {}  # {file, named as the checks name it: path}; files are found at a folder's top only
+    for key in ("scenarios_dir", "sweeps_dir"):
+        folder = settings.get(key)
         if isinstance(folder, str) and (root / folder).is_dir():
-            own.update(path for path in (root / folder).iterdir() if _hashed(path))
-    files = [path for top in ("config", "rnngrad") for path in sorted((root / top).rglob("*"))]
-    for path in files:
-        if _hashed(path) and path not in own:
+            own |= {
+                str(Path(folder) / path.name): path
+                for path in (root / folder).iterdir()
+                if _hashed(path)
+            }
+    mine = {path.resolve() for path in own.values()}
+    for path in (path for top in ("config", "rnngrad") for path in sorted((root / top).rglob("*"))):
+        if _hashed(path) and path.resolve() not in mine:
             digest.update(_stamp(path, root))
     shared = digest.hexdigest()
-    keys = {}
-    for path in sorted(own):
-        name = path.relative_to(root) if path.is_relative_to(root) else path
-        keys[str(name)] = hashlib.sha256(shared.encode() + _stamp(path, root)).hexdigest()
+    keys = {
+        name: hashlib.sha256(shared.encode() + _stamp(path, root)).hexdigest()
+        for name, path in sorted(own.items())
+    }
     return shared, keys
 
 
