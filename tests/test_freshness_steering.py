@@ -1,0 +1,139 @@
+"""Freshness on hand-made records, without Snakemake: stamps, reasons, times, summary, prune."""
+
+import os
+
+import pytest
+
+from rnngrad.files import io
+from rnngrad.workflow import provenance
+from rnngrad.workflow.freshness import STAMP, Freshness
+from rnngrad.workflow.plan import Job
+
+SECOND = 10**9  # ns
+
+
+def job(name, *, inputs=(), params=None):
+    return Job(
+        rule=f"rule_{name}",
+        params={"a": 1} if params is None else params,
+        inputs=tuple(inputs),
+        outputs=(f"results/{name}.txt",),
+        record=f"results/provenance/{name}.json",
+    )
+
+
+def built(root, planned, *, params=None, text="out"):
+    """Write `planned`'s output and a record of it (with other params if given): as if it ran."""
+    for path in planned.outputs:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    digest = lambda path: io.file_digest(root / path)  # noqa: E731
+    record = provenance.make_record(
+        rule=planned.rule,
+        params=planned.params if params is None else params,
+        software=provenance.software_versions(),
+        code={},
+        inputs={p: digest(p) for p in planned.inputs if digest(p) is not None},
+        outputs={p: digest(p) for p in planned.outputs},
+    )
+    io.save_json(root / planned.record, record)
+    return planned
+
+
+def mtime(root, path):
+    return os.stat(root / path).st_mtime_ns
+
+
+def test_only_a_job_that_reruns_has_reasons(tmp_path):
+    current = built(tmp_path, job("current"))
+    stale = built(tmp_path, job("stale"), params={"a": 2})
+    missing = job("missing")  # never built: Snakemake builds it anyway, no reason needed
+    freshness = Freshness([current, stale, missing], root=tmp_path)
+    assert freshness.states[missing.record].reasons == ["missing: results/missing.txt"]
+    assert freshness.reasons(missing.record) == []
+    assert freshness.reasons(current.record) == []
+    assert freshness.reasons(stale.record) == ["setting changed: a: 2 → 1"]
+
+
+def test_steering_stamps_reruns_only_and_goes_on_to_later_jobs(tmp_path):
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results/input.txt").write_text("in")
+    missing = job("missing")
+    stale = built(tmp_path, job("stale"), params={"a": 2})
+    current = built(tmp_path, job("current", inputs=["results/input.txt"]))
+    os.utime(tmp_path / "results/input.txt", ns=(1000 * SECOND, 1000 * SECOND))
+    for path in (*current.outputs, current.record):
+        os.utime(tmp_path / path, ns=(10 * SECOND, 10 * SECOND))  # checked out before its input
+    Freshness([missing, stale, current], root=tmp_path, steer=True)
+    stamp = tmp_path / STAMP.format(record=stale.record)
+    assert stamp.read_text() == "setting changed: a: 2 → 1\n"
+    assert [p.name for p in stamp.parent.iterdir()] == [stamp.name]  # none for the missing job
+    for path in (*current.outputs, current.record):
+        assert mtime(tmp_path, path) == 1000 * SECOND + 1000
+
+
+def test_a_current_job_whose_input_is_absent_keeps_its_times(tmp_path):
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results/untracked.npz").write_text("in")
+    current = built(tmp_path, job("current", inputs=["results/untracked.npz"]))
+    (tmp_path / "results/untracked.npz").unlink()  # an untracked input, not built here
+    os.utime(tmp_path / current.outputs[0], ns=(10 * SECOND, 10 * SECOND))
+    freshness = Freshness([current], root=tmp_path, steer=True)
+    assert freshness.states[current.record].state == provenance.CURRENT
+    assert mtime(tmp_path, current.outputs[0]) == 10 * SECOND
+
+
+def test_the_summary_shows_at_most_most_jobs_and_counts_the_rest(tmp_path):
+    jobs = [built(tmp_path, job(f"s{i}"), params={"a": 2}) for i in range(3)]
+    freshness = Freshness(jobs, root=tmp_path)
+    line = "results/s{} (rule_s{}): setting changed: a: 2 → 1"
+    assert freshness.summary(most=2) == [
+        line.format("0.txt", 0),
+        line.format("1.txt", 1),
+        "and 1 more jobs (python -m rnngrad status lists them all)",
+    ]
+    assert freshness.summary(most=3) == [line.format(f"{i}.txt", i) for i in range(3)]
+
+
+def test_an_input_that_cannot_be_hashed_makes_its_job_corrupt(tmp_path):
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results/inputs.npy").write_text("in")
+    planned = built(tmp_path, job("reads", inputs=["results/inputs.npy"]))
+    (tmp_path / "results/inputs.npy").unlink()
+    os.mkfifo(tmp_path / "results/inputs.npy")  # reading it would block: it must not be read
+    state = Freshness([planned], root=tmp_path).states[planned.record]
+    assert state == provenance.JobState(
+        provenance.CORRUPT,
+        ["input cannot be hashed: results/inputs.npy: a FIFO, not a regular file"],
+    )
+
+
+@pytest.fixture
+def removed_scenario(tmp_path):
+    """Orphans of a removed scenario that their record vouches for, and one edited by hand."""
+    old = job("old")
+    old = Job(old.rule, old.params, (), ("results/old/a.txt",), "results/old/provenance/a.json")
+    built(tmp_path, old)
+    (tmp_path / "results/old/notes.txt").write_text("mine")  # beside them: its folder stays
+    return tmp_path
+
+
+def test_prune_removes_emptied_folders_up_to_results_and_keeps_the_rest(removed_scenario):
+    root = removed_scenario
+    removed, kept = Freshness([], root=root).remove_orphans()
+    assert removed == ["results/old/a.txt", "results/old/provenance/a.json"]
+    assert kept == ["results/old/notes.txt"]
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == [
+        "results",
+        "results/old",
+        "results/old/notes.txt",
+    ]
+
+
+def test_prune_leaves_results_itself_when_it_empties_it(removed_scenario):
+    root = removed_scenario
+    (root / "results/old/notes.txt").unlink()
+    removed, kept = Freshness([], root=root).remove_orphans()
+    assert (removed, kept) == (["results/old/a.txt", "results/old/provenance/a.json"], [])
+    assert [p.name for p in root.iterdir()] == ["results"]
+    assert list((root / "results").iterdir()) == []
