@@ -67,7 +67,7 @@ def figure(**changes):
             lambda: export_checkpoint(
                 run_arrays={"checkpoint_update": np.array([0, 5])}, checkpoint_update=7
             ),
-            "no checkpoint after 7 updates; this run saved [",
+            "no checkpoint after 7 updates; this run saved [0, 5]",
         ),
     ],
     ids=lambda value: value if isinstance(value, str) else "",

@@ -86,11 +86,6 @@ def test_a_record_naming_an_empty_path_is_malformed():
     assert provenance.record_problem(record) == 'outputs names "", which is not a path'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OSError,
-    reason="open(2) on a socket fails with ENXIO before fstat: an OSError, not UnreadableFile",
-)
 def test_a_socket_is_refused_as_unreadable_not_an_os_error(tmp_path):
     path = tmp_path / "socket"
     with socket.socket(socket.AF_UNIX) as server:
@@ -98,3 +93,12 @@ def test_a_socket_is_refused_as_unreadable_not_an_os_error(tmp_path):
         with pytest.raises(io.UnreadableFile) as raised:
             io.file_digest(path)
     assert raised.value.problem == "a socket, not a regular file"
+
+
+def test_an_inputs_file_that_is_a_socket_is_named_as_one(tmp_path):
+    from rnngrad.steps.generate_checkpoint import inputs_problem
+
+    path = tmp_path / "x.npy"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        assert inputs_problem(path, name="x.npy") == (None, "x.npy: a socket, not a regular file")

@@ -5,6 +5,7 @@ rnngrad.config, rnngrad.files.safe_yaml and rnngrad.files.weights, which check t
 """
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -102,6 +103,11 @@ def open_regular(path, *, limit: int | None = None):
         raise FileNotFoundError(str(path)) from None
     except IsADirectoryError:
         status = None
+    except OSError as error:  # a socket cannot be opened at all: ENXIO, before any fstat
+        if error.errno != errno.ENXIO:
+            raise
+        problem = f"{_kind(os.stat(path).st_mode)}, not a regular file"
+        raise UnreadableFile(path, problem) from None
     else:
         status = os.fstat(descriptor)
     problem = None

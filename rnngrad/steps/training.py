@@ -57,7 +57,7 @@ def export_checkpoint(*, run_arrays, checkpoint_update) -> bytes:
     """The weights after `checkpoint_update` updates as a .safetensors file, PyTorch's names."""
     from safetensors.numpy import save
 
-    updates = list(run_arrays["checkpoint_update"])
+    updates = [int(update) for update in run_arrays["checkpoint_update"]]
     if checkpoint_update not in updates:
         msg = f"no checkpoint after {checkpoint_update} updates; this run saved {updates}"
         raise ValueError(msg)
