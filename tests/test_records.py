@@ -321,3 +321,17 @@ def test_a_setting_added_or_dropped_is_named_and_makes_the_job_stale(job_and_rec
     assert state_of(root, nested).reasons == ['setting changed: checkpoint.bias: null → "zeros"']
     dropped = Job(**{**job.__dict__, "params": {"checkpoint": {"states": "zeros"}}})
     assert state_of(root, dropped).reasons == ["setting changed: seed: 1 → null"]
+
+
+def test_the_rerun_summary_shows_two_reasons_and_counts_only_the_rest(job_and_record):
+    root, job, record = job_and_record
+    io.save_json(root / job.record, record | {"software": provenance.software_versions()})
+    two = {"seed": 7, "checkpoint": {"states": "random"}}
+    [line] = Freshness([Job(**{**job.__dict__, "params": two})], root=root).summary()
+    assert line == (
+        'results/a/out.npz (step): setting changed: checkpoint.states: "zeros" → "random"; '
+        "setting changed: seed: 1 → 7"
+    )
+    three = Job(**{**job.__dict__, "params": two | {"checkpoint": {"states": "random", "bias": 0}}})
+    [line] = Freshness([three], root=root).summary()
+    assert line.endswith('checkpoint.states: "zeros" → "random"; and 1 more')
