@@ -131,6 +131,7 @@ def test_trailing_bytes_after_the_array_are_refused(repository):
     [
         ("{b}.npy", "braces are not allowed in file names"),
         ("config/inputs/{scenario}.npy", "braces are not allowed in file names"),
+        ("config/inputs/x}.npy", "braces are not allowed in file names"),  # either brace alone
         ("/etc/passwd", "which is absolute; give a path relative to the repository"),
         ("../outside.npy", "which goes up with '..'; give a path relative to the repository"),
         ("config/../config/inputs/x.npy", "which goes up with '..'"),

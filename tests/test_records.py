@@ -307,3 +307,31 @@ def test_prune_removes_an_orphan_whose_record_vouches_for_every_file_still_there
     assert removed == ["results/old/kept.npz", "results/old/provenance/step.json"]
     assert kept == []
     assert not (tmp_path / "results/old").exists()
+
+
+def test_a_setting_added_or_dropped_is_named_and_makes_the_job_stale(job_and_record):
+    # A key that only one side has differs too: a new setting (a new default, say) reruns the job.
+    root, job, _ = job_and_record
+    added = Job(**{**job.__dict__, "params": {**job.params, "input_size": 3}})
+    assert state_of(root, added) == provenance.JobState(
+        provenance.STALE, ["setting changed: input_size: null → 3"]
+    )
+    with_bias = {"seed": 1, "checkpoint": {"states": "zeros", "bias": "zeros"}}
+    nested = Job(**{**job.__dict__, "params": with_bias})
+    assert state_of(root, nested).reasons == ['setting changed: checkpoint.bias: null → "zeros"']
+    dropped = Job(**{**job.__dict__, "params": {"checkpoint": {"states": "zeros"}}})
+    assert state_of(root, dropped).reasons == ["setting changed: seed: 1 → null"]
+
+
+def test_the_rerun_summary_shows_two_reasons_and_counts_only_the_rest(job_and_record):
+    root, job, record = job_and_record
+    io.save_json(root / job.record, record | {"software": provenance.software_versions()})
+    two = {"seed": 7, "checkpoint": {"states": "random"}}
+    [line] = Freshness([Job(**{**job.__dict__, "params": two})], root=root).summary()
+    assert line == (
+        'results/a/out.npz (step): setting changed: checkpoint.states: "zeros" → "random"; '
+        "setting changed: seed: 1 → 7"
+    )
+    three = Job(**{**job.__dict__, "params": two | {"checkpoint": {"states": "random", "bias": 0}}})
+    [line] = Freshness([three], root=root).summary()
+    assert line.endswith('checkpoint.states: "zeros" → "random"; and 1 more')

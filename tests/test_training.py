@@ -514,3 +514,28 @@ def test_a_diverged_checkpoint_measures_nan_at_every_step():
     assert measured["log10_contribution"].shape == (length,)
     assert np.all(np.isnan(measured["log10_contribution"]))
     assert measured["log10_gradient"].shape == (length,)
+
+
+@pytest.mark.parametrize("name", ["rmsprop", "sgd"])
+def test_momentum_adds_the_last_update_times_momentum_to_the_plain_step(name):
+    # Heavy ball, from a constant gradient g: u_1 = s_1, u_2 = s_2 + m u_1, with the plain steps
+    # s_k = -lr g (sgd) or -lr g / sqrt(nu_k), nu_k = 1 - 0.9^k of g² (rmsprop, optax's decay 0.9).
+    g, lr, m = np.array([2.0, -0.5]), 0.1, 0.5
+    if name == "sgd":
+        plain = [-lr * g, -lr * g]
+    else:
+        plain = [-lr * g / np.sqrt((1 - 0.9**k) * g**2) for k in (1, 2)]
+    transform = trainer.optimizer(name=name, learning_rate=lr, momentum=m)
+    state = transform.init({"w": np.zeros(2)})
+    first, state = transform.update({"w": g}, state)
+    second, _ = transform.update({"w": g}, state)
+    np.testing.assert_allclose(first["w"], plain[0], rtol=1e-5)
+    np.testing.assert_allclose(second["w"], plain[1] + m * plain[0], rtol=1e-5)
+
+
+def test_the_run_trace_numbers_its_updates_1_to_the_last(small_runs):
+    # loss[u - 1] is the loss of update u (TrainingRun): the trace's update column is u itself.
+    run = small_runs["gru", "tanh", "copy"]
+    np.testing.assert_array_equal(run["update"], np.arange(1, 7))
+    assert len(run["loss"]) == len(run["update"])
+    assert run["update"][-1] == run["checkpoint_update"].max()
