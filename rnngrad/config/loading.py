@@ -244,7 +244,7 @@ def _reusable(cached, keys: dict, root: Path) -> dict:
     return reusable
 
 
-def _from_cache(cached, key: str, reusable: dict) -> Project | None:
+def _from_cache(cached, key: str, reusable: dict, settings: dict) -> Project | None:
     """The whole project checked before with this key, if every file's check still holds."""
     if not isinstance(cached, dict) or cached.get("key") != key:
         return None
@@ -254,9 +254,6 @@ def _from_cache(cached, key: str, reusable: dict) -> Project | None:
         for name, file in files.items():
             kind, value = reusable[str(file)]
             checked[kind][name] = value
-        settings = cached["settings"]
-        if not isinstance(settings, dict):
-            return None
     except (KeyError, TypeError, ValueError, AttributeError):  # a cache of another layout
         return None
     return Project(settings, scenarios=checked["scenario"], sweeps=checked["sweep"], files=files)
@@ -282,9 +279,7 @@ def _save_cache(path: Path, *, key: str, keys: dict, project: Project, root) -> 
             "data_files": _data_fingerprints(named, root),
         }
     files = {name: str(file) for name, file in project.files.items()}
-    text = json.dumps(
-        {"key": key, "settings": project.settings, "files": files, "entries": entries}
-    )
+    text = json.dumps({"key": key, "files": files, "entries": entries})
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     partial.write_text(text, encoding="utf-8")
@@ -301,37 +296,28 @@ def load_project(settings, *, root, cache=None) -> Project:
     Defaults are filled into `settings`.
     """
     root = Path(root)
-    if cache is None:
-        return _check_project(settings, root=root, reusable={})
-    cache = root / cache
-    shared, keys = _cache_keys(_with_defaults(settings, root), root)
-    key = hashlib.sha256(json.dumps([shared, keys], sort_keys=True).encode()).hexdigest()
-    cached = io.load_json(cache, limit=2**30)
-    reusable = _reusable(cached, keys, root)
-    project = _from_cache(cached, key, reusable)
-    if project is None:
-        project = _check_project(settings, root=root, reusable=reusable)
-        _save_cache(cache, key=key, keys=keys, project=project, root=root)
-    settings.update(copy.deepcopy(project.settings))
-    return project
-
-
-def _with_defaults(settings, root: Path) -> dict:
-    """A copy of valid settings with their defaults filled (which folders the files are in)."""
-    filled = copy.deepcopy(settings)
-    schema = Schema(root / "config" / "config.schema.yaml")
-    if not schema.problems("config/config.yaml", filled):
-        schema.fill_defaults(filled)
-    return filled
-
-
-def _check_project(settings, *, root: Path, reusable: dict) -> Project:
-    """load_project without its cache; `reusable` ({file: (kind, value)}) is not redone."""
     config_schema = Schema(root / "config" / "config.schema.yaml")
     problems = config_schema.problems("config/config.yaml", settings)
     if problems:
         raise ConfigError(problems)
-    config_schema.fill_defaults(settings)
+    config_schema.fill_defaults(settings)  # before the keys: they name the folders
+    if cache is None:
+        return _check_project(settings, root=root, reusable={})
+    cache = root / cache
+    shared, keys = _cache_keys(settings, root)
+    key = hashlib.sha256(json.dumps([shared, keys], sort_keys=True).encode()).hexdigest()
+    cached = io.load_json(cache, limit=2**30)
+    reusable = _reusable(cached, keys, root)
+    project = _from_cache(cached, key, reusable, settings)
+    if project is None:
+        project = _check_project(settings, root=root, reusable=reusable)
+        _save_cache(cache, key=key, keys=keys, project=project, root=root)
+    return project
+
+
+def _check_project(settings, *, root: Path, reusable: dict) -> Project:
+    """Every file of valid global settings checked; `reusable` ({file: (kind, value)}) is kept."""
+    problems = []
     schemas = {}  # read on first use: none when every file's check is reused
 
     def schema(kind):
