@@ -1,5 +1,8 @@
 """Reproducible, atomic files."""
 
+import hashlib
+import socket
+import types
 import zipfile
 
 import numpy as np
@@ -8,6 +11,7 @@ from matplotlib.figure import Figure
 
 from rnngrad.figures import style
 from rnngrad.files import io
+from rnngrad.workflow import provenance
 
 
 def test_npz_round_trips_with_key_order_and_strings(tmp_path):
@@ -72,3 +76,100 @@ def test_a_file_of_exactly_the_limit_is_read_and_one_byte_over_is_not(tmp_path):
 @pytest.mark.parametrize("path", ["config/weights/w\0.npz", "config\\weights\\w.npz"])
 def test_a_path_holding_a_nul_or_a_backslash_is_not_a_repository_path(path):
     assert io.repository_path_problem(path) == "holds a backslash or a NUL character"
+
+
+# ---- At its edges: leftovers of a killed job, paths through files, growing files, sockets ----
+
+
+def test_a_write_removes_the_partial_files_a_killed_job_left(tmp_path):
+    path = tmp_path / "out.npz"
+    left = [tmp_path / ".out.npz.99999.partial", tmp_path / ".out.npz.1.partial"]
+    for partial in left:
+        partial.write_bytes(b"half")
+    other = tmp_path / ".other.npz.99999.partial"  # another file's: not ours to remove
+    other.write_bytes(b"half")
+    io.save_npz(path, {"a": [1.0]})
+    assert sorted(p.name for p in tmp_path.iterdir()) == [other.name, "out.npz"]
+    assert io.load_npz(path)["a"].tolist() == [1.0]
+
+
+def test_a_path_through_a_regular_file_is_nothing_there(tmp_path):
+    (tmp_path / "file").write_text("x")
+    assert io.file_digest(tmp_path / "file" / "inner") is None
+    with pytest.raises(FileNotFoundError), io.open_regular(tmp_path / "file" / "inner"):
+        pass
+
+
+def test_a_directory_refused_by_open_itself_is_named_a_directory(tmp_path, monkeypatch):
+    """Where open(2) refuses a directory (EISDIR) instead of opening it, as Linux does."""
+
+    def refuse(path, flags):
+        raise IsADirectoryError(21, "Is a directory", str(path))
+
+    monkeypatch.setattr(io.os, "open", refuse)
+    with pytest.raises(io.UnreadableFile) as raised, io.open_regular(tmp_path):
+        pass
+    assert raised.value.problem == "a directory, not a regular file"
+    assert str(raised.value) == f"{tmp_path}: a directory, not a regular file"
+
+
+def test_a_file_that_grows_past_the_limit_while_it_is_hashed_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "growing"
+    path.write_bytes(b"12345678")  # within the limit when opened
+    monkeypatch.setattr(io, "MAX_FILE_BYTES", 16)
+    monkeypatch.setattr(io, "_CHUNK", 4)
+
+    def growing_sha256():
+        """A SHA-256 whose every update appends 8 bytes to the file, up to 40 bytes in all."""
+        digest = hashlib.sha256()
+
+        def update(block):
+            digest.update(block)
+            if path.stat().st_size < 40:
+                with path.open("ab") as stream:
+                    stream.write(b"abcdefgh")
+
+        return types.SimpleNamespace(update=update, hexdigest=digest.hexdigest)
+
+    monkeypatch.setattr(io, "hashlib", types.SimpleNamespace(sha256=growing_sha256))
+    with pytest.raises(io.UnreadableFile) as raised:
+        io.file_digest(path)
+    assert str(raised.value) == f"{path}: grew beyond 16 bytes while it was read"
+
+
+def test_a_file_of_exactly_the_limit_is_hashed(tmp_path, monkeypatch):
+    monkeypatch.setattr(io, "MAX_FILE_BYTES", 16)
+    monkeypatch.setattr(io, "_CHUNK", 4)
+    path = tmp_path / "full"
+    path.write_bytes(b"0123456789abcdef")
+    assert io.file_digest(path) == hashlib.sha256(b"0123456789abcdef").hexdigest()
+
+
+@pytest.mark.parametrize("path", ["", None, 3, ["a"]])
+def test_an_empty_or_non_string_path_is_not_a_path(path):
+    assert io.repository_path_problem(path) == "is not a path"
+
+
+def test_a_record_naming_an_empty_path_is_malformed():
+    record = provenance.make_record(
+        rule="r", params={}, software={}, code={}, inputs={}, outputs={"": "0" * 64}
+    )
+    assert provenance.record_problem(record) == 'outputs names "", which is not a path'
+
+
+def test_a_socket_is_refused_as_unreadable_not_an_os_error(tmp_path):
+    path = tmp_path / "socket"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        with pytest.raises(io.UnreadableFile) as raised:
+            io.file_digest(path)
+    assert raised.value.problem == "a socket, not a regular file"
+
+
+def test_an_inputs_file_that_is_a_socket_is_named_as_one(tmp_path):
+    from rnngrad.steps.generate_checkpoint import inputs_problem
+
+    path = tmp_path / "x.npy"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        assert inputs_problem(path, name="x.npy") == (None, "x.npy: a socket, not a regular file")
