@@ -31,6 +31,10 @@ CASES = {
         "s.yaml: contributions.method",
     ),
     "yscale_unknown": ({"s.yaml": "plot: {yscale: symlog}\n"}, "s.yaml: plot.yscale: found"),
+    "course_log_axis": (
+        {"s.yaml": "plot: {yscale: log}\n"},
+        "s.yaml: plot.yscale: found 'log'; method course draws the notebook's figure",
+    ),
     "eigenvalue_count": (
         {"s.yaml": "w_hh: {eigenvalues: {values: [1, 2]}}\n"},
         "s.yaml: w_hh.eigenvalues.values: found 2 entries",

@@ -43,6 +43,10 @@ def figure(**changes):
         ),
         (lambda: figure(yscale="symlog"), "yscale is 'symlog'; allowed: 'linear' or 'log'"),
         (lambda: figure(metric="trace"), "metric is 'trace'; allowed: "),
+        (
+            lambda: figure(metric="max_entry"),
+            "yscale is 'log'; the course figure (metric max_entry) is drawn on linear only",
+        ),
         (lambda: style.size(venue="poster"), "venue is 'poster'; allowed: slide, page, notebook"),
         (lambda: style.size(aspect=5), "aspect is 5; allowed: between 0.1 and 3"),
         (lambda: style.size(aspect=0.05), "aspect is 0.05; allowed: between 0.1 and 3"),

@@ -212,6 +212,12 @@ def _method_problems(file, settings) -> list[str]:
             "as the notebook (use method: jacobian)"
         )
         problems.append(problem(file, "checkpoint.states", text))
+    if settings["plot"]["yscale"] == "log":  # the notebook's figure: a signed max, often <= 0
+        text = (
+            "found 'log'; method course draws the notebook's figure, a signed max entry on a "
+            "linear axis (linear or auto; use method: jacobian for a log axis)"
+        )
+        problems.append(problem(file, "plot.yscale", text))
     return problems
 
 

@@ -163,6 +163,9 @@ def plot_contributions(
         msg = f"metric is {metric!r}; allowed: {', '.join(CAPTIONS)}"
         raise ValueError(msg)
     if metric == "max_entry":
+        if yscale == "log":
+            msg = "yscale is 'log'; the course figure (metric max_entry) is drawn on linear only"
+            raise ValueError(msg)
         return _course_figure(k=k, contribution=contribution, description=description, notes=notes)
     k = np.asarray(k)
     t = len(k)
