@@ -1,11 +1,12 @@
-"""Every scenario option does something: changing it changes the numbers or the figure it is for.
+"""Every option does something: changing it changes the numbers, figure or jobs it is for.
 
 A key that the code forgot to read (a wrong key name, a dropped argument, a default that wins over
 the user's value) passes every check and every closed form of the default case. Here each key of
 config/scenario.schema.yaml, and each value of each of its lists of choices, is changed on its own
 from a small scenario, and the one output it is documented to change must change; `auto` values
-must equal what the schema says they stand for. A key or value added to the schema without a
-case here fails `test_every_key_and_choice_of_the_schema_has_a_case`.
+must equal what the schema says they stand for. Each key of the global settings and of a sweep
+must change the jobs planned for the rule it is for. A key or choice added to a schema without a
+case here fails the `test_every_...` tests.
 """
 
 import copy
@@ -298,3 +299,125 @@ def _default(dotted):
         forms = [node, *node.get("oneOf", [])]
         node = next(form["properties"][key] for form in forms if key in form.get("properties", {}))
     return node.get("default")
+
+
+# ---- Global settings and sweeps: each key changes the jobs planned for the rule it is for ----
+
+SCENARIOS = {
+    "a": "hidden_size: 3\nsequence_length: 4\n",
+    "gated": "architecture: gru\nhidden_size: 3\nsequence_length: 4\n",
+    "t1": "hidden_size: 3\nweights: {init: pytorch}\ntraining: {task: adding, length: 4}\n",
+    "t2": "hidden_size: 3\nweights: {init: pytorch}\ntraining: {task: copy, length: 2}\n",
+}
+SWEEP = {
+    "base": {"hidden_size": 3, "sequence_length": 4, "activation": "tanh",
+             "contributions": {"method": "jacobian"}, "weights": {"init": "normal"}},
+    "grid": {"weights.gain": [0.5, 2.0], "seed": [0, 1]},
+}  # fmt: skip
+TRAINED_SWEEP = {
+    "figure": "training",
+    "base": {"hidden_size": 3, "weights": {"init": "pytorch"},
+             "training": {"task": "adding", "length": 4, "updates": 2}},
+    "grid": {"training.length": [3, 4]},
+}  # fmt: skip
+# case: ({dotted global setting: value} or {"sweep": {dotted sweep key: value}}, rule that changes)
+PLAN_CASES = {
+    "scenarios_dir": ({"scenarios_dir": "more_scenarios"}, "generate_checkpoint"),
+    "sweeps_dir": ({"sweeps_dir": "more_sweeps"}, "compute_sweep"),
+    "sweep_points_per_job": ({"sweep_points_per_job": 1}, "compute_sweep"),
+    "architecture_figure": (
+        {"architecture_figure.scenarios": ["a", "gated"]},
+        "plot_architectures",
+    ),
+    "training_figure": ({"training_figure.scenarios": ["t1", "t2"]}, "plot_training_comparison"),
+    "clipping_figure": ({"clipping_figure.scenarios": ["t1", "t2"]}, "plot_clipping"),
+    "tangent_points": ({"activation_figure.tangent_points": [1.5]}, "plot_activation"),
+    "sweep_description": ({"sweep": {"description": "another"}}, "plot_phase"),
+    "sweep_figure_gain": ({"sweep": {"figure": "gain"}}, "plot_gain_sweep"),
+    "points_per_job": ({"sweep": {"points_per_job": 1}}, "compute_sweep"),
+    "sweep_base": ({"sweep": {"base.sequence_length": 5}}, "compute_sweep"),
+    "sweep_variants": ({"sweep": {"variants": {"relu": {"activation": "relu"}}}}, "compute_sweep"),
+    "sweep_grid": ({"sweep": {"grid.seed": [0, 1, 2]}}, "compute_sweep"),
+}
+
+
+def planned_jobs(root, changes, rule):
+    """The jobs of `rule` planned for the project at root, after `changes`."""
+    import yaml
+
+    from rnngrad.config import load_project
+    from rnngrad.workflow.plan import plan
+
+    settings = {"scenarios_dir": "scenarios", "sweeps_dir": "sweeps"}
+    sweeps = {"sweep": copy.deepcopy(SWEEP), "trained_sweep": copy.deepcopy(TRAINED_SWEEP)}
+    for dotted, value in changes.items():
+        target = sweeps[dotted] if dotted in sweeps else settings
+        for key, leaf in value.items() if dotted in sweeps else [(dotted, value)]:
+            *parents, last = key.split(".")
+            node = target
+            for parent in parents:
+                node = node.setdefault(parent, {})
+            node[last] = leaf
+    folder = root / f"sweeps_{len(list(root.glob('sweeps_*')))}"
+    folder.mkdir()
+    for name, sweep in sweeps.items():
+        (folder / f"{name}.yaml").write_text(yaml.safe_dump(sweep))
+    if settings["sweeps_dir"] == "sweeps":
+        settings["sweeps_dir"] = folder.name
+    project = load_project(settings, root=root)
+    return [
+        (job.rule, json.dumps(job.params, sort_keys=True, default=str), job.inputs, job.outputs)
+        for job in plan(project)
+        if job.rule == rule
+    ]
+
+
+@pytest.fixture
+def plan_root(tmp_path):
+    """A repository with the schemas, four scenarios, two more in another folder, no sweeps."""
+    (tmp_path / "config").mkdir()
+    for schema in (ROOT / "config").glob("*.schema.yaml"):
+        (tmp_path / "config" / schema.name).write_bytes(schema.read_bytes())
+    for folder, names in (("scenarios", SCENARIOS), ("more_scenarios", ["a", "gated"])):
+        (tmp_path / folder).mkdir()
+        for name in names:
+            text = SCENARIOS[name].replace("3\n", "4\n", 1) if folder != "scenarios" else ""
+            (tmp_path / folder / f"{name}.yaml").write_text(text or SCENARIOS[name])
+    (tmp_path / "more_sweeps").mkdir()
+    (tmp_path / "more_sweeps" / "other.yaml").write_text("base: {}\ngrid: {seed: [5]}\n")
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", PLAN_CASES)
+def test_changing_a_setting_changes_the_jobs_of_the_rule_it_is_for(case, plan_root):
+    changes, rule = PLAN_CASES[case]
+    before, after = planned_jobs(plan_root, {}, rule), planned_jobs(plan_root, changes, rule)
+    assert before != after, f"{changes} left the {rule} jobs as they were"
+
+
+def test_every_global_setting_and_sweep_key_has_a_case():
+    given = {}  # schema file -> the dotted keys its cases set
+    for changes, _ in PLAN_CASES.values():
+        for dotted, value in changes.items():
+            if dotted in ("sweep", "trained_sweep"):
+                given.setdefault("sweep", set()).update(
+                    f"{key}={leaf}" if key == "figure" else key.split(".")[0]
+                    for key, leaf in value.items()
+                )
+            else:
+                given.setdefault("config", set()).add(dotted)
+    given["sweep"] |= {"base", "grid", f"figure={TRAINED_SWEEP['figure']}"}  # every sweep has them
+    missing = []
+    for kind in ("config", "sweep"):
+        document = Schema(ROOT / "config" / f"{kind}.schema.yaml").document
+        for dotted, choices in schema_keys(document):
+            if not any(key == dotted or key.startswith(f"{dotted}.") for key in given[kind]):
+                if not choices:
+                    missing.append(f"{kind}: {dotted}")
+            default = document["properties"].get(dotted, {}).get("default")
+            missing += [
+                f"{kind}: {dotted} = {choice}"
+                for choice in choices
+                if choice != default and f"{dotted}={choice}" not in given[kind]
+            ]
+    assert not missing, f"no case sets: {', '.join(missing)}"
