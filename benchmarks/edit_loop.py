@@ -188,6 +188,9 @@ def print_run(result):
         when = f"{start:.0f}..{end:.0f}" if start is not None and end is not None else ""
         kind = "comparison job" if job.startswith("comparison/") else "job"
         print(f"| {kind} {job} | {seconds:.2f} | {cpu:.2f} | {when} |")
+    own = spans.get("plot_contributions", (None, None))[1]
+    if own is not None:
+        print(f"| the edited scenario's own figure drawn (log) | by {own:.0f} | | |")
     comparison = sum(s for job, (s, _) in result["jobs"].items() if job.startswith("comparison/"))
     print(f"| all comparison jobs (sum) | {comparison:.2f} | | |")
     print(f"| **whole run** | **{wall:.2f}** | {result['cpu_s']:.2f} (all processes) | |")

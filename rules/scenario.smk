@@ -79,6 +79,8 @@ rule plot_contributions:
         "logs/{scenario}/plot_contributions.log",
     benchmark:
         "logs/benchmarks/{scenario}/plot_contributions.tsv"
+    # After an edit, the edited scenario's own figure is drawn before the comparisons.
+    priority: 1
     conda:
         ENVIRONMENT
     params:
