@@ -292,6 +292,24 @@ def test_a_stacked_bidirectional_scenario_saves_both_directions_every_view(tmp_p
         assert growth == pytest.approx(float(got["whole"][0]) / 6, rel=1e-12)
 
 
+def test_a_one_layer_bidirectional_vanilla_rnn_keeps_both_directions(tmp_path):
+    # one layer but two directions: not the one W_hh that the rules and the theory are about
+    text = SMALL.format(architecture="vanilla")
+    text += "weights: {init: pytorch, bidirectional: true}\nactivation: tanh\n"
+    checkpoint, arrays, contributions = run_scenario(scenario(tmp_path, text))
+    assert str(arrays["eigenvalue_rule"]) == "not applicable"
+    assert int(contributions["layers"]) == 1 and bool(contributions["bidirectional"])
+    network = architectures.from_pytorch("vanilla", arrays=arrays, activation="tanh")
+    x = checkpoint["x"]
+    measured = architectures.measure(
+        network, x=x, states=network.rollout(x), metric="spectral_norm"
+    )
+    for suffix in ("", "_reverse"):
+        np.testing.assert_array_equal(
+            contributions[f"log10_contribution{suffix}"], measured[suffix]["whole"]
+        )
+
+
 def test_a_diverging_rollout_is_reported_as_an_input_error(tmp_path):
     # issue 19 item 7: the relu rollout's clear message, as the error a job reports in one line.
     text = (

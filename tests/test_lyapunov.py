@@ -143,6 +143,7 @@ def test_reorthonormalising_every_step_keeps_stiff_directions_apart():
         ([np.zeros((2, 3, 3))], dict(sequence_length=2, count=0), "between 1 and .* 3; found 0"),
         ([np.zeros((2, 3, 3))], dict(sequence_length=2, count=4), "found 4"),
         ([np.zeros((2, 3, 3))], dict(sequence_length=3, count=1), "holds 2 factors; expected"),
+        ([np.zeros((3, 3, 3))], dict(sequence_length=2, count=1), "holds 3 factors; expected"),
         ([], dict(sequence_length=3, count=1), "holds 0 factors"),
         (
             [np.zeros((2, 3, 2))],

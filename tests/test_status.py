@@ -192,6 +192,30 @@ def test_the_activation_figures_start_with_the_notebooks_sigmoid():
     assert plan.activations(project) == ["sigmoid", "relu", "tanh"]
 
 
+def test_the_architectures_figure_draws_every_listed_network_the_training_figures_trained_ones():
+    from types import SimpleNamespace
+
+    # plot_architectures compares the listed networks whether they train or not; the training
+    # and clipping figures draw runs, so only the listed scenarios that train
+    listed = {"scenarios": ["plain", "trained", "not_in_this_config"]}
+    project = SimpleNamespace(
+        settings={
+            "architecture_figure": listed,
+            "training_figure": listed,
+            "clipping_figure": listed,
+        },
+        scenarios={"plain": {"training": None}, "trained": {"training": {"task": "adding"}}},
+    )
+    drawn = {
+        rule: list(plan.comparison_params(rule, project)["scenarios"]) for rule in plan.FIGURE_LISTS
+    }
+    assert drawn == {
+        "plot_architectures": ["plain", "trained"],
+        "plot_training_comparison": ["trained"],
+        "plot_clipping": ["trained"],
+    }
+
+
 def test_hidden_files_below_results_are_not_orphans(tmp_path):
     # results/.gitignore and a killed job's .partial are not outputs of a removed scenario
     (tmp_path / "results" / "old").mkdir(parents=True)

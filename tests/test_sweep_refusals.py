@@ -5,7 +5,7 @@ import pytest
 from conftest import load_sweeps
 
 from rnngrad.config import ConfigError
-from rnngrad.summaries.sweeps import join_csv
+from rnngrad.summaries.sweeps import SHOWN_RANGES, index_ranges, join_csv
 
 GAIN_SWEEP = """\
 figure: gain
@@ -66,3 +66,11 @@ def test_chunks_with_different_headers_are_not_joined():
 def load_sweeps_of(tmp_path, text):
     (tmp_path / "s.yaml").write_text(text)
     return load_sweeps(tmp_path)["s"].points
+
+
+def test_up_to_shown_ranges_of_failing_points_are_all_listed_and_more_are_counted():
+    # every other index is a range of its own
+    shown = list(range(0, 2 * SHOWN_RANGES, 2))
+    assert index_ranges(shown) == ", ".join(str(i) for i in shown)
+    one_more = [*shown, 2 * SHOWN_RANGES]
+    assert index_ranges(one_more) == index_ranges(shown) + ", ... (1 more ranges)"

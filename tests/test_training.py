@@ -490,6 +490,31 @@ def test_a_trained_sweep_point_is_summarised_by_its_final_network():
     assert row["test_loss"] != measure.loss_on_test_set(first, test, **options)
 
 
+def test_a_trained_sweep_points_gradient_is_read_at_the_state_holding_the_first_marker():
+    # h_k is made from the input at 0-based step k - 1: a first marker at step p enters h_(p+1),
+    # whose gradient is row p of ∂L/∂h_1..h_T (jax autodiff, checked against the exact engine)
+    settings = {
+        "seed": 0,
+        "architecture": "vanilla",
+        "activation": "tanh",
+        "training": {"task": "adding", "length": 6, "test_size": 8, "updates": 5},
+    }
+    params = trainer.initial_parameters(
+        seed=0, task="adding", architecture="vanilla", hidden_size=4, weights={"init": "pytorch"}
+    )
+    run_arrays = {"checkpoint_update": np.array([5]), "diverged_at": np.int64(0)}
+    run_arrays |= {f"update_5/{name}": value for name, value in params.items()}
+    row = steps.sweep_point_row(name="p", assignment={}, settings=settings, run_arrays=run_arrays)
+    test = tasks.draw_test_set(seed=0, task="adding", length=6, test_size=8)
+    first = int(np.flatnonzero(test.x[0, 1])[0])
+    gradients = measure.state_gradients(
+        params, test.x[0], test.target[0], task="adding", architecture="vanilla", activation="tanh"
+    )
+    norms = np.linalg.norm(gradients, axis=1)
+    assert norms[first] != pytest.approx(norms[first + 1], rel=1e-6)  # one state off differs
+    assert row["log10_gradient_first_item"] == pytest.approx(np.log10(norms[first]), rel=1e-12)
+
+
 def test_the_weights_gain_scales_the_layer_a_run_starts_from():
     # init: normal draws W ~ N(0, g²/n): the same stream at gain 2 gives twice gain 1's weights
     n = 4
