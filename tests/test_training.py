@@ -469,21 +469,30 @@ def test_a_forget_bias_of_zero_zeroes_the_forget_gates_biases():
         np.testing.assert_array_equal(zero[name], drawn[name])
 
 
-def test_a_trained_sweep_point_is_summarised_by_its_final_network():
-    settings = {
-        "seed": 0,
-        "architecture": "vanilla",
-        "activation": "tanh",
-        "training": {"task": "adding", "length": 6, "test_size": 8, "updates": 5},
-    }
-    first = trainer.initial_parameters(
+# A trained sweep point: its settings, and the weights its run starts from.
+SWEEP_POINT = {
+    "seed": 0,
+    "architecture": "vanilla",
+    "activation": "tanh",
+    "training": {"task": "adding", "length": 6, "test_size": 8, "updates": 5},
+}
+
+
+def point_parameters():
+    return trainer.initial_parameters(
         seed=0, task="adding", architecture="vanilla", hidden_size=4, weights={"init": "pytorch"}
     )
+
+
+def test_a_trained_sweep_point_is_summarised_by_its_final_network():
+    first = point_parameters()
     final = {name: (2 * value).astype(np.float32) for name, value in first.items()}
     run_arrays = {"checkpoint_update": np.array([0, 5]), "diverged_at": np.int64(0)}
     for update, params in ((0, first), (5, final)):
         run_arrays |= {f"update_{update}/{name}": value for name, value in params.items()}
-    row = steps.sweep_point_row(name="p", assignment={}, settings=settings, run_arrays=run_arrays)
+    row = steps.sweep_point_row(
+        name="p", assignment={}, settings=SWEEP_POINT, run_arrays=run_arrays
+    )
     test = tasks.draw_test_set(seed=0, task="adding", length=6, test_size=8)
     options = dict(task="adding", architecture="vanilla", activation="tanh")
     assert row["test_loss"] == measure.loss_on_test_set(final, test, **options)
@@ -493,18 +502,12 @@ def test_a_trained_sweep_point_is_summarised_by_its_final_network():
 def test_a_trained_sweep_points_gradient_is_read_at_the_state_holding_the_first_marker():
     # h_k is made from the input at 0-based step k - 1: a first marker at step p enters h_(p+1),
     # whose gradient is row p of ∂L/∂h_1..h_T (jax autodiff, checked against the exact engine)
-    settings = {
-        "seed": 0,
-        "architecture": "vanilla",
-        "activation": "tanh",
-        "training": {"task": "adding", "length": 6, "test_size": 8, "updates": 5},
-    }
-    params = trainer.initial_parameters(
-        seed=0, task="adding", architecture="vanilla", hidden_size=4, weights={"init": "pytorch"}
-    )
+    params = point_parameters()
     run_arrays = {"checkpoint_update": np.array([5]), "diverged_at": np.int64(0)}
     run_arrays |= {f"update_5/{name}": value for name, value in params.items()}
-    row = steps.sweep_point_row(name="p", assignment={}, settings=settings, run_arrays=run_arrays)
+    row = steps.sweep_point_row(
+        name="p", assignment={}, settings=SWEEP_POINT, run_arrays=run_arrays
+    )
     test = tasks.draw_test_set(seed=0, task="adding", length=6, test_size=8)
     first = int(np.flatnonzero(test.x[0, 1])[0])
     gradients = measure.state_gradients(
