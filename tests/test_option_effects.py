@@ -16,13 +16,16 @@ import warnings
 
 import numpy as np
 import pytest
+import yaml
 from conftest import ROOT, run_scenario
 
+from rnngrad.config import load_project
 from rnngrad.config.loading import check_scenario
 from rnngrad.config.schema import Schema
 from rnngrad.steps.plots import plot_contributions
 from rnngrad.steps.settings import step_params
 from rnngrad.steps.training import train
+from rnngrad.workflow.plan import plan
 
 SCHEMA = Schema(ROOT / "config" / "scenario.schema.yaml")
 SMALL = {"seed": 3, "hidden_size": 4, "sequence_length": 6}
@@ -160,15 +163,19 @@ AUTO = {
 }
 
 
+def set_key(mapping, dotted, value):
+    """Set a dotted key of a mapping, making the mappings on its way as needed."""
+    *parents, last = dotted.split(".")
+    for key in parents:
+        mapping = mapping.setdefault(key, {})
+    mapping[last] = value
+
+
 def changed(base, changes):
-    """The base scenario with each dotted key set (intermediate mappings made as needed)."""
+    """The base scenario with each dotted key set."""
     data = copy.deepcopy(BASES[base])
     for dotted, value in changes.items():
-        *parents, last = dotted.split(".")
-        node = data
-        for key in parents:
-            node = node.setdefault(key, {})
-        node[last] = value
+        set_key(data, dotted, value)
     return data
 
 
@@ -212,13 +219,14 @@ def same(first, second, what):
     name = what[1]
     if name != "*":
         return np.array_equal(first[name], second[name], equal_nan=True)
-    numeric = {key for key, value in first.items() if np.asarray(value).dtype.kind in "biuf"}
-    numeric_second = {
-        key for key, value in second.items() if np.asarray(value).dtype.kind in "biuf"
-    }
-    return numeric == numeric_second and all(
+    numeric = numeric_keys(first)
+    return numeric == numeric_keys(second) and all(
         np.array_equal(first[key], second[key], equal_nan=True) for key in numeric
     )
+
+
+def numeric_keys(arrays):
+    return {key for key, value in arrays.items() if np.asarray(value).dtype.kind in "biuf"}
 
 
 @pytest.fixture
@@ -284,7 +292,7 @@ def test_every_key_and_choice_of_the_schema_has_a_case():
     for dotted, choices in schema_keys(SCHEMA.document):
         if not any(key == dotted or key.startswith(dotted + ".") for key in given):
             missing.append(dotted)
-        default = _default(dotted)
+        default = _default(SCHEMA.document, dotted)
         missing += [
             f"{dotted} = {choice}"
             for choice in choices
@@ -293,8 +301,8 @@ def test_every_key_and_choice_of_the_schema_has_a_case():
     assert not missing, f"no case sets: {', '.join(missing)}"
 
 
-def _default(dotted):
-    node = SCHEMA.document
+def _default(document, dotted):
+    node = document
     for key in dotted.split("."):
         forms = [node, *node.get("oneOf", [])]
         node = next(form["properties"][key] for form in forms if key in form.get("properties", {}))
@@ -343,21 +351,12 @@ PLAN_CASES = {
 
 def planned_jobs(root, changes, rule):
     """The jobs of `rule` planned for the project at root, after `changes`."""
-    import yaml
-
-    from rnngrad.config import load_project
-    from rnngrad.workflow.plan import plan
-
     settings = {"scenarios_dir": "scenarios", "sweeps_dir": "sweeps"}
     sweeps = {"sweep": copy.deepcopy(SWEEP), "trained_sweep": copy.deepcopy(TRAINED_SWEEP)}
     for dotted, value in changes.items():
         target = sweeps[dotted] if dotted in sweeps else settings
         for key, leaf in value.items() if dotted in sweeps else [(dotted, value)]:
-            *parents, last = key.split(".")
-            node = target
-            for parent in parents:
-                node = node.setdefault(parent, {})
-            node[last] = leaf
+            set_key(target, key, leaf)
     folder = root / f"sweeps_{len(list(root.glob('sweeps_*')))}"
     folder.mkdir()
     for name, sweep in sweeps.items():
@@ -380,9 +379,11 @@ def plan_root(tmp_path):
         (tmp_path / "config" / schema.name).write_bytes(schema.read_bytes())
     for folder, names in (("scenarios", SCENARIOS), ("more_scenarios", ["a", "gated"])):
         (tmp_path / folder).mkdir()
-        for name in names:
-            text = SCENARIOS[name].replace("3\n", "4\n", 1) if folder != "scenarios" else ""
-            (tmp_path / folder / f"{name}.yaml").write_text(text or SCENARIOS[name])
+        for name in names:  # the other folder's networks are one unit larger
+            text = (
+                SCENARIOS[name] if folder == "scenarios" else SCENARIOS[name].replace("3", "4", 1)
+            )
+            (tmp_path / folder / f"{name}.yaml").write_text(text)
     (tmp_path / "more_sweeps").mkdir()
     (tmp_path / "more_sweeps" / "other.yaml").write_text("base: {}\ngrid: {seed: [5]}\n")
     return tmp_path
@@ -414,7 +415,7 @@ def test_every_global_setting_and_sweep_key_has_a_case():
             if not any(key == dotted or key.startswith(f"{dotted}.") for key in given[kind]):
                 if not choices:
                     missing.append(f"{kind}: {dotted}")
-            default = document["properties"].get(dotted, {}).get("default")
+            default = _default(document, dotted)
             missing += [
                 f"{kind}: {dotted} = {choice}"
                 for choice in choices
