@@ -6,6 +6,7 @@ jax autodiff of the trainer's networks; rnngrad's weights reader and rollout aga
 forward pass; optax's clipping against its definition.
 """
 
+import io
 import math
 
 import numpy as np
@@ -311,6 +312,19 @@ def test_a_diverging_run_stops_and_keeps_the_last_weights_that_behaved():
     for name, array in run.checkpoints[50].items():
         np.testing.assert_array_equal(array, run.checkpoints[kept][name])
         assert np.isfinite(array).all()
+
+
+def test_progress_is_logged_about_ten_times_and_at_the_last_update():
+    # A long job says how far it is without flooding its log: after the compile line, a line
+    # every ceil(updates / 10) updates and one at the end.
+    stream = io.StringIO()
+    _one_update(updates=25, checkpoints=[25], progress=stream)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("compiled in ")
+    shown = [int(line.split()[1].split("/")[0]) for line in lines[1:]]
+    every = math.ceil(25 / trainer.PROGRESS_LINES)
+    assert shown == [*range(every, 25, every), 25]
+    assert all("/25  loss " in line and " ETA " in line for line in lines[1:])
 
 
 def test_training_is_deterministic_and_clipping_changes_it():
