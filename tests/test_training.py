@@ -8,6 +8,8 @@ forward pass; optax's clipping against its definition.
 
 import io
 import math
+import re
+import types
 
 import numpy as np
 import pytest
@@ -314,17 +316,25 @@ def test_a_diverging_run_stops_and_keeps_the_last_weights_that_behaved():
         assert np.isfinite(array).all()
 
 
-def test_progress_is_logged_about_ten_times_and_at_the_last_update():
+def test_progress_is_logged_about_ten_times_and_at_the_last_update(monkeypatch):
     # A long job says how far it is without flooding its log: after the compile line, a line
-    # every ceil(updates / 10) updates and one at the end.
+    # every ceil(updates / 10) updates and one at the end, each with an ETA from the pace so far.
+    clock = iter(range(1000))  # a clock that ticks one second each time it is read
+    monkeypatch.setattr(trainer, "time", types.SimpleNamespace(perf_counter=lambda: next(clock)))
     stream = io.StringIO()
     _one_update(updates=25, checkpoints=[25], progress=stream)
     lines = stream.getvalue().splitlines()
     assert lines[0].startswith("compiled in ")
-    shown = [int(line.split()[1].split("/")[0]) for line in lines[1:]]
+    found = [re.fullmatch(r"update (\d+)/25  loss \S+  elapsed (\S+) s  ETA (\d+) s", line)
+             for line in lines[1:]]  # fmt: skip
+    assert all(found), lines
+    shown = [int(match[1]) for match in found]
     every = math.ceil(25 / trainer.PROGRESS_LINES)
     assert shown == [*range(every, 25, every), 25]
-    assert all("/25  loss " in line and " ETA " in line for line in lines[1:])
+    for update, match in zip(shown, found, strict=True):
+        elapsed = float(match[2])
+        assert elapsed > 0
+        assert int(match[3]) == round(elapsed / (update - 1) * (25 - update))
 
 
 def test_training_is_deterministic_and_clipping_changes_it():
