@@ -402,11 +402,16 @@ def test_gain_sweep_leaves_out_failed_measurements_and_says_so():
     assert_readable(figure)
 
 
-def test_gain_sweep_spreads_seeds_only_slightly():
-    figure = plot_gain_sweep(rows=sweep_rows(), theory=FINE)
+@pytest.mark.parametrize("scale", [1.0, 0.05])  # a sweep over [0.5, 3], and one close to g = 1
+def test_gain_sweep_spreads_seeds_only_slightly(scale):
+    # Slightly: by under 1 % of the gains on the axis, whether they span 2.5 or 0.125.
+    rows = [row | {"gain": 1 + scale * (row["gain"] - 1)} for row in sweep_rows()]
+    theory = FINE | {"gain": 1 + scale * (FINE["gain"] - 1)}
+    figure = plot_gain_sweep(rows=rows, theory=theory)
     shown = line_labelled(figure.axes[0], "measured").get_xdata()
-    offsets = shown - np.repeat(GAINS, 3)
-    assert np.all(np.abs(offsets) <= 0.01 * (GAINS.max() - GAINS.min()))
+    gains = 1 + scale * (GAINS - 1)
+    offsets = shown - np.repeat(gains, 3)
+    assert np.all(np.abs(offsets) <= 0.01 * (gains.max() - gains.min()))
     assert len(set(np.round(shown, 12))) == len(shown)  # no point hides another
 
 
