@@ -95,6 +95,17 @@ def test_the_summary_shows_at_most_most_jobs_and_counts_the_rest(tmp_path):
     assert freshness.summary(most=3) == [line.format(f"{i}.txt", i) for i in range(3)]
 
 
+@pytest.mark.parametrize("changed", [2, 3])
+def test_a_summary_line_gives_two_reasons_and_counts_the_rest(tmp_path, changed):
+    names = "abc"[:changed]
+    planned = built(
+        tmp_path, job("s", params=dict.fromkeys(names, 1)), params=dict.fromkeys(names, 2)
+    )
+    reasons = [f"setting changed: {name}: 2 → 1" for name in names]
+    shown = "; ".join(reasons[:2]) + ("; and 1 more" if changed == 3 else "")
+    assert Freshness([planned], root=tmp_path).summary() == [f"results/s.txt (rule_s): {shown}"]
+
+
 def test_an_input_that_cannot_be_hashed_makes_its_job_corrupt(tmp_path):
     (tmp_path / "results").mkdir()
     (tmp_path / "results/inputs.npy").write_text("in")

@@ -585,6 +585,17 @@ def test_five_thousand_extra_arrays_show_the_first_ten_and_a_count(tmp_path):
     assert "'extra_10'" not in text and "(5000 in all)" in text and len(text) < 1000
 
 
+@pytest.mark.parametrize("extra", [weights.SHOWN_NAMES, weights.SHOWN_NAMES + 1])
+def test_a_list_of_unexpected_arrays_counts_only_what_it_leaves_out(tmp_path, extra):
+    arrays = draw("gru", "pytorch", n=4) | {f"extra_{i:02d}": np.float32(0) for i in range(extra)}
+    with pytest.raises(InputError) as error:
+        read_weights(write_npz(tmp_path / "w.npz", arrays), architecture="gru", hidden_size=4,
+                     input_size=M)  # fmt: skip
+    text = str(error.value)
+    assert f"'extra_{weights.SHOWN_NAMES - 1:02d}'" in text
+    assert ("and 1 more" in text) == (extra > weights.SHOWN_NAMES) and " 0 more" not in text
+
+
 def test_the_pickle_payload_is_live(tmp_path):
     # What the bad-file test guards against really happens when a reader allows pickles.
     marker = tmp_path / "unpickled"
