@@ -8,6 +8,7 @@ regenerated. Left to the slow tests: training (minutes per run), measuring most 
 (4-20 s each; the cheapest is measured here) and a sweep's chunks, which are not tracked.
 """
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,18 @@ def test_every_tracked_rule_is_recomputed_here_or_left_to_the_slow_tests():
     assert rules - LEFT_TO_SLOW_TESTS <= set(MAKERS)
     assert {job.rule for job in JOBS} == rules - LEFT_TO_SLOW_TESTS
     assert len(JOBS) > 200
+
+
+def test_the_plan_makes_exactly_the_files_git_tracks_in_results():
+    # A job missing from the plan would leave its committed files unchecked here (and orphaned);
+    # a planned file that is not tracked would be missing on a fresh clone.
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "results"], cwd=ROOT, capture_output=True, check=True, text=True
+    )
+    tracked = set(filter(None, listed.stdout.split("\0")))
+    planned = [p for job in plan.plan(PROJECT) if job.tracked for p in (*job.outputs, job.record)]
+    assert len(planned) == len(set(planned))  # no file is made by two jobs
+    assert set(planned) == tracked
 
 
 @pytest.mark.parametrize("job", JOBS, ids=lambda job: job.record.removeprefix("results/"))
