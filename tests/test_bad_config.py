@@ -390,3 +390,57 @@ def test_a_found_value_of_shown_chars_is_echoed_whole_and_a_longer_one_is_cut():
         (line,) = settled({"seed": seed})[1]
         echoed = repr(seed) if length <= SHOWN_CHARS else repr(seed)[: SHOWN_CHARS - 3] + "..."
         assert line.startswith(f"s.yaml: seed: found {echoed} (str)") and len(echoed) <= SHOWN_CHARS
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "product"),
+    [
+        ({"hidden_size": 21, "sequence_length": 952_381}, "sequence_length", "max(hidden_size"),
+        (
+            {"architecture": "gru", "hidden_size": 7, "sequence_length": 952_381,
+             "contributions": {"method": "jacobian"}, "weights": {"init": "pytorch", "layers": 3}},
+            "sequence_length",
+            "directions × layers",
+        ),
+    ],
+    ids=["n_times_t", "stored_states"],
+)  # fmt: skip
+def test_a_size_of_exactly_one_element_past_max_elements_is_refused(data, key, product):
+    from rnngrad.config.checks import MAX_ELEMENTS
+
+    # 21 × 952,381 = 3 × 7 × 952,381 = MAX_ELEMENTS + 1: the least size past the limit
+    (line,) = settled(data)[1]
+    assert line.startswith(f"s.yaml: {key}: {product}") and f"= {MAX_ELEMENTS + 1:,};" in line
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: a number just past ±1e6 is echoed with :g, as '1e+06', the limit itself",
+)
+def test_a_number_refused_just_past_max_abs_value_is_shown_apart_from_the_limit():
+    from rnngrad.config.checks import MAX_ABS_VALUE
+
+    past = MAX_ABS_VALUE + 0.5
+    (line,) = settled({"hidden_size": 2, "w_hh": {"eigenvalues": {"values": [past, 0.5]}}})[1]
+    assert f"found {MAX_ABS_VALUE:g};" not in line
+
+
+@pytest.mark.parametrize("length", [2, 4])
+def test_an_inputs_row_of_one_number_too_few_or_too_many_is_refused(length):
+    rows = [[1.0, 2.0, 3.0], [1.0] * length]
+    data = {"hidden_size": 2, "sequence_length": 3, "checkpoint": {"inputs": {"values": rows}}}
+    assert settled(data | {"checkpoint": {"inputs": {"values": [[1.0] * 3] * 2}}})[1] == []
+    assert settled(data)[1] == [
+        f"s.yaml: checkpoint.inputs.values.1: found {length} numbers; expected sequence_length = 3"
+    ]
+
+
+@pytest.mark.parametrize(("rows", "length"), [(1, 2), (3, 2), (2, 1), (2, 3)])
+@pytest.mark.parametrize("key", ["matrix", "eigenvectors"])
+def test_a_square_matrix_of_one_row_or_column_too_few_or_too_many_is_refused(key, rows, length):
+    matrix = [[0.5] * length] * rows
+    spec = {"matrix": matrix} if key == "matrix" else {"eigenvectors": {"values": matrix}}
+    assert settled({"hidden_size": 2, "w_hh": spec})[1] == [
+        f"s.yaml: w_hh.{key}{'.values' * (key == 'eigenvectors')}: found {rows} rows of lengths "
+        f"[{length}]; expected 2×2 (hidden_size = 2)"
+    ]
