@@ -833,3 +833,11 @@ def test_a_file_naming_max_layers_layers_is_read_and_one_layer_more_is_refused(
     monkeypatch.setattr(weight_arrays, "MAX_LAYERS", 1)
     with pytest.raises(InputError, match="its arrays name 2 layers; at most 1 are allowed"):
         read(path, "gru")
+
+
+@pytest.mark.parametrize("outputs", [1, 3])
+def test_a_head_bias_of_one_entry_too_few_or_too_many_is_refused(tmp_path, outputs):
+    head = {"head.weight": np.zeros((2, N)), "head.bias": np.zeros(outputs)}
+    path = write_npz(tmp_path / "w.npz", draw("gru") | head)
+    with pytest.raises(InputError, match=rf"'head.bias' has shape \({outputs},\); expected \(2,\)"):
+        read(path, "gru")
