@@ -2,6 +2,7 @@
 reused once what its check depended on changes. Fast: no Snakemake, a small repository in tmp."""
 
 import json
+import os
 import shutil
 
 import numpy as np
@@ -185,3 +186,24 @@ def test_an_entry_is_reused_only_as_the_kind_it_was_checked_as(repository):
     (repository / CACHE).write_text(json.dumps(cache))
     project = load_project(settings(), root=repository, cache=CACHE)
     assert plain(project) == plain(load_project(settings(), root=repository))
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_file_of_cache_limit_bytes_is_keyed_by_its_bytes_and_a_larger_one_by_size_and_time(
+    tmp_path, extra
+):
+    from rnngrad.config.loading import CACHE_LIMIT, _stamp
+
+    path = tmp_path / "large.yaml"
+    path.write_bytes(b"a" * (CACHE_LIMIT + extra))
+    os.utime(path, ns=(1, 1))
+    before = _stamp(path, tmp_path)
+    os.utime(path, ns=(2, 2))
+    touched = _stamp(path, tmp_path)
+    path.write_bytes(b"b" * (CACHE_LIMIT + extra))
+    os.utime(path, ns=(2, 2))
+    edited = _stamp(path, tmp_path)
+    if extra == 0:  # hashed whole: a touch changes nothing, an edit of the same size is seen
+        assert touched == before and edited != touched
+    else:  # larger: its size and time only, never read
+        assert touched != before and edited == touched and len(touched) < 100

@@ -134,3 +134,21 @@ def test_rescale_makes_gamma_times_the_measure_equal_to_the_target(measure):
     assert 0.25 * lapack[measure] == pytest.approx(0.9, rel=1e-12)
     factor = 0.9 / (0.25 * getattr(weights, measure))
     np.testing.assert_allclose(scaled.eigenvalues, weights.eigenvalues * factor, rtol=1e-15)
+
+
+def test_a_q_of_condition_number_max_condition_is_used_and_the_next_float_is_refused():
+    from rnngrad.numerics.recurrent_weights import MAX_CONDITION, ConstructionError
+
+    def build(largest):
+        q = [[1.0, 0.0], [0.0, largest]]  # cond(Q) = largest, exactly, for a diagonal Q
+        return construct_w_hh(
+            rng=np.random.RandomState(0),
+            hidden_size=2,
+            eigenvalues={"values": [0.5, 0.25]},
+            eigenvectors={"values": q},
+        )
+
+    assert np.linalg.cond(np.diag([1.0, MAX_CONDITION])) == MAX_CONDITION
+    np.testing.assert_allclose(build(MAX_CONDITION).w_hh, np.diag([0.5, 0.25]))
+    with pytest.raises(ConstructionError, match=r"has condition number 1e\+06; at most 1e\+06"):
+        build(np.nextafter(MAX_CONDITION, np.inf))

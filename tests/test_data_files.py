@@ -335,3 +335,16 @@ def test_reading_data_never_blocks_on_a_fifo(repository):
     problems(repository)
     assert time.monotonic() - start < 10
     assert io.file_digest(repository / "config/scenarios/s.yaml")
+
+
+@pytest.mark.parametrize("change", [-8, 8])
+def test_an_inputs_file_a_few_bytes_short_of_or_past_its_header_is_refused(tmp_path, change):
+    from rnngrad.steps.generate_checkpoint import inputs_problem
+
+    path = tmp_path / "x.npy"
+    np.save(path, np.ones((3, 10)))
+    data = path.read_bytes()
+    path.write_bytes(data[:change] if change < 0 else data + b"\0" * change)
+    array, problem = inputs_problem(path, shape=(3, 10))
+    assert array is None
+    assert problem == f"{path} is {len(data) + change:,} bytes; its header describes {len(data):,}"

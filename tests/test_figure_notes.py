@@ -78,3 +78,22 @@ def test_an_axis_of_no_finite_values_gets_a_unit_range_and_an_empty_trace_stays_
     assert inlier_limits(np.array([np.nan, np.inf])) == (-1.0, 1.0)
     assert _running_mean(np.array([]), 5).size == 0
     np.testing.assert_allclose(_running_mean(np.array([1.0, 3.0, 5.0]), 2), [1.0, 2.0, 4.0])
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_course_figure_labels_every_k_up_to_the_limit_and_fewer_one_step_past_it(extra):
+    t = ALL_TICKS_UP_TO + extra
+    values = np.linspace(0.1, 1.0, t)
+    figure = plot_contributions(
+        k=np.arange(1, t + 1),
+        contribution=values,
+        log10_contribution=np.log10(values),
+        metric="max_entry",
+        yscale="linear",
+        description="at the limit",
+    )
+    ticks = list(figure.axes[0].get_xticks())
+    if extra == 0:
+        assert ticks == list(range(1, t + 1))  # the notebook's one label per k
+    else:
+        assert len(ticks) < ALL_TICKS_UP_TO

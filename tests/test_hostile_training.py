@@ -299,3 +299,62 @@ def test_the_shipped_training_configs_are_within_the_memory_bound():
         width = gates[s["architecture"]] * s["hidden_size"] + s["input_size"]
         for key in ("batch_size", "test_size"):
             assert s["training"][key] * s["sequence_length"] * width <= MAX_SEQUENCE_NUMBERS / 2
+
+
+# The real limits (2e13 operations, 1e8 numbers) are far beyond any run a test can afford to
+# check; each test moves the limit onto a small run's own count to test the comparison itself.
+def test_a_run_costing_exactly_the_budget_is_accepted_and_one_operation_more_is_refused(
+    tmp_path, monkeypatch
+):
+    from rnngrad.config.training import run_flops
+    from rnngrad.training import cost
+
+    found = folders(tmp_path)
+    flops = run_flops(load(*found).scenarios["s"])
+    monkeypatch.setattr(cost, "FLOP_BUDGET", flops)
+    assert load(*found).scenarios["s"]["training"]["updates"] == 20
+    monkeypatch.setattr(cost, "FLOP_BUDGET", flops - 1)
+    with pytest.raises(ConfigError) as raised:
+        load(*found)
+    (line,) = raised.value.problems
+    assert line.startswith(f"{found[0] / 's.yaml'}: training: this run costs about {flops:.2g}")
+
+
+def test_a_sweep_costing_exactly_its_budget_is_accepted_and_one_operation_more_is_refused(
+    tmp_path, monkeypatch
+):
+    from rnngrad.config.training import run_flops
+    from rnngrad.training import cost
+
+    found = folders(tmp_path, sweep=SWEEP + "grid:\n  seed: [0, 1, 2]\n")
+    points = load(*found).sweeps["w"].points.values()
+    total = sum(run_flops(settings) for _, settings in points)
+    assert len(points) == 3
+    monkeypatch.setattr(cost, "SWEEP_FLOP_BUDGET", total)
+    assert len(load(*found).sweeps["w"].points) == 3
+    monkeypatch.setattr(cost, "SWEEP_FLOP_BUDGET", total - 1)
+    with pytest.raises(ConfigError) as raised:
+        load(*found)
+    (line,) = raised.value.problems
+    assert line.startswith(f"{found[1] / 'w.yaml'}: grid: its runs cost about {total:.2g}")
+
+
+@pytest.mark.parametrize("key", ["batch_size", "test_size"])
+def test_sequences_holding_exactly_the_limit_of_numbers_are_accepted_and_one_more_refused(
+    tmp_path, monkeypatch, key
+):
+    from rnngrad.config import training
+
+    other = {"batch_size": "test_size", "test_size": "batch_size"}[key]
+    # vanilla, hidden_size 4, adding (2 inputs), T = 10: (1 × 4 + 2) × 10 = 60 numbers a sequence
+    found = folders(tmp_path, TRAINED + f"  {key}: 40\n  {other}: 8\n")
+    monkeypatch.setattr(training, "MAX_SEQUENCE_NUMBERS", 40 * 60)
+    assert load(*found).scenarios["s"]["training"][key] == 40
+    monkeypatch.setattr(training, "MAX_SEQUENCE_NUMBERS", 40 * 60 - 1)
+    with pytest.raises(ConfigError) as raised:
+        load(*found)
+    assert raised.value.problems == [
+        f"{found[0] / 's.yaml'}: training.{key}: found 40; {key} × steps × (gates × hidden_size "
+        "+ input_size) = 40 × 10 × 6 = 2,400 numbers held at once; at most 2,399: fewer "
+        "sequences, a smaller network or a shorter T"
+    ]

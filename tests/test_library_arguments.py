@@ -89,3 +89,47 @@ def test_the_edges_of_the_allowed_ranges_are_allowed():
     # ReLU at gain 1 halves the squared gradient per step: log10 √(1/2)
     growth = mean_field.gradient_growth(activation="relu", gain=1.0, variance=0.0)
     assert growth == pytest.approx(np.log10(np.sqrt(0.5)), rel=1e-12)
+
+
+@pytest.mark.parametrize("delta", [-1, 1])
+@pytest.mark.parametrize(
+    ("name", "axis", "message"),
+    [
+        ("w_hh", 0, "W_hh must be square"),
+        ("w_hh", 1, "W_hh must be square"),
+        ("w_hx", 0, "W_hx must have shape"),
+        ("x", 0, "x must have shape"),
+    ],
+)
+def test_check_arrays_refuses_a_dimension_one_too_small_and_one_too_large(
+    name, axis, message, delta
+):
+    from rnngrad.numerics.contributions import check_arrays
+
+    shapes = {"w_hh": [3, 3], "w_hx": [3, 2], "b_h": [3], "x": [2, 4]}
+    check_arrays(**{key: np.zeros(shape) for key, shape in shapes.items()})
+    shapes[name][axis] += delta
+    with pytest.raises(ValueError, match=message):
+        check_arrays(**{key: np.zeros(shape) for key, shape in shapes.items()})
+
+
+@pytest.mark.parametrize("delta", [-1, 1])
+def test_a_gated_layers_weight_ih_of_one_row_too_few_or_too_many_is_refused(delta):
+    from rnngrad.numerics.gated import _layer
+
+    n, m = 2, 3
+    arrays = {"weight_ih": np.zeros((4 * n, m)), "weight_hh": np.zeros((4 * n, n)),
+              "bias_ih": np.zeros(4 * n), "bias_hh": np.zeros(4 * n)}  # fmt: skip
+    _layer(4, **arrays)
+    arrays["weight_ih"] = np.zeros((4 * n + delta, m))
+    with pytest.raises(ValueError, match=rf"weight_ih has shape \({4 * n + delta}, 3\)"):
+        _layer(4, **arrays)
+
+
+@pytest.mark.parametrize("delta", [-1, 1])
+def test_gated_inputs_of_one_row_too_few_or_too_many_are_refused(delta):
+    from rnngrad.numerics.gated import _check_columns
+
+    assert _check_columns(n=2, m=3, x=np.zeros((3, 5)), states={}) == 5
+    with pytest.raises(ValueError, match=rf"x has shape \({3 + delta}, 5\); expected"):
+        _check_columns(n=2, m=3, x=np.zeros((3 + delta, 5)), states={})

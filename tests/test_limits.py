@@ -153,3 +153,40 @@ def test_a_last_partly_filled_job_counts_against_the_job_limit(repository, monke
     jobs = sweeps.MAX_JOBS + 1
     with pytest.raises(ConfigError, match=f"{count:,} points at 2 per job make {jobs:,} jobs"):
         load(repository, sweep_points_per_job=2)
+
+
+def test_a_grid_of_max_points_is_expanded_and_one_point_more_is_refused(repository, monkeypatch):
+    count = sweeps.MAX_POINTS + 1
+    sweep(repository, points=count, per_job="points_per_job: 100\n", eigenvectors="orthogonal")
+    with pytest.raises(ConfigError) as error:
+        load(repository)
+    assert error.value.problems == [
+        f"config/sweeps/s.yaml: grid: {count} = {count:,} points; at most "
+        f"{sweeps.MAX_POINTS:,} per sweep"
+    ]
+    # Checking 20,000 points takes about 20 s: the limit is lowered to 3 for the accepted side.
+    monkeypatch.setattr(sweeps, "MAX_POINTS", 3)
+    sweep(repository, points=3, eigenvectors="orthogonal")
+    assert len(load(repository).sweeps["s"].points) == 3
+    sweep(repository, points=4, eigenvectors="orthogonal")
+    with pytest.raises(ConfigError, match=r"s.yaml: grid: 4 = 4 points; at most 3 per sweep"):
+        load(repository)
+
+
+def test_building_exactly_the_work_limit_is_done_and_one_unit_more_is_refused(
+    repository, monkeypatch
+):
+    # The real limit (1.5e9 units of n³) takes minutes of building to reach; three n = 4 points
+    # cost a few hundred thousand units, so the limit is moved onto their work.
+    sweep(repository, points=3)
+    points = load(repository).sweeps["s"].points.values()
+    work = sum(build_work(settings) for _, settings in points)
+    monkeypatch.setattr(sweeps, "MAX_BUILD_WORK", work)
+    assert len(load(repository).sweeps["s"].points) == 3
+    monkeypatch.setattr(sweeps, "MAX_BUILD_WORK", work - 1)
+    monkeypatch.setattr("rnngrad.config.loading.build_problems", lambda *a, **k: pytest.fail())
+    with pytest.raises(ConfigError) as error:
+        load(repository)
+    assert f"an estimated {work:.3g} units of n³ work; at most {work - 1:.3g} per sweep" in str(
+        error.value
+    )

@@ -110,3 +110,15 @@ def test_the_slider_recomputes_the_longest_sequence_and_first_seed_of_each_point
     assert len(chosen) == 16 * 2
     assert {a["sequence_length"] for a in assignments} == {200}
     assert {a["seed"] for a in assignments} == {0}
+
+
+@pytest.mark.parametrize("extra", [0, 1])
+def test_a_slider_shows_slider_points_points_and_leaves_out_the_ones_past_it(extra):
+    from types import SimpleNamespace
+
+    from rnngrad.workflow.plan import SLIDER_POINTS, slider_points
+
+    count = SLIDER_POINTS + extra
+    points = {f"p{i:05d}": ({"weights.gain": i, "seed": 0}, {}) for i in range(count)}
+    chosen = slider_points(SimpleNamespace(points=points))
+    assert list(chosen) == list(points)[:SLIDER_POINTS]

@@ -504,3 +504,57 @@ def test_the_first_integer_past_max_int_digits_is_refused(text, tmp_path):
     path.write_text(f"seed: {text}\n")
     with pytest.raises(YamlProblem, match=rf"at most {MAX_INT_DIGITS} decimal digits"):
         load_yaml(path)
+
+
+def test_a_value_and_a_key_of_max_scalar_chars_are_read_and_one_character_more_is_refused(
+    tmp_path,
+):
+    path = tmp_path / "x.yaml"
+    for text, key in (("x" * MAX_SCALAR_CHARS, "description"), ("k" * MAX_SCALAR_CHARS, None)):
+        path.write_text(f"{key}: {text}\n" if key else f"? {text}\n: 1\n")  # a long key: explicit
+        assert load_yaml(path) == ({key: text} if key else {text: 1})
+    path.write_text("description: " + "x" * (MAX_SCALAR_CHARS + 1) + "\n")
+    with pytest.raises(YamlProblem) as raised:
+        load_yaml(path)
+    assert (raised.value.key, raised.value.text) == (
+        "description",
+        f"found {MAX_SCALAR_CHARS + 1:,} characters; at most {MAX_SCALAR_CHARS:,} in one value",
+    )
+    path.write_text("? " + "k" * (MAX_SCALAR_CHARS + 1) + "\n: 1\n")
+    with pytest.raises(YamlProblem) as raised:
+        load_yaml(path)
+    assert raised.value.text == (
+        f"found a key of {MAX_SCALAR_CHARS + 1:,} characters; at most {MAX_SCALAR_CHARS:,}"
+    )
+
+
+def _expanding_to(values):
+    """A list that 99 uses of one 1000-value list and some zeros make `values` values in all."""
+    block = "&a [" + ", ".join(["0"] * 999) + "]"
+    zeros = values - 1 - 99 * 1000
+    return "[" + ", ".join([block, *["*a"] * 98, *["0"] * zeros]) + "]\n"
+
+
+def test_aliases_expanding_to_max_nodes_values_are_read_and_one_value_more_is_refused(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text(_expanding_to(MAX_NODES))
+    value = load_yaml(path)
+    assert 1 + sum(1 + len(item) if isinstance(item, list) else 1 for item in value) == MAX_NODES
+    path.write_text(_expanding_to(MAX_NODES + 1))
+    with pytest.raises(YamlProblem) as raised:
+        load_yaml(path)
+    assert raised.value.text == (
+        f"expands to {MAX_NODES + 1:,} values (aliases counted at each use); at most {MAX_NODES:,}"
+    )
+
+
+def test_a_found_text_of_sixty_characters_is_shown_whole_and_one_more_is_cut_and_counted(
+    tmp_path,
+):
+    path = tmp_path / "x.yaml"
+    for length in (60, 61):
+        path.write_text(f"v: !!float {'x' * length}\n")
+        with pytest.raises(YamlProblem) as raised:
+            load_yaml(path)
+        shown = "x" * 60 + ("" if length == 60 else " … (61 characters)".replace(" …", "…"))
+        assert raised.value.text == f"found {shown} tagged !!float; expected a number, .inf or .nan"

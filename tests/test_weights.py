@@ -767,3 +767,77 @@ def test_a_bidirectional_networks_head_reads_both_directions(tmp_path):
     narrow = {"head.weight": np.full((2, N), 0.5), "head.bias": np.ones(2)}
     with pytest.raises(InputError, match=rf"has shape \(2, {N}\); expected \(outputs, {2 * N}\)"):
         read(write_npz(tmp_path / "narrow.npz", arrays | narrow), "gru")
+
+
+def test_a_head_of_max_head_outputs_rows_is_read_and_one_row_more_is_refused(tmp_path):
+    for outputs in (weights.MAX_HEAD_OUTPUTS, weights.MAX_HEAD_OUTPUTS + 1):
+        head = {"head.weight": np.zeros((outputs, N)), "head.bias": np.zeros(outputs)}
+        path = write_safetensors(tmp_path / f"head_{outputs}.safetensors", draw("gru") | head)
+        if outputs <= weights.MAX_HEAD_OUTPUTS:
+            got = weights.read_head(path, architecture="gru", hidden_size=N, input_size=M)
+            assert got["head.weight"].shape == (outputs, N)
+            continue
+        with pytest.raises(InputError) as error:
+            read(path, "gru")
+        assert f"array 'head.weight' has shape ({outputs}, {N}); expected (outputs, {N})" in str(
+            error.value
+        )
+        assert f"at most {weights.MAX_HEAD_OUTPUTS} outputs" in str(error.value)
+
+
+@pytest.mark.parametrize("sign", [1, -1])
+def test_a_weight_of_magnitude_max_abs_weight_is_read_and_the_next_float_is_refused(tmp_path, sign):
+    bound = weights.MAX_ABS_WEIGHT
+    for value in (bound, np.nextafter(bound, np.inf)):
+        hh = draw("gru")["weight_hh_l0"].astype(np.float64)
+        hh[1, 2] = sign * value
+        path = write_npz(tmp_path / "w.npz", draw("gru") | {"weight_hh_l0": hh})
+        if value <= bound:
+            assert read(path, "gru")["weight_hh_l0"][1, 2] == sign * bound
+            continue
+        with pytest.raises(InputError, match=r"has 1 entries beyond ±1e\+06 .* at index \(1, 2\)"):
+            read(path, "gru")
+
+
+def test_a_file_of_exactly_the_size_limit_is_read_and_one_byte_less_of_limit_refuses_it(
+    tmp_path, monkeypatch
+):
+    # A real file cannot reach its limit (the limit makes room for a 1024-output head and a MiB
+    # of headers): the header allowance is moved so that the limit falls on this file's size.
+    path = write_safetensors(tmp_path / "w.safetensors", draw("gru"))
+    size = path.stat().st_size
+    sizes = {"architecture": "gru", "hidden_size": N, "input_size": M}
+    deepest = weight_arrays.max_layers(architecture="gru", hidden_size=N)
+    for layers, bidirectional, refusal in ((1, False, "is"), (deepest, True, "")):
+        limit = size_limit(**sizes, layers=layers, bidirectional=bidirectional)
+        arrays = limit - weight_arrays.HEADER_ALLOWANCE
+        monkeypatch.setattr(weight_arrays, "HEADER_ALLOWANCE", size - arrays)
+        if refusal:  # the limit of the file's own one layer: at it, the file is read
+            assert list(read(path, "gru")) == list(LAYER_NAMES)
+        else:  # the limit of the deepest stack: at it, only the tighter one-layer limit refuses
+            with pytest.raises(InputError, match=rf"w.safetensors: is {size} bytes; the limit"):
+                read(path, "gru")
+        monkeypatch.setattr(weight_arrays, "HEADER_ALLOWANCE", size - arrays - 1)
+        expected = f"w.safetensors: {refusal} {size} bytes; the limit".replace(":  ", ": ")
+        with pytest.raises(InputError, match=expected):
+            read(path, "gru")
+
+
+def test_a_file_naming_max_layers_layers_is_read_and_one_layer_more_is_refused(
+    tmp_path, monkeypatch
+):
+    # MAX_LAYERS is 16: lowered to 2 so that a two-layer file sits at it
+    path = write_npz(tmp_path / "w.npz", draw_stack("gru", layers=2, bidirectional=False))
+    monkeypatch.setattr(weight_arrays, "MAX_LAYERS", 2)
+    assert len(read(path, "gru")) == 8
+    monkeypatch.setattr(weight_arrays, "MAX_LAYERS", 1)
+    with pytest.raises(InputError, match="its arrays name 2 layers; at most 1 are allowed"):
+        read(path, "gru")
+
+
+@pytest.mark.parametrize("outputs", [1, 3])
+def test_a_head_bias_of_one_entry_too_few_or_too_many_is_refused(tmp_path, outputs):
+    head = {"head.weight": np.zeros((2, N)), "head.bias": np.zeros(outputs)}
+    path = write_npz(tmp_path / "w.npz", draw("gru") | head)
+    with pytest.raises(InputError, match=rf"'head.bias' has shape \({outputs},\); expected \(2,\)"):
+        read(path, "gru")
