@@ -134,3 +134,23 @@ def test_rescale_makes_gamma_times_the_measure_equal_to_the_target(measure):
     assert 0.25 * lapack[measure] == pytest.approx(0.9, rel=1e-12)
     factor = 0.9 / (0.25 * getattr(weights, measure))
     np.testing.assert_allclose(scaled.eigenvalues, weights.eigenvalues * factor, rtol=1e-15)
+
+
+def test_eigenvalue_error_is_the_largest_distance_either_way():
+    # The Hausdorff distance of the two sets: a built eigenvalue far from every requested one
+    # (two requested values met by one built value) counts as much as the other way round.
+    from rnngrad.numerics.recurrent_weights import eigenvalue_error
+
+    def hausdorff(a, b):
+        one_way = max(min(abs(x - y) for y in b) for x in a)
+        other_way = max(min(abs(x - y) for x in a) for y in b)
+        return max(one_way, other_way)
+
+    assert eigenvalue_error(np.array([1.0, 1.0, 0.0]), np.array([1.0, 0.0, 0.5])) == 0.5
+    assert eigenvalue_error(np.array([1.0, 0.0, 0.5]), np.array([1.0, 1.0, 0.0])) == 0.5
+    rng = np.random.RandomState(0)
+    for _ in range(20):
+        requested = rng.randn(5) + 1j * rng.randn(5)
+        built = requested[rng.randint(0, 5, 5)] + 0.01 * rng.randn(5)  # some met twice, some not
+        expected = hausdorff(requested, built)
+        assert eigenvalue_error(requested, built) == pytest.approx(expected, rel=1e-14)
