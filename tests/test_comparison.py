@@ -142,3 +142,12 @@ def test_a_sequence_of_exactly_ten_thousand_steps_is_in_the_long_sequence_panel(
     }
     assert family(settings) == FAMILIES[4] == "long sequences (t ≥ 10⁴)"
     assert family(settings | {"sequence_length": 9_999}) == FAMILIES[0]
+
+
+def test_a_description_over_several_lines_stays_one_list_item_in_summary_md():
+    # A YAML block scalar (description: |) keeps its newlines, and a Markdown list item ends at
+    # the first: each description is one line of summary.md, every run of whitespace one space.
+    from rnngrad.summaries.comparison import summary_markdown
+
+    row = synthetic_row("jacobian") | {"description": "first line\n\nsecond\tline \n"}
+    assert summary_markdown([row]).splitlines()[-1] == "- `s`: first line second line"

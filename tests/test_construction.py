@@ -152,3 +152,23 @@ def test_a_q_of_condition_number_max_condition_is_used_and_the_next_float_is_ref
     np.testing.assert_allclose(build(MAX_CONDITION).w_hh, np.diag([0.5, 0.25]))
     with pytest.raises(ConstructionError, match=r"has condition number 1e\+06; at most 1e\+06"):
         build(np.nextafter(MAX_CONDITION, np.inf))
+
+
+def test_eigenvalue_error_is_the_largest_distance_either_way():
+    # The Hausdorff distance of the two sets: a built eigenvalue far from every requested one
+    # (two requested values met by one built value) counts as much as the other way round.
+    from rnngrad.numerics.recurrent_weights import eigenvalue_error
+
+    def hausdorff(a, b):
+        one_way = max(min(abs(x - y) for y in b) for x in a)
+        other_way = max(min(abs(x - y) for x in a) for y in b)
+        return max(one_way, other_way)
+
+    assert eigenvalue_error(np.array([1.0, 1.0, 0.0]), np.array([1.0, 0.0, 0.5])) == 0.5
+    assert eigenvalue_error(np.array([1.0, 0.0, 0.5]), np.array([1.0, 1.0, 0.0])) == 0.5
+    rng = np.random.RandomState(0)
+    for _ in range(20):
+        requested = rng.randn(5) + 1j * rng.randn(5)
+        built = requested[rng.randint(0, 5, 5)] + 0.01 * rng.randn(5)  # some met twice, some not
+        expected = hausdorff(requested, built)
+        assert eigenvalue_error(requested, built) == pytest.approx(expected, rel=1e-14)

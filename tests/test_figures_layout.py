@@ -399,3 +399,13 @@ def test_rules_labels_in_a_crowded_cloud_still_sit_nearest_their_own_points():
             others = [box_distance(box, p) for i, p in enumerate(pixels)
                       if i not in label.point_indices]  # fmt: skip
             assert all(own < other for other in others), label.get_text()
+
+
+def test_a_bound_that_is_not_finite_leaves_the_frame_to_the_values():
+    # γ‖W_hh‖₂ = 0 (W_hh = 0) makes the bound log10 0 = −∞ at every k, and a network the rules
+    # are not about has NaN: neither can be drawn, so neither moves the frame or adds a note.
+    values = np.linspace(-3, 0, 20)
+    for bound in (np.full(20, -np.inf), np.full(20, np.nan)):
+        assert log_frame(values, log10_bound=bound) == log_frame(values)
+    frame, note = log_frame(np.full(20, -np.inf), log10_bound=np.full(20, -np.inf))
+    assert np.isfinite(frame).all() and note == ""

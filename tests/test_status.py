@@ -223,3 +223,33 @@ def test_hidden_files_below_results_are_not_orphans(tmp_path):
     (tmp_path / "results" / "old" / ".w_hh.npz.123.partial").write_text("a killed job's")
     (tmp_path / "results" / "old" / "w_hh.npz").write_text("left by a deleted scenario")
     assert Freshness([], root=tmp_path).orphans() == ["results/old/w_hh.npz"]
+
+
+def test_a_retrained_sweep_point_reruns_the_chunk_that_measures_it(repository):
+    # A training sweep's chunk measures its points from their run.npz: when one point's train
+    # job reruns, the chunk holding that point is stale too, though its own settings and files
+    # did not change; the other chunks stay current.
+    shutil.copy(ROOT / "config/sweeps/adding_length.yaml", repository / "config/sweeps")
+    jobs = jobs_of(repository)
+    chunks = [job for job in jobs if job.rule == "compute_sweep" and "adding_length" in job.record]
+    trains = {job.outputs[0]: job for job in jobs if job.rule == "train"}
+    assert len(chunks) > 1 and trains
+    sha, software = "0" * 64, {"numpy": "1", "matplotlib": "1"}
+
+    def record(job, params):
+        return provenance.make_record(
+            rule=job.rule, params=params, software=software, code={},
+            inputs=dict.fromkeys(job.inputs, sha), outputs=dict.fromkeys(job.outputs, sha),
+        )  # fmt: skip
+
+    point = next(iter(chunks[0].params["points"]))
+    retrained = trains[plan.TRAINING_FILES["run"].format(scenario=point)]
+    records = {job.record: record(job, job.params) for job in jobs}
+    records[retrained.record] = record(retrained, retrained.params | {"seed": -1})
+    states = plan.freshness(
+        jobs, digest=lambda path: sha, load_record=records.get, software=software
+    )
+    assert states[retrained.record].state == provenance.STALE
+    assert states[chunks[0].record].state == provenance.STALE
+    assert states[chunks[0].record].reasons == ["upstream job reruns: train"]
+    assert all(states[chunk.record].state == provenance.CURRENT for chunk in chunks[1:])

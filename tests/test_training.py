@@ -591,3 +591,26 @@ def test_the_run_trace_numbers_its_updates_1_to_the_last(small_runs):
     np.testing.assert_array_equal(run["update"], np.arange(1, 7))
     assert len(run["loss"]) == len(run["update"])
     assert run["update"][-1] == run["checkpoint_update"].max()
+
+
+def test_a_trained_copy_sweep_points_gradient_is_read_at_the_state_holding_the_first_symbol():
+    # The first symbol to copy is the input at 0-based step 0, so it enters h_1: row 0 of
+    # ∂L/∂h_1..h_T (jax autodiff), not the last row.
+    settings = SWEEP_POINT | {
+        "training": {"task": "copy", "length": 3, "test_size": 4, "updates": 5}
+    }
+    params = trainer.initial_parameters(
+        seed=0, task="copy", architecture="vanilla", hidden_size=4, weights={"init": "pytorch"}
+    )
+    run_arrays = {"checkpoint_update": np.array([5]), "diverged_at": np.int64(0)}
+    run_arrays |= {f"update_5/{name}": value for name, value in params.items()}
+    row = steps.sweep_point_row(name="p", assignment={}, settings=settings, run_arrays=run_arrays)
+    test = tasks.draw_test_set(seed=0, task="copy", length=3, test_size=4)
+    first = int(np.flatnonzero(test.x[0, : tasks.SYMBOLS].any(axis=0))[0])
+    assert first == 0
+    gradients = measure.state_gradients(
+        params, test.x[0], test.target[0], task="copy", architecture="vanilla", activation="tanh"
+    )
+    norms = np.linalg.norm(gradients, axis=1)
+    assert norms[first] != pytest.approx(norms[-1], rel=1e-6)  # the last state's differs
+    assert row["log10_gradient_first_item"] == pytest.approx(np.log10(norms[first]), rel=1e-12)
