@@ -27,7 +27,9 @@ def _number_problems(file, key, value) -> list[str]:
             problems.append(problem(file, key, f"found {number}; every number must be finite"))
             break
         if abs(number) > MAX_ABS_VALUE:
-            found = f"{number:g}" if isinstance(number, float) else shown(number)
+            found = shown(number)
+            if isinstance(number, float) and float(f"{number:g}") == number:
+                found = f"{number:g}"  # short where exact; else 1e+06 would hide 1000000.5
             text = (
                 f"found {found}; numbers are limited to ±{MAX_ABS_VALUE:g} "
                 "so that products stay within float64"
