@@ -2,11 +2,7 @@
 
 import os
 import re
-import signal
-import subprocess
-import sys
 import textwrap
-import time
 
 import pytest
 from conftest import FORCE_ALL, FORCE_ALL_BUT_TRAINED, ROOT, snakemake, tree_bytes
@@ -110,31 +106,3 @@ def test_added_scenario_builds_only_itself(project_copy):
     assert contributions["contribution"].shape == (6,)
     w_hh = io.load_npz(project_copy / "results" / "mine" / "w_hh.npz")
     assert sorted(w_hh["eigenvalues"]) == [0.5, 1.0, 2.0]
-
-
-def test_killed_run_resumes_to_the_same_bytes(project_copy):
-    """SIGKILL the whole pipeline mid-run, resume as the README says: same bytes as a clean run."""
-    command = [sys.executable, "-m", "snakemake", "--cores", "2", *FORCE_ALL_BUT_TRAINED]
-    command += ["--config", "sweeps_dir=no-sweeps"]  # as the helper does: the sweep is tested apart
-    process = subprocess.Popen(
-        command,
-        cwd=project_copy,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    # Kill while a long job is computing: its log exists, its output does not yet.
-    running = project_copy / "logs" / "long_sequence_vanishing" / "compute_contributions.log"
-    deadline = time.monotonic() + 120
-    while not running.exists() and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.05)
-    assert process.poll() is None, "the run ended before it could be killed"
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    results = project_copy / "results"
-    assert not (results / "long_sequence_vanishing" / "contributions.npz").exists()
-
-    snakemake(project_copy, "--unlock")  # the killed run could not release its lock
-    snakemake(project_copy, "--cores", "4", "--rerun-incomplete")
-    assert tracked(results) == COMMITTED
-    assert not list(results.rglob("*.partial"))
