@@ -17,18 +17,23 @@ def texts(figure) -> str:
     return " ".join(text.replace("\n", " ") for text in found)
 
 
-def test_a_course_figure_of_a_long_sequence_counts_its_nan_and_keeps_k_in_view():
-    t = 3 * ALL_TICKS_UP_TO
-    values = np.linspace(0.1, 1.0, t)
-    values[[4, 9]] = np.nan
-    figure = plot_contributions(
-        k=np.arange(1, t + 1),
+def course_figure(values, *, description):
+    """The notebook's max-entry figure of these contributions, k = 1..len(values)."""
+    return plot_contributions(
+        k=np.arange(1, len(values) + 1),
         contribution=values,
         log10_contribution=np.log10(values),
         metric="max_entry",
         yscale="linear",
-        description="long",
+        description=description,
     )
+
+
+def test_a_course_figure_of_a_long_sequence_counts_its_nan_and_keeps_k_in_view():
+    t = 3 * ALL_TICKS_UP_TO
+    values = np.linspace(0.1, 1.0, t)
+    values[[4, 9]] = np.nan
+    figure = course_figure(values, description="long")
     axes = figure.axes[0]
     assert axes.get_xlim() == (1, t)
     assert len(axes.get_xticks()) < ALL_TICKS_UP_TO  # not one label per k
@@ -84,14 +89,7 @@ def test_an_axis_of_no_finite_values_gets_a_unit_range_and_an_empty_trace_stays_
 def test_a_course_figure_labels_every_k_up_to_the_limit_and_fewer_one_step_past_it(extra):
     t = ALL_TICKS_UP_TO + extra
     values = np.linspace(0.1, 1.0, t)
-    figure = plot_contributions(
-        k=np.arange(1, t + 1),
-        contribution=values,
-        log10_contribution=np.log10(values),
-        metric="max_entry",
-        yscale="linear",
-        description="at the limit",
-    )
+    figure = course_figure(values, description="at the limit")
     ticks = list(figure.axes[0].get_xticks())
     if extra == 0:
         assert ticks == list(range(1, t + 1))  # the notebook's one label per k
