@@ -614,3 +614,151 @@ def test_a_trained_copy_sweep_points_gradient_is_read_at_the_state_holding_the_f
     norms = np.linalg.norm(gradients, axis=1)
     assert norms[first] != pytest.approx(norms[-1], rel=1e-6)  # the last state's differs
     assert row["log10_gradient_first_item"] == pytest.approx(np.log10(norms[first]), rel=1e-12)
+
+
+# --- values that run but were not checked (issue 19: a fresh round of hand-made mutants)
+
+
+def test_learned_is_strictly_below_a_tenth_and_no_is_strictly_above_nine_tenths():
+    # README: "yes below 0.1, no above 0.9, partly between": each bound itself is "partly"
+    assert steps.learned(0.1, diverged=False) == "partly"
+    assert steps.learned(np.nextafter(0.1, 0), diverged=False) == "yes"
+    assert steps.learned(0.9, diverged=False) == "partly"
+    assert steps.learned(np.nextafter(0.9, 1), diverged=False) == "no"
+    assert steps.learned(np.nan, diverged=True) == "diverged"
+
+
+def test_every_seed_and_purpose_draws_from_its_own_stream():
+    first = {
+        (seed, purpose): tasks.stream(seed, purpose).randint(2**31)
+        for seed in range(4)
+        for purpose in tasks.STREAMS
+    }
+    assert len(set(first.values())) == len(first)
+
+
+def test_the_readout_starts_uniform_within_one_over_root_n_as_torch_linear():
+    n = 64
+    params = trainer.initial_parameters(
+        seed=0, task="adding", architecture="vanilla", hidden_size=n, weights={"init": "pytorch"}
+    )
+    head = np.abs(np.concatenate([params["head.weight"].ravel(), params["head.bias"]]))
+    assert head.max() <= 1 / math.sqrt(n)
+    assert head.max() > 0.9 / math.sqrt(n)  # 65 draws: P(all below 0.9 of the bound) ≈ 0.001
+
+
+def test_adams_first_step_moves_each_weight_by_the_learning_rate_against_its_gradient():
+    # Adam's first step is -lr · g / (|g| + eps), bias-corrected: -lr · sign(g)
+    g = np.array([3.0, -0.02, 40.0])
+    transform = trainer.optimizer(name="adam", learning_rate=0.07)
+    change, _ = transform.update({"w": g}, transform.init({"w": np.zeros(3)}))
+    np.testing.assert_allclose(change["w"], -0.07 * np.sign(g), rtol=1e-5)
+
+
+def _vanilla_tanh_states(params, x):
+    """h_0 = 0, h_1..h_T (T + 1, batch, n) of a vanilla tanh layer, in numpy, x (batch, m, T)."""
+    bias = params["bias_ih_l0"] + params["bias_hh_l0"]
+    h = [np.zeros((x.shape[0], params["weight_hh_l0"].shape[0]))]
+    for k in range(x.shape[2]):
+        h.append(
+            np.tanh(x[:, :, k] @ params["weight_ih_l0"].T + h[-1] @ params["weight_hh_l0"].T + bias)
+        )
+    return np.stack(h)
+
+
+def _numpy_loss(params, batch, *, task):
+    """The task's loss of a vanilla tanh network on a whole batch, in numpy."""
+    h = _vanilla_tanh_states(params, batch.x)[1:]
+    outputs = h @ params["head.weight"].T + params["head.bias"]  # (T, batch, outputs)
+    if task == "adding":
+        return np.mean((outputs[-1, :, 0] - batch.target) ** 2)
+    shifted = outputs - outputs.max(axis=-1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    steps_, rows = np.meshgrid(np.arange(h.shape[0]), np.arange(h.shape[1]), indexing="ij")
+    return -np.mean(log_p[steps_, rows, batch.target.T])
+
+
+def _numpy_log10_contribution(params, x):
+    """log10 ‖(∂h_T/∂h_(k-1))ᵀ‖₂, k = 1..T, on one sequence: products of diag(1 - h_k²) W_hh."""
+    h = _vanilla_tanh_states(params, x[None])[:, 0]
+    steps_ = x.shape[1]
+    product, norms = np.eye(h.shape[1]), np.zeros(steps_)
+    for k in range(steps_, 0, -1):
+        product = product @ ((1 - h[k] ** 2)[:, None] * params["weight_hh_l0"])
+        norms[k - 1] = np.log10(np.linalg.norm(product, 2))
+    return norms
+
+
+def test_measuring_a_run_gives_each_checkpoints_loss_on_the_whole_test_set_and_its_chain():
+    # Two checkpoints with different weights, and a test set of several sequences: the test loss is
+    # the whole set's, in checkpoint order; ‖P_k‖₂ and ∂L/∂h_k are the first sequence's.
+    first = trainer.initial_parameters(
+        seed=0, task="adding", architecture="vanilla", hidden_size=4,
+        weights={"init": "normal", "gain": 1.5},
+    )  # fmt: skip
+    params = {
+        0: first,
+        7: {name: (1.3 * value).astype(np.float32) for name, value in first.items()},
+    }
+    trace = {"update": np.arange(1, 8), "loss": np.linspace(1, 0.5, 7),
+             "gradient_norm": np.linspace(2, 1, 7), "clipped": np.arange(7) % 2 == 0}  # fmt: skip
+    run_arrays = trace | {
+        "diverged_at": np.int64(0),
+        "checkpoint_update": np.array([0, 7]),
+        "weights_update": np.array([0, 7]),
+    }
+    for update, values in params.items():
+        run_arrays |= {f"update_{update}/{name}": value for name, value in values.items()}
+    sequences = {"task": "adding", "length": 5, "test_size": 6}
+    measured = steps.measure_training(
+        run_arrays=run_arrays, seed=3, architecture="vanilla", activation="tanh",
+        test_sequences=sequences,
+    )  # fmt: skip
+    test = tasks.draw_test_set(seed=3, **sequences)
+    float64 = [{name: v.astype(float) for name, v in values.items()} for values in params.values()]
+    expected = [_numpy_loss(values, test, task="adding") for values in float64]
+    one = _numpy_loss(float64[0], tasks.Batch(x=test.x[:1], target=test.target[:1]), task="adding")
+    assert expected[0] != pytest.approx(one, rel=1e-3)  # the first sequence alone differs
+    np.testing.assert_allclose(measured["test_loss"], expected, rtol=1e-10)
+    for row, values in enumerate(float64):
+        np.testing.assert_allclose(
+            measured["log10_contribution_by_checkpoint"][row],
+            _numpy_log10_contribution(values, test.x[0]),
+            rtol=0, atol=1e-10,
+        )  # fmt: skip
+        gradients = _engine_gradients(values, test.x[0], test.target[0], task="adding",
+                                      architecture="vanilla", activation="tanh")  # fmt: skip
+        np.testing.assert_allclose(
+            measured["log10_gradient_by_checkpoint"][row],
+            np.log10(np.linalg.norm(gradients, axis=1)),
+            rtol=0, atol=1e-10,
+        )  # fmt: skip
+    assert measured["baseline_loss"] == 1 / 6
+    np.testing.assert_array_equal(measured["k"], np.arange(1, 6))
+    for name in (*trace, "diverged_at", "checkpoint_update", "weights_update"):
+        np.testing.assert_array_equal(measured[name], run_arrays[name])
+    assert (str(measured["task"]), str(measured["architecture"])) == ("adding", "vanilla")
+
+
+def test_a_measured_copy_run_has_the_copy_baseline_its_t_plus_20_steps_and_no_markers(monkeypatch):
+    # Measuring itself is checked above (and costs seconds): here, what the copy task sets.
+    seen = []
+
+    def measured(params, test, **options):
+        seen.append(test.x.shape)
+        return {"test_loss": 1.0, "log10_contribution": np.zeros(test.x.shape[2]),
+                "log10_gradient": np.zeros(test.x.shape[2])}  # fmt: skip
+
+    monkeypatch.setattr(measure, "measure_checkpoint", measured)
+    run_arrays = {"update": np.arange(1, 3), "loss": np.ones(2), "gradient_norm": np.ones(2),
+                  "clipped": np.zeros(2, bool), "diverged_at": np.int64(0),
+                  "checkpoint_update": np.array([2]), "weights_update": np.array([2])}  # fmt: skip
+    arrays = steps.measure_training(
+        run_arrays=run_arrays, seed=0, architecture="gru", activation="tanh",
+        test_sequences={"task": "copy", "length": 7, "test_size": 3},
+    )  # fmt: skip
+    assert seen == [(3, 10, 27)]
+    assert arrays["baseline_loss"] == pytest.approx(10 * math.log(8) / 27, rel=1e-15)
+    np.testing.assert_array_equal(arrays["k"], np.arange(1, 28))
+    assert arrays["marker_k"].shape == (0,) and arrays["marker_k"].dtype == np.int64
+    assert (str(arrays["task"]), str(arrays["architecture"])) == ("copy", "gru")
