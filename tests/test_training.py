@@ -762,3 +762,43 @@ def test_a_measured_copy_run_has_the_copy_baseline_its_t_plus_20_steps_and_no_ma
     np.testing.assert_array_equal(arrays["k"], np.arange(1, 28))
     assert arrays["marker_k"].shape == (0,) and arrays["marker_k"].dtype == np.int64
     assert (str(arrays["task"]), str(arrays["architecture"])) == ("copy", "gru")
+
+
+@pytest.mark.parametrize(
+    ("architecture", "diverged_at", "test_loss", "activation", "learned"),
+    [("gru", 0, 0.01, "(gates)", "yes"), ("vanilla", 1, 0.01, "tanh", "diverged"),
+     ("lstm", 0, 0.5, "(gates)", "no")],
+)  # fmt: skip
+def test_a_sweep_points_row_reports_its_final_networks_ratio_growth_and_divergence(
+    monkeypatch, architecture, diverged_at, test_loss, activation, learned
+):
+    # The measuring is stubbed (checked above): here, what the row makes of what it measures.
+    length = 6
+    contribution = np.linspace(-3.0, -0.5, length)
+    gradient = np.linspace(-2.0, 0.0, length)
+    seen = []
+
+    def measured(params, test, **options):
+        seen.append((params["weight_hh_l0"][0, 0], options))
+        return {"test_loss": test_loss, "log10_contribution": contribution,
+                "log10_gradient": gradient}  # fmt: skip
+
+    monkeypatch.setattr(measure, "measure_checkpoint", measured)
+    run_arrays = {"checkpoint_update": np.array([0, 5]), "diverged_at": np.int64(diverged_at)}
+    for update in (0, 5):
+        run_arrays[f"update_{update}/weight_hh_l0"] = np.full((1, 1), float(update))
+    settings = SWEEP_POINT | {"architecture": architecture}
+    row = steps.sweep_point_row(
+        name="p7", assignment={"seed": 0}, settings=settings, run_arrays=run_arrays
+    )
+    assert seen == [(5.0, {"task": "adding", "architecture": architecture, "activation": "tanh"})]
+    test = tasks.draw_test_set(seed=0, task="adding", length=length, test_size=8)
+    first = int(np.flatnonzero(test.x[0, 1])[0])
+    assert row == {
+        "point": "p7", "seed": 0, "architecture": architecture, "activation": activation,
+        "task": "adding", "length": length, "updates": 5, "diverged_at": diverged_at,
+        "test_loss": test_loss, "baseline_loss": 1 / 6,
+        "loss_ratio": pytest.approx(6 * test_loss, rel=1e-12), "learned": learned,
+        "growth_per_step": pytest.approx(-3.0 / length, rel=1e-12),
+        "log10_gradient_first_item": gradient[first],
+    }  # fmt: skip
