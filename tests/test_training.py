@@ -802,3 +802,44 @@ def test_a_sweep_points_row_reports_its_final_networks_ratio_growth_and_divergen
         "growth_per_step": pytest.approx(-3.0 / length, rel=1e-12),
         "log10_gradient_first_item": gradient[first],
     }  # fmt: skip
+
+
+def test_the_trace_holds_each_batchs_loss_and_gradient_norm_at_the_weights_before_its_update():
+    # loss[u - 1] is the loss of batch u (the seed's batches stream, in order) at the weights
+    # after u - 1 updates; checkpoints come in update order whatever order they are listed in.
+    vanilla = {"architecture": "vanilla", "activation": "tanh"}
+    run = _one_update(**vanilla, updates=2, checkpoints=[2, 0, 1])
+    assert list(run.checkpoints) == [0, 1, 2]
+    assert run.weights_update == {0: 0, 1: 1, 2: 2}
+    batches = tasks.stream(3, "batches")
+    for update in (1, 2):
+        batch = tasks.draw(batches, task="adding", length=6, batch_size=5)
+        before = {name: value.astype(float) for name, value in run.checkpoints[update - 1].items()}
+        after = run.checkpoints[update]
+        assert run.loss[update - 1] == pytest.approx(_numpy_loss(before, batch, task="adding"),
+                                                     rel=1e-5)  # fmt: skip
+        # plain SGD at learning rate 1 moves the weights by the gradient itself
+        change = math.sqrt(sum(float(np.sum((after[k] - before[k]) ** 2)) for k in after))
+        assert run.gradient_norm[update - 1] == pytest.approx(change, rel=1e-4)
+    # a gradient whose norm is exactly the clip norm is not scaled, so not clipped
+    exact = _one_update(**vanilla, clip_norm=float(run.gradient_norm[0]))
+    assert exact.gradient_norm[0] == run.gradient_norm[0]
+    assert not exact.clipped[0]
+
+
+def test_a_run_diverging_at_its_first_update_keeps_the_initial_weights_and_says_so():
+    # a linear network whose weights are 1e30 times too large: h_T overflows float32 at once
+    stream = io.StringIO()
+    options = dict(architecture="vanilla", activation="linear",
+                   weights={"init": "normal", "gain": 1e30})  # fmt: skip
+    run = _one_update(**options, updates=3, checkpoints=[0, 3], progress=stream)
+    assert run.diverged_at == 1 and len(run.loss) == 1
+    assert run.weights_update == {0: 0, 3: 0}
+    initial = trainer.initial_parameters(
+        seed=3, task="adding", architecture="vanilla", hidden_size=4, weights=options["weights"]
+    )
+    for name, array in initial.items():
+        np.testing.assert_array_equal(run.checkpoints[3][name], array)
+    assert re.fullmatch(
+        r"update 1: loss \S+, gradient norm \S+: diverged; the run stops here\n", stream.getvalue()
+    )
