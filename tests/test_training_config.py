@@ -246,3 +246,30 @@ def test_the_states_and_initial_state_that_training_implies_may_be_given(tmp_pat
     settings = load(scenario(tmp_path, text)).scenarios["s"]
     assert settings["checkpoint"]["states"] == "rollout"
     assert settings["checkpoint"]["initial_state"] == "zeros"
+
+
+@pytest.mark.parametrize("architecture", ["vanilla", "lstm", "gru"])
+def test_the_cost_counts_the_real_layers_weights_and_the_state_its_chain_multiplies(architecture):
+    # G n (n + m) is the number of weights in W_ih and W_hh of the layer the trainer builds;
+    # d is the size of the state whose step Jacobians the exact chain multiplies (2n: LSTM's h, c)
+    import numpy as np
+
+    from rnngrad.numerics import architectures
+    from rnngrad.numerics.initialization import initial_weights
+
+    n, m, steps, batch, updates, test_size, checkpoints = 5, 3, 7, 11, 13, 4, 3
+    layer = initial_weights(
+        np.random.RandomState(0), architecture=architecture, hidden_size=n, input_size=m,
+        init="pytorch",
+    )  # fmt: skip
+    weights = layer["weight_ih_l0"].size + layer["weight_hh_l0"].size
+    network = architectures.from_pytorch(architecture, arrays=layer)
+    x = np.ones((m, steps))
+    d = next(iter(network.factors(x, states=network.rollout(x)))).shape[-1]
+    shape = {"architecture": architecture, "hidden_size": n, "input_size": m, "steps": steps}
+    assert cost.training_flops(**shape, batch_size=batch, updates=updates) == (
+        6 * weights * batch * steps * updates
+    )
+    assert cost.measurement_flops(
+        **shape, test_size=test_size, checkpoints=checkpoints
+    ) == checkpoints * (2 * weights * test_size * steps + 10 * d**3 * steps)
