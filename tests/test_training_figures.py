@@ -2,12 +2,14 @@
 
 import re
 
+import matplotlib.colors
 import numpy as np
 import pytest
 from test_figures_layout import assert_readable
 
 from rnngrad.figures.training import (
     _running_mean,
+    network_label,
     plot_clipping,
     plot_length_sweep,
     plot_training,
@@ -170,3 +172,122 @@ def test_a_runs_own_title_names_the_tasks_t(task):
     figure = plot_training(training_arrays=training_arrays(task=task))
     title = " ".join(text.get_text() for text in figure.texts)
     assert re.search(rf"\bT = {T}\b", title), title
+
+
+# --- values that were drawn but not checked (issue 19)
+
+
+@pytest.mark.parametrize(
+    ("architecture", "activation", "weights", "label"),
+    [("vanilla", "relu", {"init": "identity"}, "IRNN (relu, W_hh = I)"),
+     ("vanilla", "relu", {"init": "pytorch"}, "vanilla relu RNN"),
+     ("vanilla", "tanh", {"init": "identity"}, "vanilla tanh RNN"),
+     ("lstm", "tanh", {"init": "pytorch", "forget_bias": 0.0}, "LSTM, forget bias 0"),
+     ("lstm", "tanh", None, "LSTM"),
+     ("gru", "tanh", {"init": "pytorch"}, "GRU")],
+)  # fmt: skip
+def test_a_network_is_named_irnn_only_for_relu_and_identity_and_a_zero_forget_bias_is_named(
+    architecture, activation, weights, label
+):
+    settings = {"architecture": architecture, "activation": activation, "weights": weights}
+    assert network_label(settings) == label
+
+
+def _mean_of_last(values, window):
+    """The running mean by its definition: each value with up to window - 1 before it."""
+    return np.array([values[max(0, i - window + 1) : i + 1].mean() for i in range(len(values))])
+
+
+def _lines(axes, start):
+    return [line for line in axes.get_lines() if line.get_label().startswith(start)]
+
+
+def test_the_learning_curve_draws_its_trace_mean_baseline_and_tests_where_the_weights_are_from():
+    arrays = training_arrays()  # 200 updates: a mean of 200 // 50 = 4
+    curve = plot_training(training_arrays=arrays).axes[0]
+    (mean,) = _lines(curve, "training loss, mean of 4 updates")
+    np.testing.assert_allclose(mean.get_ydata(), _mean_of_last(arrays["loss"], 4), rtol=1e-12)
+    (baseline,) = _lines(curve, "baseline, no memory (0.1667)")
+    assert set(baseline.get_ydata()) == {1 / 6}
+    assert curve.get_xlim() == pytest.approx((-4.0, 206.0))
+    # diverged at update 100: every later checkpoint holds update 98's weights, tested there
+    arrays = training_arrays(diverged_at=100)
+    arrays |= {"checkpoint_update": np.array([0, 50, 100, 150, 200]),
+               "weights_update": np.array([0, 50, 98, 98, 98]),
+               "test_loss": np.array([1.0, 0.3, 0.2, 0.2, 0.2])}  # fmt: skip
+    for key in ("log10_contribution_by_checkpoint", "log10_gradient_by_checkpoint"):
+        arrays[key] = np.concatenate([arrays[key], arrays[key][-1:]])
+    figure = plot_training(training_arrays=arrays)
+    curve = figure.axes[0]
+    assert _lines(curve, "training loss, mean") == []  # no mean across a non-finite loss
+    (trace,) = _lines(curve, "training loss")
+    np.testing.assert_array_equal(trace.get_xdata(), np.arange(1, 100))
+    (tests,) = _lines(curve, "test loss")
+    np.testing.assert_array_equal(tests.get_xdata(), [0, 50, 98, 98, 98])
+    for panel in figure.axes[1:]:
+        curves = _lines(panel, "after")
+        labels = [line.get_label() for line in curves]
+        assert labels == [
+            "after 0 updates",
+            "after 50 updates",
+            "after 98 updates, also saved as 100 to 200",
+        ]
+        # early checkpoints light, late ones dark
+        first, _, last = (np.mean(matplotlib.colors.to_rgb(line.get_color())) for line in curves)
+        assert first > last
+
+
+def test_the_length_sweep_takes_each_median_over_the_runs_that_did_not_diverge():
+    rows = [
+        {"architecture": architecture, "length": float(length), "seed": float(seed),
+         "loss_ratio": ratio, "learned": "no"}
+        for architecture, length, seed, ratio in (
+            ("gru", 10, 0, 0.5), ("gru", 10, 1, 0.7), ("gru", 10, 2, 9.0),
+            ("gru", 20, 0, 0.2), ("vanilla", 10, 0, 1.0), ("vanilla", 20, 0, 3.0),
+        )
+    ]  # fmt: skip
+    rows[2]["learned"] = "diverged"  # its ratio is not in the median
+    rows[5]["learned"] = "diverged"  # every vanilla run at 20 diverged: no median there
+    (axes,) = plot_length_sweep(rows=rows).axes
+    medians = {line.get_label(): line.get_ydata() for line in _lines(axes, "")}
+    np.testing.assert_array_equal(medians["gru: median of its seeds"], [0.6, 0.2])
+    np.testing.assert_array_equal(medians["vanilla: median of its seeds"], [1.0, np.nan])
+    crosses = {line.get_label(): line for line in axes.get_lines() if line.get_marker() == "x"}
+    assert set(crosses) == {"gru: a run that diverged (drawn at 5)",
+                            "vanilla: a run that diverged (drawn at 5)"}  # fmt: skip
+    assert list(crosses["vanilla: a run that diverged (drawn at 5)"].get_xydata()[0]) == [20, 5]
+
+
+def test_runs_side_by_side_draw_their_mean_loss_over_the_baseline_and_the_first_items_gradient():
+    runs = {"tanh": training_arrays(diverged_at=40), "lstm": training_arrays(task="copy", seed=1)}
+    curve, memory, reach = plot_training_comparison(runs=runs, settings=SETTINGS).axes
+    for line, arrays in zip(curve.get_lines(), runs.values(), strict=False):
+        finite = np.isfinite(arrays["loss"])
+        window = max(1, len(arrays["loss"]) // 50)  # 40 updates: no mean, each loss itself
+        expected = _mean_of_last(arrays["loss"][finite], window) * 6
+        np.testing.assert_allclose(line.get_ydata(), expected, rtol=1e-12)
+    tanh, lstm = memory.get_lines()
+    np.testing.assert_array_equal(tanh.get_xdata(), runs["tanh"]["weights_update"])
+    # the copy task's first symbol enters h_1: column 0, not the last
+    np.testing.assert_array_equal(
+        lstm.get_ydata(), runs["lstm"]["log10_gradient_by_checkpoint"][:, 0]
+    )
+    final = reach.get_lines()[1]
+    np.testing.assert_array_equal(final.get_xdata(), (T + 20) - runs["lstm"]["k"])
+    np.testing.assert_array_equal(
+        final.get_ydata(), runs["lstm"]["log10_gradient_by_checkpoint"][-1]
+    )
+    assert reach.get_xlim() == (0, T + 20)
+
+
+def test_clipping_draws_each_loss_as_recorded_and_marks_its_last_finite_update():
+    runs = {"tanh": training_arrays(diverged_at=30), "irnn": training_arrays(seed=1)}
+    loss_axes, norm_axes = plot_clipping(runs=runs, settings=SETTINGS).axes
+    for axes, key in ((loss_axes, "loss"), (norm_axes, "gradient_norm")):
+        traces = [line for line in axes.get_lines() if len(line.get_xdata()) > 2]
+        for line, arrays in zip(traces, runs.values(), strict=True):
+            drawn = np.where(np.isfinite(arrays[key]), arrays[key], np.nan)
+            np.testing.assert_array_equal(line.get_ydata(), drawn)
+            assert line.get_markevery() == [len(arrays["update"]) - 1 - (arrays is runs["tanh"])]
+    (baseline,) = _lines(loss_axes, "baseline, no memory (0.167)")
+    assert set(baseline.get_ydata()) == {1 / 6}
