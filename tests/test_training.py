@@ -843,3 +843,21 @@ def test_a_run_diverging_at_its_first_update_keeps_the_initial_weights_and_says_
     assert re.fullmatch(
         r"update 1: loss \S+, gradient norm \S+: diverged; the run stops here\n", stream.getvalue()
     )
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "linear"])
+def test_a_trained_vanilla_rnns_activation_is_the_one_the_exact_engine_applies(activation):
+    # CASES cover tanh and relu; the trainer's other two activations against rnngrad's numpy cells
+    import jax
+    import jax.numpy as jnp
+
+    params = _parameters("vanilla", "adding")
+    x = tasks.draw_test_set(seed=5, task="adding", length=6, test_size=1).x[0]
+    network = measure.engine_network(params, architecture="vanilla", activation=activation)
+    _, expected = _hidden_states(network, x)
+    with jax.enable_x64(True):
+        states = networks.hidden_states(
+            {name: jnp.asarray(value) for name, value in params.items()},
+            jnp.asarray(x[None]), architecture="vanilla", activation=activation,
+        )  # fmt: skip
+    np.testing.assert_allclose(np.asarray(states)[:, 0, :].T, expected, rtol=0, atol=1e-13)
