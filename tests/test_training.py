@@ -861,3 +861,55 @@ def test_a_trained_vanilla_rnns_activation_is_the_one_the_exact_engine_applies(a
             jnp.asarray(x[None]), architecture="vanilla", activation=activation,
         )  # fmt: skip
     np.testing.assert_allclose(np.asarray(states)[:, 0, :].T, expected, rtol=0, atol=1e-13)
+
+
+def test_the_train_step_passes_every_setting_and_saves_the_whole_run(monkeypatch):
+    # The trainer itself is checked above (and compiles for seconds): here, what the step gives
+    # it and what run.npz holds of what it returns.
+    given = {}
+    weights = {u: {"weight_hh_l0": np.full((2, 2), u, np.float32),
+                   "head.bias": np.full(1, -u, np.float32)} for u in (0, 4, 9)}  # fmt: skip
+    run = trainer.TrainingRun(
+        checkpoints=weights, weights_update={0: 0, 4: 3, 9: 3},
+        loss=np.array([0.5, 0.4, 0.3, np.inf]), gradient_norm=np.array([1.0, 2.0, 3.0, 4.0]),
+        clipped=np.array([False, True, True, True]), diverged_at=4,
+    )  # fmt: skip
+
+    def train(**options):
+        given.update(options)
+        return run
+
+    monkeypatch.setattr(trainer, "train", train)
+    training = {"task": "copy", "length": 7, "batch_size": 3, "updates": 9,
+                "optimizer": {"name": "sgd", "learning_rate": 0.5}, "clip_norm": 2.5,
+                "checkpoints": [0, 4, 9], "test_size": 11}  # fmt: skip
+    stream = io.StringIO()
+    arrays = steps.train(seed=6, architecture="gru", activation="tanh", hidden_size=2,
+                         weights={"init": "orthogonal"}, training=training,
+                         progress=stream)  # fmt: skip
+    assert given == {
+        "seed": 6, "task": "copy", "length": 7, "architecture": "gru", "activation": "tanh",
+        "hidden_size": 2, "weights": {"init": "orthogonal"}, "batch_size": 3, "updates": 9,
+        "optimizer_settings": {"name": "sgd", "learning_rate": 0.5}, "clip_norm": 2.5,
+        "checkpoints": [0, 4, 9], "progress": stream,
+    }  # fmt: skip
+    np.testing.assert_array_equal(arrays["update"], [1, 2, 3, 4])
+    np.testing.assert_array_equal(arrays["loss"], run.loss)
+    np.testing.assert_array_equal(arrays["gradient_norm"], run.gradient_norm)
+    np.testing.assert_array_equal(arrays["clipped"], run.clipped)
+    assert arrays["diverged_at"] == 4
+    np.testing.assert_array_equal(arrays["checkpoint_update"], [0, 4, 9])
+    np.testing.assert_array_equal(arrays["weights_update"], [0, 3, 3])
+    saved = {name for name in arrays if "/" in name}
+    assert saved == {f"update_{u}/{name}" for u in (0, 4, 9) for name in weights[0]}
+    for u in (0, 4, 9):
+        for name, value in weights[u].items():
+            np.testing.assert_array_equal(arrays[f"update_{u}/{name}"], value)
+
+
+def test_a_weights_init_without_a_gain_starts_at_gain_one():
+    options = dict(seed=2, task="adding", architecture="vanilla", hidden_size=4)
+    plain = trainer.initial_parameters(**options, weights={"init": "normal"})
+    one = trainer.initial_parameters(**options, weights={"init": "normal", "gain": 1.0})
+    for name, value in one.items():
+        np.testing.assert_array_equal(plain[name], value)
