@@ -14,6 +14,7 @@ from rnngrad.figures.training import (
     plot_length_sweep,
     plot_training,
     plot_training_comparison,
+    steps_back_axis,
 )
 
 T = 30
@@ -291,3 +292,15 @@ def test_clipping_draws_each_loss_as_recorded_and_marks_its_last_finite_update()
             assert line.get_markevery() == [len(arrays["update"]) - 1 - (arrays is runs["tanh"])]
     (baseline,) = _lines(loss_axes, "baseline, no memory (0.167)")
     assert set(baseline.get_ydata()) == {1 / 6}
+
+
+@pytest.mark.parametrize(("steps", "ticks"), [(50, [0, 10, 20, 30, 40, 50]), (1, [0, 1]),
+                                              (7, [0, 1, 2, 3, 4, 5, 6, 7])])  # fmt: skip
+def test_the_steps_back_axis_ticks_whole_steps_from_the_last_state_to_the_first(steps, ticks):
+    from matplotlib.figure import Figure
+
+    axes = Figure().add_subplot()
+    axes.set_xlim(0, steps)
+    steps_back_axis(axes.xaxis, steps, label="steps back")
+    assert [float(tick) for tick in axes.get_xticks()] == ticks
+    assert axes.get_xlabel() == "steps back"
