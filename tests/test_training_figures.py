@@ -173,6 +173,11 @@ def test_a_runs_own_title_names_the_tasks_t(task):
     figure = plot_training(training_arrays=training_arrays(task=task))
     title = " ".join(text.get_text() for text in figure.texts)
     assert re.search(rf"\bT = {T}\b", title), title
+    # ... and names the network and the task, whose loss the learning curve's axis names
+    words = {"adding": ("adding problem", "mean squared error"),
+             "copy": ("copy task", "cross-entropy per step")}[task]  # fmt: skip
+    assert f"lstm on the {words[0]}, T = {T}" in title, title
+    assert figure.axes[0].get_ylabel() == f"loss ({words[1]})"
 
 
 # --- values that were drawn but not checked (issue 19)
@@ -257,6 +262,7 @@ def test_the_length_sweep_takes_each_median_over_the_runs_that_did_not_diverge()
     assert set(crosses) == {"gru: a run that diverged (drawn at 5)",
                             "vanilla: a run that diverged (drawn at 5)"}  # fmt: skip
     assert list(crosses["vanilla: a run that diverged (drawn at 5)"].get_xydata()[0]) == [20, 5]
+    assert list(axes.get_xticks()) == [10, 20]  # a tick at each T the sweep ran
 
 
 def test_runs_side_by_side_draw_their_mean_loss_over_the_baseline_and_the_first_items_gradient():
