@@ -913,3 +913,18 @@ def test_a_weights_init_without_a_gain_starts_at_gain_one():
     one = trainer.initial_parameters(**options, weights={"init": "normal", "gain": 1.0})
     for name, value in one.items():
         np.testing.assert_array_equal(plain[name], value)
+
+
+def test_an_exported_checkpoint_holds_its_own_weights_and_no_other_checkpoints():
+    # update 5's names are a prefix of update 50's: the file of 5 must not take 50's weights
+    from safetensors.numpy import load
+
+    run_arrays = {"checkpoint_update": np.array([5, 50]), "weights_update": np.array([5, 50])}
+    for update in (5, 50):
+        run_arrays[f"update_{update}/weight_hh_l0"] = np.full((2, 2), update, np.float32)
+        run_arrays[f"update_{update}/head.bias"] = np.full(1, -update, np.float32)
+    for update in (5, 50):
+        exported = load(steps.export_checkpoint(run_arrays=run_arrays, checkpoint_update=update))
+        assert exported.keys() == {"weight_hh_l0", "head.bias"}
+        assert set(exported["weight_hh_l0"].ravel()) == {update}
+        assert set(exported["head.bias"]) == {-update}
