@@ -266,20 +266,21 @@ def test_the_length_sweep_takes_each_median_over_the_runs_that_did_not_diverge()
 
 
 def test_runs_side_by_side_draw_their_mean_loss_over_the_baseline_and_the_first_items_gradient():
-    runs = {"tanh": training_arrays(diverged_at=40), "lstm": training_arrays(task="copy", seed=1)}
+    # the longest run first: the last panel's axis spans the longest, not the last one drawn
+    runs = {"lstm": training_arrays(task="copy", seed=1), "tanh": training_arrays(diverged_at=40)}
     curve, memory, reach = plot_training_comparison(runs=runs, settings=SETTINGS).axes
     for line, arrays in zip(curve.get_lines(), runs.values(), strict=False):
         finite = np.isfinite(arrays["loss"])
         window = max(1, len(arrays["loss"]) // 50)  # 40 updates: no mean, each loss itself
         expected = _mean_of_last(arrays["loss"][finite], window) * 6
         np.testing.assert_allclose(line.get_ydata(), expected, rtol=1e-12)
-    tanh, lstm = memory.get_lines()
+    lstm, tanh = memory.get_lines()
     np.testing.assert_array_equal(tanh.get_xdata(), runs["tanh"]["weights_update"])
     # the copy task's first symbol enters h_1: column 0, not the last
     np.testing.assert_array_equal(
         lstm.get_ydata(), runs["lstm"]["log10_gradient_by_checkpoint"][:, 0]
     )
-    final = reach.get_lines()[1]
+    final = reach.get_lines()[0]
     np.testing.assert_array_equal(final.get_xdata(), (T + 20) - runs["lstm"]["k"])
     np.testing.assert_array_equal(
         final.get_ydata(), runs["lstm"]["log10_gradient_by_checkpoint"][-1]
