@@ -263,6 +263,12 @@ def test_the_length_sweep_takes_each_median_over_the_runs_that_did_not_diverge()
                             "vanilla: a run that diverged (drawn at 5)"}  # fmt: skip
     assert list(crosses["vanilla: a run that diverged (drawn at 5)"].get_xydata()[0]) == [20, 5]
     assert list(axes.get_xticks()) == [10, 20]  # a tick at each T the sweep ran
+    # the guides sit where the summary's `learned` column draws its lines
+    from rnngrad.steps.training import LEARNED
+
+    (learned,) = _lines(axes, f"{LEARNED:g}: learned")
+    (baseline,) = _lines(axes, "1: the baseline")
+    assert (set(learned.get_ydata()), set(baseline.get_ydata())) == ({LEARNED}, {1.0})
 
 
 def test_runs_side_by_side_draw_their_mean_loss_over_the_baseline_and_the_first_items_gradient():
