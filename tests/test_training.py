@@ -779,7 +779,7 @@ def test_a_sweep_points_row_reports_its_final_networks_ratio_growth_and_divergen
     seen = []
 
     def measured(params, test, **options):
-        seen.append((params["weight_hh_l0"][0, 0], options))
+        seen.append((params["weight_hh_l0"][0, 0], test, options))
         return {"test_loss": test_loss, "log10_contribution": contribution,
                 "log10_gradient": gradient}  # fmt: skip
 
@@ -787,15 +787,20 @@ def test_a_sweep_points_row_reports_its_final_networks_ratio_growth_and_divergen
     run_arrays = {"checkpoint_update": np.array([0, 5]), "diverged_at": np.int64(diverged_at)}
     for update in (0, 5):
         run_arrays[f"update_{update}/weight_hh_l0"] = np.full((1, 1), float(update))
-    settings = SWEEP_POINT | {"architecture": architecture}
+    settings = SWEEP_POINT | {"architecture": architecture, "seed": 5}
     row = steps.sweep_point_row(
-        name="p7", assignment={"seed": 0}, settings=settings, run_arrays=run_arrays
+        name="p7", assignment={"seed": 5}, settings=settings, run_arrays=run_arrays
     )
-    assert seen == [(5.0, {"task": "adding", "architecture": architecture, "activation": "tanh"})]
-    test = tasks.draw_test_set(seed=0, task="adding", length=length, test_size=8)
+    # the final network, on the point's own test set (its seed, its test_size)
+    ((final, given, options),) = seen
+    assert (final, options) == (5.0, {"task": "adding", "architecture": architecture,
+                                      "activation": "tanh"})  # fmt: skip
+    test = tasks.draw_test_set(seed=5, task="adding", length=length, test_size=8)
+    np.testing.assert_array_equal(given.x, test.x)
+    np.testing.assert_array_equal(given.target, test.target)
     first = int(np.flatnonzero(test.x[0, 1])[0])
     assert row == {
-        "point": "p7", "seed": 0, "architecture": architecture, "activation": activation,
+        "point": "p7", "seed": 5, "architecture": architecture, "activation": activation,
         "task": "adding", "length": length, "updates": 5, "diverged_at": diverged_at,
         "test_loss": test_loss, "baseline_loss": 1 / 6,
         "loss_ratio": pytest.approx(6 * test_loss, rel=1e-12), "learned": learned,
