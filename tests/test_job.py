@@ -171,3 +171,21 @@ def test_a_joining_job_records_the_code_that_the_records_it_joins_ran(tmp_path, 
     record = io.load_json(tmp_path / "provenance" / "construct_w_hh.json")
     assert record["code"]["scripts/compute_sweep.py"] == "a" * 64
     assert "scripts/construct_w_hh.py" in record["code"]
+
+
+@pytest.mark.parametrize(
+    ("outputs", "named"),
+    [
+        ([], ""),
+        (["results/a/w_hh.npz"], " (results/a/w_hh.npz)"),
+        (["results/a/x.csv", "results/a/y.md"], " (results/a/x.csv, results/a/y.md)"),
+        (
+            ["results/a/x.csv", "results/a/y.md", "results/a/z.csv"],
+            " (results/a/x.csv, results/a/y.md, ...)",
+        ),
+    ],
+)
+def test_an_input_error_line_names_the_first_two_outputs_and_marks_more(outputs, named):
+    error = InputError("weights.file: config/w.npz:\n  no such file")
+    line = job.input_error_line(rule="construct_w_hh", outputs=outputs, error=error)
+    assert line == f"rnngrad: construct_w_hh{named}: weights.file: config/w.npz: no such file"
