@@ -148,3 +148,38 @@ def test_prune_leaves_results_itself_when_it_empties_it(removed_scenario):
     assert (removed, kept) == (["results/old/a.txt", "results/old/provenance/a.json"], [])
     assert [p.name for p in root.iterdir()] == ["results"]
     assert list((root / "results").iterdir()) == []
+
+
+def test_an_output_edited_by_hand_reruns_its_job_and_everything_downstream(tmp_path):
+    # corrupt, like stale, reruns: stamped with its reason, and the jobs that read it follow
+    edited = built(tmp_path, job("edited"))
+    (tmp_path / "results/edited.txt").write_text("changed by hand")
+    reader = built(tmp_path, job("reader", inputs=["results/edited.txt"]))
+    freshness = Freshness([edited, reader], root=tmp_path, steer=True)
+    reason = "output differs from its record: results/edited.txt"
+    assert freshness.states[edited.record] == provenance.JobState(provenance.CORRUPT, [reason])
+    assert freshness.reruns(edited.record) and freshness.reasons(edited.record) == [reason]
+    stamp = STAMP.format(record=edited.record)
+    assert freshness.inputs(edited.record, {"a": "x"}) == {"a": "x", "rerun": stamp}
+    assert (tmp_path / stamp).read_text() == reason + "\n"
+    upstream = ["upstream job reruns: rule_edited"]
+    assert freshness.states[reader.record] == provenance.JobState(provenance.STALE, upstream)
+    assert freshness.reasons(reader.record) == upstream
+
+
+@pytest.mark.parametrize("newest", [0, 1, 2])
+def test_steering_moves_outputs_after_the_newest_of_all_inputs(tmp_path, newest):
+    # git checks files out in path order: any input, not only the first, may be the newest
+    (tmp_path / "results").mkdir()
+    inputs = [f"results/input{i}.txt" for i in range(3)]
+    for path in inputs:
+        (tmp_path / path).write_text(path)
+    current = built(tmp_path, job("current", inputs=inputs))
+    for i, path in enumerate(inputs):
+        when = (500 if i == newest else 20 + i) * SECOND
+        os.utime(tmp_path / path, ns=(when, when))
+    for path in (*current.outputs, current.record):
+        os.utime(tmp_path / path, ns=(100 * SECOND, 100 * SECOND))  # after all but the newest
+    Freshness([current], root=tmp_path, steer=True)
+    for path in (*current.outputs, current.record):
+        assert mtime(tmp_path, path) == 500 * SECOND + 1000
