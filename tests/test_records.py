@@ -147,6 +147,8 @@ MALFORMED = {
     "no inputs": {"inputs": KeyError},
     "no outputs": {"outputs": KeyError},
     "a digest that is not one": {"outputs": {"results/a/out.npz": "abc"}},
+    "a digest with more after its 64 digits": {"inputs": {"config/inputs/x.npy": "0" * 65}},
+    "a digest in capitals": {"code": {"rnngrad/step.py": "A" * 64}},
     "a code path up and out": {"code": {"../../../../etc/shadow": "0" * 64}},
     "an absolute code path": {"code": {"/etc/shadow": "0" * 64}},
     "an absolute input path": {"inputs": {"/home/someone/x.npy": "0" * 64}},
@@ -340,3 +342,19 @@ def test_the_rerun_summary_shows_two_reasons_and_counts_only_the_rest(job_and_re
     three = Job(**{**job.__dict__, "params": two | {"checkpoint": {"states": "random", "bias": 0}}})
     [line] = Freshness([three], root=root).summary()
     assert line.endswith('checkpoint.states: "zeros" → "random"; and 1 more')
+
+
+def test_a_changed_value_is_shown_whole_up_to_40_characters_and_cut_after():
+    # json text of a 38-character string is 40 characters with its quotes: shown whole
+    forty, forty_one = "a" * 38, "b" * 39
+    assert provenance.settings_changes({"s": forty}, {"s": forty_one}) == [
+        f's: "{forty}" → "{"b" * 36}...'
+    ]
+    long = list(range(20))  # "[0, 1, 2, ..." is 70 characters of JSON
+    assert provenance.settings_changes({"grid": {"seed": long}}, {"grid": {"seed": [1]}}) == [
+        f"grid.seed: {json.dumps(long)[:37]}... → [1]"
+    ]
+    # not ASCII-escaped: the reader sees γ, not \u03b3
+    assert provenance.settings_changes({"a": "γ"}, {"a": "ρ"}) == ['a: "γ" → "ρ"']
+    # params that are not a mapping at all are named as a whole
+    assert provenance.settings_changes([1], [2]) == ["(all): [1] → [2]"]
