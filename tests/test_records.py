@@ -358,3 +358,28 @@ def test_a_changed_value_is_shown_whole_up_to_40_characters_and_cut_after():
     assert provenance.settings_changes({"a": "γ"}, {"a": "ρ"}) == ['a: "γ" → "ρ"']
     # params that are not a mapping at all are named as a whole
     assert provenance.settings_changes([1], [2]) == ["(all): [1] → [2]"]
+
+
+def test_a_package_the_record_does_not_name_makes_the_job_stale(job_and_record):
+    # e.g. a record written before matplotlib was among the packages that shape the bytes
+    root, job, record = job_and_record
+    record["software"] = {"numpy": SOFTWARE["numpy"]}
+    state = state_of(root, job, record)
+    assert state == provenance.JobState(
+        provenance.STALE, [f"software changed: matplotlib None → {SOFTWARE['matplotlib']}"]
+    )
+
+
+def test_an_output_edited_by_hand_keeps_the_jobs_other_reasons(job_and_record):
+    root, job, _ = job_and_record
+    write(root, "results/a/out.npz", b"edited by hand")
+    write(root, "rnngrad/step.py", b"edited code")
+    edited = Job(**{**job.__dict__, "params": {**job.params, "seed": 2}})
+    assert state_of(root, edited) == provenance.JobState(
+        provenance.CORRUPT,
+        [
+            "output differs from its record: results/a/out.npz",
+            "setting changed: seed: 1 → 2",
+            "code changed: rnngrad/step.py",
+        ],
+    )
