@@ -183,3 +183,21 @@ def test_steering_moves_outputs_after_the_newest_of_all_inputs(tmp_path, newest)
     Freshness([current], root=tmp_path, steer=True)
     for path in (*current.outputs, current.record):
         assert mtime(tmp_path, path) == 500 * SECOND + 1000
+
+
+def test_an_absent_untracked_job_reruns_nothing_downstream_a_missing_one_does(tmp_path):
+    # a sweep's chunks are not committed: absent on a fresh clone, their summary stays current
+    chunk = Job("compute_sweep", {}, (), ("results/chunk.csv",), "results/chunk.json", False)
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results/chunk.csv").write_text("x\n1\n")  # where the summary was made
+    summary = built(tmp_path, job("summary", inputs=["results/chunk.csv"]))
+    (tmp_path / "results/chunk.csv").unlink()  # a fresh clone
+    freshness = Freshness([chunk, summary], root=tmp_path)
+    assert freshness.states[chunk.record].state == provenance.ABSENT
+    assert freshness.states[summary.record] == provenance.JobState(provenance.CURRENT)
+    tracked = Job(**{**chunk.__dict__, "tracked": True})  # a committed output deleted
+    freshness = Freshness([tracked, summary], root=tmp_path)
+    assert freshness.states[tracked.record].state == provenance.MISSING
+    assert freshness.states[summary.record] == provenance.JobState(
+        provenance.STALE, ["upstream job reruns: compute_sweep"]
+    )

@@ -31,6 +31,15 @@ grid:
   seed: [2, 1]
 """
 DATA = "config/inputs/x.npy"
+SETTINGS = {  # what construct_w_hh reads of a scenario's resolved settings
+    "hidden_size": 3,
+    "w_hh": {},
+    "activation": "tanh",
+    "architecture": "vanilla",
+    "input_size": None,
+    "weights": None,
+    "training": None,
+}
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +118,17 @@ def test_figures_with_nothing_to_draw_are_not_planned(jobs):
     # no scenario has a Lyapunov spectrum, none trains, and the architectures list names none here
     for rule in ("plot_spectra", "plot_spectrum", "plot_training_comparison", "plot_clipping"):
         assert rule not in jobs
+
+
+def test_a_trained_scenario_analyses_its_last_checkpoint_and_only_construct_w_hh_reads_it():
+    trained = {"training": {"checkpoints": [0, 10, 200]}}
+    path = "results/s/checkpoints/update_200.safetensors"
+    assert plan.final_checkpoint(trained) == 200
+    assert plan.trained_inputs("construct_w_hh", "s", trained) == [path]
+    assert (
+        plan.scenario_params("construct_w_hh", "s", SETTINGS | trained)["trained_weights"] == path
+    )
+    for rule in ("generate_checkpoint", "compute_contributions"):
+        assert plan.trained_inputs(rule, "s", trained) == []
+    assert plan.trained_inputs("construct_w_hh", "s", {"training": None}) == []
+    assert plan.scenario_params("construct_w_hh", "s", SETTINGS)["trained_weights"] is None
