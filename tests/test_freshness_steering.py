@@ -201,3 +201,13 @@ def test_an_absent_untracked_job_reruns_nothing_downstream_a_missing_one_does(tm
     assert freshness.states[summary.record] == provenance.JobState(
         provenance.STALE, ["upstream job reruns: compute_sweep"]
     )
+
+
+def test_prune_never_removes_a_planned_file_that_an_orphaned_record_names(tmp_path):
+    # a rule renamed: its old record is an orphan, but the output it names is planned still
+    planned = built(tmp_path, job("kept"))
+    old = Job("old_rule", {}, (), planned.outputs, "results/provenance/old_rule.json")
+    built(tmp_path, old)
+    removed, kept = Freshness([planned], root=tmp_path).remove_orphans()
+    assert (removed, kept) == (["results/provenance/old_rule.json"], [])
+    assert (tmp_path / planned.outputs[0]).read_text() == "out"
