@@ -132,3 +132,55 @@ def test_a_trained_scenario_analyses_its_last_checkpoint_and_only_construct_w_hh
         assert plan.trained_inputs(rule, "s", trained) == []
     assert plan.trained_inputs("construct_w_hh", "s", {"training": None}) == []
     assert plan.scenario_params("construct_w_hh", "s", SETTINGS)["trained_weights"] is None
+
+
+def test_a_slider_without_seeds_or_lengths_in_its_grid_shows_every_point():
+    from types import SimpleNamespace
+
+    points = {name: ({"w_hh.scale.spectral_norm": g}, {}) for name, g in (("a", 0.8), ("b", 1.2))}
+    assert list(plan.slider_points(SimpleNamespace(points=points))) == ["a", "b"]
+    lengths = {
+        "short": ({"sequence_length": 6, "seed": 0}, {}),
+        "long_seed_1": ({"sequence_length": 10, "seed": 1}, {}),
+        "long_seed_0": ({"sequence_length": 10, "seed": 0}, {}),
+    }
+    assert list(plan.slider_points(SimpleNamespace(points=lengths))) == ["long_seed_0"]
+
+
+def test_a_trained_scenario_trains_exports_each_checkpoint_then_measures_and_draws_the_run():
+    training = {"task": "adding", "length": 5, "test_size": 4, "checkpoints": [0, 50]}
+    settings = SETTINGS | {"seed": 1, "description": "d", "training": training}
+    jobs = [
+        (job.rule, job.params, job.inputs, job.outputs, job.record)
+        for job in plan.training_jobs("s", settings)
+    ]
+    run, record = "results/s/checkpoints/run.npz", "results/s/provenance/{}.json"
+    assert [job[0] for job in jobs] == [
+        "train",
+        "export_checkpoint",
+        "export_checkpoint",
+        "measure_training",
+        "plot_training",
+    ]
+    assert jobs[0][1:] == (
+        {k: settings[k] for k in ("seed", "architecture", "activation", "hidden_size", "weights")}
+        | {"training": training},
+        (),
+        (run,),
+        record.format("train"),
+    )
+    for update, job in zip((0, 50), jobs[1:3], strict=True):
+        assert job[1:] == (
+            {"checkpoint_update": update},
+            (run,),
+            (f"results/s/checkpoints/update_{update}.safetensors",),
+            record.format(f"export_checkpoint/{update}"),
+        )
+    assert jobs[3][2:] == ((run,), ("results/s/training.npz",), record.format("measure_training"))
+    assert jobs[3][1]["test_sequences"] == {"task": "adding", "length": 5, "test_size": 4}
+    assert jobs[4][1:] == (
+        {"description": "d"},
+        ("results/s/training.npz",),
+        ("results/s/training.png",),
+        record.format("plot_training"),
+    )
