@@ -383,3 +383,18 @@ def test_an_output_edited_by_hand_keeps_the_jobs_other_reasons(job_and_record):
             "code changed: rnngrad/step.py",
         ],
     )
+
+
+def test_every_missing_output_is_named_and_an_absent_untracked_job_names_its_first(job_and_record):
+    root, job, _ = job_and_record
+    two = Job(**{**job.__dict__, "outputs": ("results/a/out.npz", "results/a/more.npz")})
+    (root / "results/a/out.npz").unlink()
+    assert state_of(root, two) == provenance.JobState(
+        provenance.MISSING, ["missing: results/a/out.npz", "missing: results/a/more.npz"]
+    )
+    write(root, "results/a/out.npz", b"output")  # one of the two is back: still missing
+    assert state_of(root, two).reasons == ["missing: results/a/more.npz"]
+    untracked = Job(**{**two.__dict__, "tracked": False})
+    assert state_of(root, untracked) == provenance.JobState(
+        provenance.ABSENT, ["not built here: results/a/more.npz"]
+    )
