@@ -23,7 +23,7 @@ from rnngrad.steps.compute_contributions import compute_contributions
 from rnngrad.steps.construct_w_hh import construct_w_hh
 from rnngrad.steps.generate_checkpoint import generate_checkpoint
 from rnngrad.steps.training import export_checkpoint, measure_training
-from rnngrad.workflow import plan
+from rnngrad.workflow import plan, provenance
 
 MEASURED = ("irnn_sgd_unclipped",)  # the cheapest run to measure: about 4 s, most of it jax
 LEFT_TO_SLOW_TESTS = {"train", "compute_sweep", "summarize_sweep"}  # summary: tests/test_sweeps.py
@@ -142,6 +142,23 @@ def test_the_plan_makes_exactly_the_files_git_tracks_in_results():
     planned = [p for job in plan.plan(PROJECT) if job.tracked for p in (*job.outputs, job.record)]
     assert len(planned) == len(set(planned))  # no file is made by two jobs
     assert set(planned) == tracked
+
+
+def test_every_committed_record_names_the_rule_settings_and_files_the_plan_has_now():
+    # What `python -m rnngrad status` checks before hashing anything: a plan that lost an input,
+    # a setting or an output of a job disagrees with the record the committed run wrote.
+    checked = 0
+    for job in plan.plan(PROJECT):
+        if not job.tracked:
+            continue
+        record = io.load_json(ROOT / job.record)
+        assert provenance.record_problem(record) is None, job.record
+        assert record["rule"] == job.rule, job.record
+        assert record["params"] == provenance.plain(job.params), job.record
+        assert sorted(record["inputs"]) == sorted(job.inputs), job.record
+        assert sorted(record["outputs"]) == sorted(job.outputs), job.record
+        checked += 1
+    assert checked > 200
 
 
 @pytest.mark.parametrize("job", JOBS, ids=lambda job: job.record.removeprefix("results/"))

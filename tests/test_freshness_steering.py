@@ -148,3 +148,66 @@ def test_prune_leaves_results_itself_when_it_empties_it(removed_scenario):
     assert (removed, kept) == (["results/old/a.txt", "results/old/provenance/a.json"], [])
     assert [p.name for p in root.iterdir()] == ["results"]
     assert list((root / "results").iterdir()) == []
+
+
+def test_an_output_edited_by_hand_reruns_its_job_and_everything_downstream(tmp_path):
+    # corrupt, like stale, reruns: stamped with its reason, and the jobs that read it follow
+    edited = built(tmp_path, job("edited"))
+    (tmp_path / "results/edited.txt").write_text("changed by hand")
+    reader = built(tmp_path, job("reader", inputs=["results/edited.txt"]))
+    freshness = Freshness([edited, reader], root=tmp_path, steer=True)
+    reason = "output differs from its record: results/edited.txt"
+    assert freshness.states[edited.record] == provenance.JobState(provenance.CORRUPT, [reason])
+    assert freshness.reruns(edited.record) and freshness.reasons(edited.record) == [reason]
+    stamp = STAMP.format(record=edited.record)
+    assert freshness.inputs(edited.record, {"a": "x"}) == {"a": "x", "rerun": stamp}
+    assert (tmp_path / stamp).read_text() == reason + "\n"
+    upstream = ["upstream job reruns: rule_edited"]
+    assert freshness.states[reader.record] == provenance.JobState(provenance.STALE, upstream)
+    assert freshness.reasons(reader.record) == upstream
+
+
+@pytest.mark.parametrize("newest", [0, 1, 2])
+def test_steering_moves_outputs_after_the_newest_of_all_inputs(tmp_path, newest):
+    # git checks files out in path order: any input, not only the first, may be the newest
+    (tmp_path / "results").mkdir()
+    inputs = [f"results/input{i}.txt" for i in range(3)]
+    for path in inputs:
+        (tmp_path / path).write_text(path)
+    current = built(tmp_path, job("current", inputs=inputs))
+    for i, path in enumerate(inputs):
+        when = (500 if i == newest else 20 + i) * SECOND
+        os.utime(tmp_path / path, ns=(when, when))
+    for path in (*current.outputs, current.record):
+        os.utime(tmp_path / path, ns=(100 * SECOND, 100 * SECOND))  # after all but the newest
+    Freshness([current], root=tmp_path, steer=True)
+    for path in (*current.outputs, current.record):
+        assert mtime(tmp_path, path) == 500 * SECOND + 1000
+
+
+def test_an_absent_untracked_job_reruns_nothing_downstream_a_missing_one_does(tmp_path):
+    # a sweep's chunks are not committed: absent on a fresh clone, their summary stays current
+    chunk = Job("compute_sweep", {}, (), ("results/chunk.csv",), "results/chunk.json", False)
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results/chunk.csv").write_text("x\n1\n")  # where the summary was made
+    summary = built(tmp_path, job("summary", inputs=["results/chunk.csv"]))
+    (tmp_path / "results/chunk.csv").unlink()  # a fresh clone
+    freshness = Freshness([chunk, summary], root=tmp_path)
+    assert freshness.states[chunk.record].state == provenance.ABSENT
+    assert freshness.states[summary.record] == provenance.JobState(provenance.CURRENT)
+    tracked = Job(**{**chunk.__dict__, "tracked": True})  # a committed output deleted
+    freshness = Freshness([tracked, summary], root=tmp_path)
+    assert freshness.states[tracked.record].state == provenance.MISSING
+    assert freshness.states[summary.record] == provenance.JobState(
+        provenance.STALE, ["upstream job reruns: compute_sweep"]
+    )
+
+
+def test_prune_never_removes_a_planned_file_that_an_orphaned_record_names(tmp_path):
+    # a rule renamed: its old record is an orphan, but the output it names is planned still
+    planned = built(tmp_path, job("kept"))
+    old = Job("old_rule", {}, (), planned.outputs, "results/provenance/old_rule.json")
+    built(tmp_path, old)
+    removed, kept = Freshness([planned], root=tmp_path).remove_orphans()
+    assert (removed, kept) == (["results/provenance/old_rule.json"], [])
+    assert (tmp_path / planned.outputs[0]).read_text() == "out"

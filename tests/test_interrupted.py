@@ -112,3 +112,19 @@ def test_a_lock_held_by_a_live_run_is_left_alone(tmp_path):
         assert (tmp_path / RUN_LOCK).exists()
     finally:
         os.close(descriptor)
+
+
+def test_a_free_run_lock_removes_every_stale_snakemake_lock_and_nothing_else(tmp_path):
+    descriptor, removed = claim_run(root=tmp_path)
+    os.close(descriptor)  # the run ends
+    assert removed == []  # no .snakemake/locks yet: nothing to remove
+    locks = tmp_path / SNAKEMAKE_LOCKS
+    locks.mkdir(parents=True, exist_ok=True)
+    for name in ("1.output.lock", "0.input.lock", "notes.txt"):
+        (locks / name).write_text("results/a.npz\n")
+    descriptor, removed = claim_run(root=tmp_path)
+    try:
+        assert removed == [f"{SNAKEMAKE_LOCKS}/0.input.lock", f"{SNAKEMAKE_LOCKS}/1.output.lock"]
+        assert [p.name for p in locks.iterdir()] == ["notes.txt"]
+    finally:
+        os.close(descriptor)

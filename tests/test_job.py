@@ -171,3 +171,42 @@ def test_a_joining_job_records_the_code_that_the_records_it_joins_ran(tmp_path, 
     record = io.load_json(tmp_path / "provenance" / "construct_w_hh.json")
     assert record["code"]["scripts/compute_sweep.py"] == "a" * 64
     assert "scripts/construct_w_hh.py" in record["code"]
+
+
+@pytest.mark.parametrize(
+    ("outputs", "named"),
+    [
+        ([], ""),
+        (["results/a/w_hh.npz"], " (results/a/w_hh.npz)"),
+        (["results/a/x.csv", "results/a/y.md"], " (results/a/x.csv, results/a/y.md)"),
+        (
+            ["results/a/x.csv", "results/a/y.md", "results/a/z.csv"],
+            " (results/a/x.csv, results/a/y.md, ...)",
+        ),
+    ],
+)
+def test_an_input_error_line_names_the_first_two_outputs_and_marks_more(outputs, named):
+    error = InputError("weights.file: config/w.npz:\n  no such file")
+    line = job.input_error_line(rule="construct_w_hh", outputs=outputs, error=error)
+    assert line == f"rnngrad: construct_w_hh{named}: weights.file: config/w.npz: no such file"
+
+
+def test_a_job_logs_its_stderr_records_each_file_of_a_list_input_and_restores_stderr(
+    tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "construct_w_hh.py").write_text("# the script")
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text(name)
+    snakemake = Snakemake(tmp_path, inputs={"chunks": ["a.csv", "b.csv"]})
+    snakemake.output = Files(w_hh="w_hh.npz", provenance="provenance/construct_w_hh.json")
+    with job.workflow_job(snakemake):
+        print("a warning from the step", file=sys.stderr)
+        (tmp_path / "w_hh.npz").write_bytes(b"weights")
+    assert sys.stderr is sys.__stderr__
+    assert (tmp_path / "logs" / "job.log").read_text() == "a warning from the step\n"
+    record = io.load_json(tmp_path / "provenance" / "construct_w_hh.json")
+    assert record["inputs"] == {
+        name: io.file_digest(tmp_path / name) for name in ("a.csv", "b.csv")
+    }

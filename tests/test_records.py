@@ -147,6 +147,8 @@ MALFORMED = {
     "no inputs": {"inputs": KeyError},
     "no outputs": {"outputs": KeyError},
     "a digest that is not one": {"outputs": {"results/a/out.npz": "abc"}},
+    "a digest with more after its 64 digits": {"inputs": {"config/inputs/x.npy": "0" * 65}},
+    "a digest in capitals": {"code": {"rnngrad/step.py": "A" * 64}},
     "a code path up and out": {"code": {"../../../../etc/shadow": "0" * 64}},
     "an absolute code path": {"code": {"/etc/shadow": "0" * 64}},
     "an absolute input path": {"inputs": {"/home/someone/x.npy": "0" * 64}},
@@ -340,3 +342,59 @@ def test_the_rerun_summary_shows_two_reasons_and_counts_only_the_rest(job_and_re
     three = Job(**{**job.__dict__, "params": two | {"checkpoint": {"states": "random", "bias": 0}}})
     [line] = Freshness([three], root=root).summary()
     assert line.endswith('checkpoint.states: "zeros" → "random"; and 1 more')
+
+
+def test_a_changed_value_is_shown_whole_up_to_40_characters_and_cut_after():
+    # json text of a 38-character string is 40 characters with its quotes: shown whole
+    forty, forty_one = "a" * 38, "b" * 39
+    assert provenance.settings_changes({"s": forty}, {"s": forty_one}) == [
+        f's: "{forty}" → "{"b" * 36}...'
+    ]
+    long = list(range(20))  # "[0, 1, 2, ..." is 70 characters of JSON
+    assert provenance.settings_changes({"grid": {"seed": long}}, {"grid": {"seed": [1]}}) == [
+        f"grid.seed: {json.dumps(long)[:37]}... → [1]"
+    ]
+    # not ASCII-escaped: the reader sees γ, not \u03b3
+    assert provenance.settings_changes({"a": "γ"}, {"a": "ρ"}) == ['a: "γ" → "ρ"']
+    # params that are not a mapping at all are named as a whole
+    assert provenance.settings_changes([1], [2]) == ["(all): [1] → [2]"]
+
+
+def test_a_package_the_record_does_not_name_makes_the_job_stale(job_and_record):
+    # e.g. a record written before matplotlib was among the packages that shape the bytes
+    root, job, record = job_and_record
+    record["software"] = {"numpy": SOFTWARE["numpy"]}
+    state = state_of(root, job, record)
+    assert state == provenance.JobState(
+        provenance.STALE, [f"software changed: matplotlib None → {SOFTWARE['matplotlib']}"]
+    )
+
+
+def test_an_output_edited_by_hand_keeps_the_jobs_other_reasons(job_and_record):
+    root, job, _ = job_and_record
+    write(root, "results/a/out.npz", b"edited by hand")
+    write(root, "rnngrad/step.py", b"edited code")
+    edited = Job(**{**job.__dict__, "params": {**job.params, "seed": 2}})
+    assert state_of(root, edited) == provenance.JobState(
+        provenance.CORRUPT,
+        [
+            "output differs from its record: results/a/out.npz",
+            "setting changed: seed: 1 → 2",
+            "code changed: rnngrad/step.py",
+        ],
+    )
+
+
+def test_every_missing_output_is_named_and_an_absent_untracked_job_names_its_first(job_and_record):
+    root, job, _ = job_and_record
+    two = Job(**{**job.__dict__, "outputs": ("results/a/out.npz", "results/a/more.npz")})
+    (root / "results/a/out.npz").unlink()
+    assert state_of(root, two) == provenance.JobState(
+        provenance.MISSING, ["missing: results/a/out.npz", "missing: results/a/more.npz"]
+    )
+    write(root, "results/a/out.npz", b"output")  # one of the two is back: still missing
+    assert state_of(root, two).reasons == ["missing: results/a/more.npz"]
+    untracked = Job(**{**two.__dict__, "tracked": False})
+    assert state_of(root, untracked) == provenance.JobState(
+        provenance.ABSENT, ["not built here: results/a/more.npz"]
+    )

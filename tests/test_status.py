@@ -253,3 +253,41 @@ def test_a_retrained_sweep_point_reruns_the_chunk_that_measures_it(repository):
     assert states[chunks[0].record].state == provenance.STALE
     assert states[chunks[0].record].reasons == ["upstream job reruns: train"]
     assert all(states[chunk.record].state == provenance.CURRENT for chunk in chunks[1:])
+
+
+def test_a_long_unit_name_widens_the_name_column_for_every_line():
+    long = "a_scenario_with_a_name_longer_than_twenty"
+    record = "results/{}/provenance/step.json"
+    stale = provenance.JobState(provenance.STALE, ["setting changed: seed: 1 → 2"])
+    states = {
+        record.format(name): (sweep_job("step", record.format(name)), state)
+        for name, state in (("a", provenance.JobState(provenance.CURRENT)), (long, stale))
+    }
+    lines, clean = status.status_lines(Stub(states))
+    width = len(long)
+    assert not clean
+    assert lines == [
+        f"{'a':<{width}}  current",
+        f"{long}  stale",
+        f"{'':<{width}}    step: setting changed: seed: 1 → 2",
+    ]
+
+
+def test_files_of_a_planned_sweep_are_not_orphans_those_of_a_removed_one_are():
+    # chunks are untracked and the runs of a training sweep's points live in its folder; a
+    # sweep whose name merely starts like a planned one's is another sweep
+    chunk = Job("compute_sweep", {}, (), ("results/sweeps/s/chunks/0.csv",), "r0.json", False)
+    summary = Job("summarize_sweep", {}, (), ("results/sweeps/s/summary.csv",), "r1.json")
+    files = [
+        "results/sweeps/s/summary.csv",
+        "results/sweeps/s/chunks/1.csv",
+        "results/sweeps/s/0003/checkpoints/update_10.safetensors",
+        "results/sweeps/s2/summary.csv",
+        "results/sweeps/gone/chunks/0.csv",
+        "results/old/w_hh.npz",
+    ]
+    assert plan.orphans([chunk, summary], files=files) == [
+        "results/old/w_hh.npz",
+        "results/sweeps/gone/chunks/0.csv",
+        "results/sweeps/s2/summary.csv",
+    ]

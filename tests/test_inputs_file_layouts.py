@@ -1,0 +1,35 @@
+"""An inputs .npy file is read as numpy itself reads it, whatever layout numpy wrote it in."""
+
+import numpy as np
+import pytest
+
+from rnngrad.steps.generate_checkpoint import read_inputs
+
+X = np.arange(30.0).reshape(3, 10) * 0.5 - 3  # (input_size, sequence_length), not symmetric
+
+
+def write(path, layout):
+    if layout == "column-major":  # a Fortran-ordered array is stored transposed on disk
+        np.save(path, np.asfortranarray(X))
+    elif layout == "header version 2.0":
+        with open(path, "wb") as stream:
+            np.lib.format.write_array(stream, X, version=(2, 0))
+    elif layout == "int16":
+        np.save(path, X.astype(np.int16))
+    elif layout == "big-endian float32":
+        np.save(path, X.astype(">f4"))
+    else:
+        np.save(path, X)
+
+
+@pytest.mark.parametrize(
+    "layout", ["row-major", "column-major", "header version 2.0", "int16", "big-endian float32"]
+)
+def test_an_inputs_file_gives_the_array_numpy_loads(tmp_path, layout):
+    path = tmp_path / "x.npy"
+    write(path, layout)
+    got = read_inputs(path, shape=(3, 10))
+    want = np.load(path, allow_pickle=False)
+    assert got.shape == (3, 10)
+    np.testing.assert_array_equal(got, want)
+    assert np.array_equal(got, X.astype(want.dtype))
