@@ -107,13 +107,7 @@ def test_nan_and_infinity_in_the_same_places_of_both_trees_are_no_difference(tre
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="real bug: where the expected tree holds ±inf, |b - a| / max(|a|, ...) is inf/inf = "
-    "NaN, which nanmax skips: an expected inf that became finite or -inf passes the diff (the "
-    "other direction is caught). Committed long_sequence_exploding/contributions.npz holds "
-    "99225 infs.",
-)
+# Found 2026-12-02 (inf / inf = NaN was skipped by nanmax, one direction only); fixed.
 @pytest.mark.parametrize(("want", "got"), [(np.inf, 5.0), (-np.inf, -300.0), (np.inf, -np.inf)])
 def test_an_infinity_that_became_another_value_is_a_difference_either_way(trees, want, got):
     expected, actual = trees

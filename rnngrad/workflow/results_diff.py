@@ -31,8 +31,12 @@ def _npz_differences(expected, actual, *, rtol) -> list[str]:
                 found.append(f"{key}: shape/dtype {a.shape} {a.dtype} != {b.shape} {b.dtype}")
             elif a.dtype.kind in "fc":
                 scale = np.maximum(np.abs(a), 1.0 if key in LOG_KEYS else np.finfo(float).tiny)
-                with np.errstate(invalid="ignore"):  # inf - inf where both overflowed
-                    difference = np.where(a == b, 0.0, np.abs(b - a) / scale)
+                # An infinity that became anything else is an infinite difference: inf / inf
+                # would give NaN, which nanmax skips.
+                with np.errstate(invalid="ignore"):
+                    relative = np.abs(b - a) / scale
+                    infinite = np.isinf(a) | np.isinf(b)
+                    difference = np.where(a == b, 0.0, np.where(infinite, np.inf, relative))
                 worst = float(np.nanmax(difference, initial=0.0))
                 if np.any(np.isnan(a) != np.isnan(b)):
                     found.append(f"{key}: NaN in one tree where the other has a number")
