@@ -238,3 +238,43 @@ def test_rollout_initial_state_of_the_wrong_size_raises():
             arrays["w_hh"], arrays["w_hx"], arrays["b_h"], arrays["x"],
             activation="tanh", initial_state=np.zeros(2),
         )  # fmt: skip
+
+
+def test_factors_across_chunks_are_each_steps_own_in_decreasing_order():
+    # Slopes are computed CHUNK steps at a time: past a chunk boundary each factor must still be
+    # J_i = W_hhᵀ diag(σ'(a_i)) of its own step i, for i = t-1 down to 0.
+    from rnngrad.numerics.contributions import CHUNK, vanilla_factors
+
+    n, t = 2, 2 * CHUNK + 3
+    rng = np.random.RandomState(11)
+    w_hh, w_hx, b_h = rng.randn(n, n), rng.randn(n, n), rng.randn(n, 1)
+    h, x = rng.randn(n, t), rng.randn(n, t)
+    got = np.concatenate(list(vanilla_factors(w_hh, w_hx, b_h, h, x, activation="tanh")))
+    slope = get_activation("tanh").derivative
+    want = np.stack(
+        [
+            w_hh.T @ np.diag(slope(w_hh @ h[:, i] + w_hx @ x[:, i] + b_h[:, 0]))
+            for i in range(t - 1, -1, -1)
+        ]
+    )
+    np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["W_hh", "W_hx", "b_h", "h", "x"])
+def test_jacobian_names_the_array_that_is_not_finite(name):
+    arrays = {"W_hh": np.eye(2), "W_hx": np.eye(2), "b_h": np.zeros(2)}
+    arrays |= {"h": np.zeros((2, 3)), "x": np.zeros((2, 3))}
+    arrays[name] = arrays[name].copy()
+    arrays[name].flat[-1] = np.nan
+    with pytest.raises(ValueError, match=rf"^{name} is not finite"):
+        jacobian_contributions(*arrays.values(), activation="tanh")
+
+
+def test_rollout_overflow_reports_the_largest_state_before_it():
+    # relu, W_hh = 2I, inputs 1: h_i = 2^i - 1, so h_1024 overflows and h_1023 = 8.99e307
+    n, t = 2, 1100
+    w_hh, w_hx, b_h, x = 2 * np.eye(n), np.eye(n), np.zeros((n, 1)), np.ones((n, t))
+    with pytest.raises(
+        ValueError, match=r"at step 1024 of 1100: max \|h\| before it was 8.99e\+307"
+    ):
+        rollout(w_hh, w_hx, b_h, x, activation="relu")
