@@ -14,6 +14,10 @@ from rnngrad.numerics import theory
         (1 + 1e-6, "exploding possible"),
         (1 - 1e-13, "boundary"),
         (1 + 1e-13, "boundary"),
+        (1 - 5e-10, "boundary"),  # the band is BOUNDARY_TOLERANCE = 1e-9 wide on either side
+        (1 + 5e-10, "boundary"),
+        (1 - 2e-9, "vanishing"),
+        (1 + 2e-9, "exploding possible"),
         (4.0, "exploding possible"),
     ],
 )
