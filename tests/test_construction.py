@@ -240,3 +240,29 @@ def test_saved_weights_hold_rho_and_the_norm_of_the_built_matrix():
     assert arrays["spectral_norm"] > arrays["spectral_radius"]
     np.testing.assert_array_equal(arrays["eigenvalues"], [0.5, 1, 2, 3])
     np.testing.assert_array_equal(arrays["Q"], weights.q)
+
+
+def test_a_q_within_the_condition_limit_that_still_loses_the_eigenvalues_is_refused():
+    # cond(Q) = 6.7e5 passes the condition test, yet rounding in Q diag(λ) Q⁻¹ moves these
+    # eigenvalues by about 4e-6 max |λ|, far beyond EIGENVALUE_RTOL.
+    from rnngrad.numerics.recurrent_weights import (
+        EIGENVALUE_RTOL,
+        MAX_CONDITION,
+        ConstructionError,
+        eigenvalue_error,
+    )
+
+    n, rng = 6, np.random.RandomState(100)
+    u, _, vt = np.linalg.svd(rng.randn(n, n))
+    q = u @ np.diag(np.geomspace(1, 1.5e-6, n)) @ vt
+    eigenvalues = rng.uniform(-1, 1, n)
+    assert np.linalg.cond(q) < MAX_CONDITION
+    built = np.linalg.eigvals(q @ np.diag(eigenvalues) @ np.linalg.inv(q))
+    assert eigenvalue_error(eigenvalues, built) > 10 * EIGENVALUE_RTOL * np.abs(eigenvalues).max()
+    with pytest.raises(ConstructionError, match="eigenvalues up to .* away from the requested"):
+        construct_w_hh(
+            rng=np.random.RandomState(0),
+            hidden_size=n,
+            eigenvalues={"values": eigenvalues.tolist()},
+            eigenvectors={"values": q.tolist()},
+        )
