@@ -278,3 +278,17 @@ def test_rollout_overflow_reports_the_largest_state_before_it():
         ValueError, match=r"at step 1024 of 1100: max \|h\| before it was 8.99e\+307"
     ):
         rollout(w_hh, w_hx, b_h, x, activation="relu")
+
+
+def test_contributions_record_k_from_1_to_t_their_method_and_metric():
+    rng = np.random.RandomState(3)
+    n, t = 3, 5
+    arrays = rng.randn(n, n), rng.randn(n, n), rng.randn(n, 1), rng.randn(n, t), rng.randn(n, t)
+    course = course_contributions(*arrays)
+    np.testing.assert_array_equal(course.k, [1, 2, 3, 4, 5])
+    assert (course.method, course.metric) == ("course", "max_entry")
+    jacobian = jacobian_contributions(*arrays, activation="tanh", metric="frobenius")
+    np.testing.assert_array_equal(jacobian.k, [1, 2, 3, 4, 5])
+    assert (jacobian.method, jacobian.metric) == ("jacobian", "frobenius")
+    assert jacobian.overflowed.dtype == bool and not jacobian.overflowed.any()
+    assert jacobian.overflowed.shape == (t,)
