@@ -226,3 +226,10 @@ def test_the_returned_basis_holds_the_last_matrix_top_direction():
 def test_an_empty_set_of_views_is_refused():
     with pytest.raises(ValueError, match="views is empty"):
         chain_log10_metrics([np.eye(2)[None]], sequence_length=1, views={})
+
+
+def test_a_product_overflowing_in_one_entry_only_names_its_step():
+    # J_0 P̂_2 = [[2e308, 0], [1, 0]]: one entry inf, the others finite (inf - 0 is not NaN)
+    factors = np.stack([[[1.0, 0.0], [1.0, 0.0]], [[1e308, 1e308], [0.0, 1.0]]])
+    with pytest.raises(ValueError, match=r"overflowed .* step i = 0"):
+        chain_log10_metrics([factors], sequence_length=2)
