@@ -266,3 +266,22 @@ def test_a_q_within_the_condition_limit_that_still_loses_the_eigenvalues_is_refu
             eigenvalues={"values": eigenvalues.tolist()},
             eigenvectors={"values": q.tolist()},
         )
+
+
+def test_scaling_by_rho_is_refused_below_the_radius_floor_and_done_above_it():
+    # W = [[ε, 1], [0, ε]]: ρ = ε, ‖W‖₂ ≈ 1. ρ at a tenth of RADIUS_FLOOR ‖W‖₂ is noise; ten
+    # times it is a scale.
+    from rnngrad.numerics.recurrent_weights import RADIUS_FLOOR, ConstructionError, rescale
+
+    def weights(epsilon):
+        return construct_w_hh(rng=None, hidden_size=2, matrix=[[epsilon, 1.0], [0.0, epsilon]])
+
+    with pytest.raises(ConstructionError, match="rounding noise") as error:
+        rescale(weights(0.1 * RADIUS_FLOOR), target=0.5, gamma=1.0, measure="spectral_radius")
+    assert error.value.key == "w_hh.scale"
+    scaled = rescale(weights(10 * RADIUS_FLOOR), target=0.5, gamma=1.0, measure="spectral_radius")
+    assert np.max(np.abs(np.linalg.eigvals(scaled.w_hh))) == pytest.approx(0.5, rel=1e-9)
+    zero = construct_w_hh(rng=None, hidden_size=2, matrix=np.zeros((2, 2)))
+    with pytest.raises(ConstructionError, match="W_hh is zero") as error:
+        rescale(zero, target=0.5, gamma=1.0, measure="spectral_norm")
+    assert error.value.key == "w_hh.scale"
