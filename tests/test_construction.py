@@ -285,3 +285,22 @@ def test_scaling_by_rho_is_refused_below_the_radius_floor_and_done_above_it():
     with pytest.raises(ConstructionError, match="W_hh is zero") as error:
         rescale(zero, target=0.5, gamma=1.0, measure="spectral_norm")
     assert error.value.key == "w_hh.scale"
+
+
+def test_an_explicit_matrix_reports_its_own_eigen_decomposition():
+    # W Q = Q diag(λ) with LAPACK's eigenvalues: right eigenvectors of W itself, not of Wᵀ.
+    matrix = np.array([[0.5, 2.0, 0.0], [0.0, -1.0, 1.0], [0.3, 0.0, 0.2]])
+    weights = construct_w_hh(rng=None, hidden_size=3, matrix=matrix)
+    np.testing.assert_allclose(
+        np.sort_complex(weights.eigenvalues), np.sort_complex(np.linalg.eigvals(matrix)), rtol=1e-13
+    )
+    np.testing.assert_allclose(
+        matrix @ weights.q, weights.q @ np.diag(weights.eigenvalues), atol=1e-13
+    )
+
+
+def test_an_unknown_activation_names_the_allowed_ones():
+    from rnngrad import get_activation
+
+    with pytest.raises(ValueError, match="'gelu'; allowed: sigmoid, tanh, relu, linear$"):
+        get_activation("gelu")
