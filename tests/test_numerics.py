@@ -292,3 +292,32 @@ def test_contributions_record_k_from_1_to_t_their_method_and_metric():
     assert (jacobian.method, jacobian.metric) == ("jacobian", "frobenius")
     assert jacobian.overflowed.dtype == bool and not jacobian.overflowed.any()
     assert jacobian.overflowed.shape == (t,)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_a_column_with_one_overflowed_unit_among_finite_ones_is_recomputed(activation):
+    # Column 0: unit 0 is 2·HUGE - 2·HUGE (inf - inf: NaN, or inf), unit 1 is finite; the
+    # column is recomputed when any unit overflowed, not only when all did.
+    w_hh = np.array([[2.0, 2.0], [0.0, 1.0]])
+    h = np.array([[HUGE, 1.0], [-HUGE, -1.0]])
+    w_hx, x, b_h = np.array([[1.0], [1.0]]), np.array([[-3.0, 0.25]]), np.array([[0.5], [0.0]])
+    exact = exact_preactivations(w_hh, w_hx, b_h, h, x)
+    assert exact[0, 0] == -2.5 and np.isfinite(exact).all()
+    derivative = get_activation(activation).derivative
+    got = derivative(preactivations(w_hh, w_hx, b_h, h, x))
+    np.testing.assert_allclose(got, derivative(exact), rtol=1e-12)
+
+
+def test_course_log10_is_log10_of_the_contribution_wherever_it_did_not_overflow():
+    # The exact logarithms replace only the overflowed entries; elsewhere log10 |contribution|
+    # is the notebook's own number, bit for bit.
+    rng = np.random.RandomState(1)
+    n, t = 3, 8  # v_i ~ 1e59 at zero states: the three longest products overflow
+    w_hh, w_hx, b_h, x = 1e60 * rng.randn(n, n), rng.randn(n, n), rng.randn(n, 1), rng.randn(n, t)
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = course_contributions(w_hh, w_hx, b_h, np.zeros((n, t)), x)
+    finite = ~result.overflowed
+    assert finite.any() and not finite.all()
+    np.testing.assert_array_equal(
+        result.log10_contribution[finite], np.log10(np.abs(result.contribution[finite]))
+    )
