@@ -183,3 +183,53 @@ def test_iteration_hands_hopeless_steps_to_lapack_early(monkeypatch):
     result, _ = top_singular_values(stack, np.eye(size)[:, :BLOCK])
     np.testing.assert_allclose(result, 1.0, rtol=1e-13)
     assert len(half_steps) < chain.MAX_ITERATIONS  # P-side half-steps: stopped well before 16
+
+
+@pytest.mark.parametrize("metric", METRICS)
+def test_a_product_whose_largest_entry_is_negative_keeps_its_size(metric):
+    # J = -diag(0.5, 0.25): every odd P_k has only entries ≤ 0, its largest entry 0 and its
+    # largest magnitude -0.5^(t-k+1). Rescaling must use the magnitude: not zero, not a sign flip.
+    t = 5
+    factors = np.stack([-np.diag([0.5, 0.25])] * t)
+    result = chain_log10_metrics(blocks(factors, [2, 3]), sequence_length=t, metric=metric)
+    np.testing.assert_allclose(result["whole"], dense_log10(factors, metric), rtol=1e-14)
+    if metric != "frobenius":  # ‖P_k‖₂ = max |P_k| = 0.5^(t-k+1)
+        want = np.arange(t, 0, -1) * np.log10(0.5)
+        np.testing.assert_allclose(result["whole"], want, rtol=1e-14)
+
+
+def test_the_returned_basis_holds_the_last_matrix_top_direction():
+    # top_singular_values' second output starts the next block: its span must hold the top
+    # right singular vector of the stack's last matrix, not of another one, nor a left basis.
+    rng = np.random.RandomState(7)
+    size = SMALL + 4
+
+    def orthogonal():
+        return np.linalg.qr(rng.randn(size, size))[0]
+
+    # Clear gaps, so that the iteration settles; the last matrix's is the widest, so that it
+    # settles first, while the others are still iterating beside it.
+    stack = np.stack(
+        [
+            orthogonal() @ np.diag(np.geomspace(10.0, low, size)) @ orthogonal()
+            for low in (1e-2, 1e-2, 1e-6)
+        ]
+    )
+    values, last_basis = top_singular_values(stack, np.eye(size)[:, :BLOCK])
+    lapack = np.linalg.norm(stack, 2, axis=(1, 2))
+    np.testing.assert_allclose(values, lapack, rtol=1e-12)
+    assert np.linalg.norm(last_basis, 2) <= 1 + 1e-12  # no column longer than a unit vector
+    np.testing.assert_allclose(np.linalg.norm(stack[-1] @ last_basis, 2), lapack[-1], rtol=1e-8)
+    assert np.linalg.norm(stack[0] @ last_basis, 2) < (1 - 1e-3) * lapack[0]
+
+
+def test_an_empty_set_of_views_is_refused():
+    with pytest.raises(ValueError, match="views is empty"):
+        chain_log10_metrics([np.eye(2)[None]], sequence_length=1, views={})
+
+
+def test_a_product_overflowing_in_one_entry_only_names_its_step():
+    # J_0 P̂_2 = [[2e308, 0], [1, 0]]: one entry inf, the others finite (inf - 0 is not NaN)
+    factors = np.stack([[[1.0, 0.0], [1.0, 0.0]], [[1e308, 1e308], [0.0, 1.0]]])
+    with pytest.raises(ValueError, match=r"overflowed .* step i = 0"):
+        chain_log10_metrics([factors], sequence_length=2)

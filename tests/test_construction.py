@@ -172,3 +172,135 @@ def test_eigenvalue_error_is_the_largest_distance_either_way():
         built = requested[rng.randint(0, 5, 5)] + 0.01 * rng.randn(5)  # some met twice, some not
         expected = hausdorff(requested, built)
         assert eigenvalue_error(requested, built) == pytest.approx(expected, rel=1e-14)
+
+
+def test_inputs_of_another_size_and_a_random_initial_state_come_from_the_same_stream():
+    # x has input_size rows m (not n), W_hx is n × m, and the initial state is drawn last,
+    # after W_hx; the saved generator continues after it.
+    n, m, t = 3, 2, 4
+    point = generate_checkpoint(
+        seed=5, hidden_size=n, sequence_length=t, input_size=m, initial_state_size=6
+    )
+    rng = np.random.RandomState(5)
+    for got, want in [
+        (point.h, rng.randn(n, t)),
+        (point.x, rng.randn(m, t)),
+        (point.b_h, rng.randn(n, 1)),
+        (point.w_hx, rng.randn(n, m)),
+        (point.initial_state, rng.randn(6)),
+    ]:
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(state_from_arrays(point.rng_state).randn(3), rng.randn(3))
+    arrays = point.arrays()
+    assert list(arrays)[:5] == ["h", "x", "b_h", "W_hx", "initial_state"]
+    np.testing.assert_array_equal(arrays["initial_state"], point.initial_state)
+    without = generate_checkpoint(seed=5, hidden_size=n, sequence_length=t, input_size=m)
+    assert without.initial_state is None and "initial_state" not in without.arrays()
+
+
+def test_states_left_for_the_rollout_are_zeros_and_draw_nothing():
+    point = generate_checkpoint(seed=2, hidden_size=2, sequence_length=3, states="rollout")
+    rng = np.random.RandomState(2)
+    assert not point.h.any() and point.h.shape == (2, 3)
+    np.testing.assert_array_equal(point.x, rng.randn(2, 3))  # the first draw is x, not h
+
+
+def test_orthogonal_eigenvectors_are_q_of_the_qr_of_randn_with_positive_r_diagonal():
+    # QR of a full-rank matrix is unique once diag(R) > 0: Q is then the generator's own
+    # draw made orthogonal, whatever sign convention LAPACK's QR uses.
+    from rnngrad.numerics.recurrent_weights import orthogonal_matrix
+
+    n = 6
+    q = orthogonal_matrix(np.random.RandomState(3), n)
+    drawn = np.random.RandomState(3).randn(n, n)
+    r = q.T @ drawn
+    np.testing.assert_allclose(q.T @ q, np.eye(n), atol=1e-14)
+    np.testing.assert_allclose(np.tril(r, -1), 0.0, atol=1e-13)
+    assert np.all(np.diag(r) > 0)
+    weights = construct_w_hh(
+        rng=np.random.RandomState(3),
+        hidden_size=n,
+        eigenvalues={"values": np.linspace(-1, 1, n)},
+        eigenvectors="orthogonal",
+    )
+    np.testing.assert_array_equal(weights.q, q)
+
+
+def test_saved_weights_hold_rho_and_the_norm_of_the_built_matrix():
+    # A non-normal W_hh, where ρ < ‖W_hh‖₂: each saved number is its own LAPACK value.
+    weights = construct_w_hh(
+        rng=np.random.RandomState(1), hidden_size=4, eigenvalues={"values": [0.5, 1, 2, 3]}
+    )
+    arrays = weights.arrays()
+    assert list(arrays) == ["eigenvalues", "Q", "W_hh", "spectral_radius", "spectral_norm"]
+    w_hh = arrays["W_hh"]
+    assert arrays["spectral_radius"] == pytest.approx(3.0, rel=1e-12)
+    assert arrays["spectral_radius"] == np.max(np.abs(np.linalg.eigvals(w_hh)))
+    assert arrays["spectral_norm"] == np.linalg.svd(w_hh, compute_uv=False)[0]
+    assert arrays["spectral_norm"] > arrays["spectral_radius"]
+    np.testing.assert_array_equal(arrays["eigenvalues"], [0.5, 1, 2, 3])
+    np.testing.assert_array_equal(arrays["Q"], weights.q)
+
+
+def test_a_q_within_the_condition_limit_that_still_loses_the_eigenvalues_is_refused():
+    # cond(Q) = 6.7e5 passes the condition test, yet rounding in Q diag(λ) Q⁻¹ moves these
+    # eigenvalues by about 4e-6 max |λ|, far beyond EIGENVALUE_RTOL.
+    from rnngrad.numerics.recurrent_weights import (
+        EIGENVALUE_RTOL,
+        MAX_CONDITION,
+        ConstructionError,
+        eigenvalue_error,
+    )
+
+    n, rng = 6, np.random.RandomState(100)
+    u, _, vt = np.linalg.svd(rng.randn(n, n))
+    q = u @ np.diag(np.geomspace(1, 1.5e-6, n)) @ vt
+    eigenvalues = rng.uniform(-1, 1, n)
+    assert np.linalg.cond(q) < MAX_CONDITION
+    built = np.linalg.eigvals(q @ np.diag(eigenvalues) @ np.linalg.inv(q))
+    assert eigenvalue_error(eigenvalues, built) > 10 * EIGENVALUE_RTOL * np.abs(eigenvalues).max()
+    with pytest.raises(ConstructionError, match="eigenvalues up to .* away from the requested"):
+        construct_w_hh(
+            rng=np.random.RandomState(0),
+            hidden_size=n,
+            eigenvalues={"values": eigenvalues.tolist()},
+            eigenvectors={"values": q.tolist()},
+        )
+
+
+def test_scaling_by_rho_is_refused_below_the_radius_floor_and_done_above_it():
+    # W = [[ε, 1], [0, ε]]: ρ = ε, ‖W‖₂ ≈ 1. ρ at a tenth of RADIUS_FLOOR ‖W‖₂ is noise; ten
+    # times it is a scale.
+    from rnngrad.numerics.recurrent_weights import RADIUS_FLOOR, ConstructionError, rescale
+
+    def weights(epsilon):
+        return construct_w_hh(rng=None, hidden_size=2, matrix=[[epsilon, 1.0], [0.0, epsilon]])
+
+    with pytest.raises(ConstructionError, match="rounding noise") as error:
+        rescale(weights(0.1 * RADIUS_FLOOR), target=0.5, gamma=1.0, measure="spectral_radius")
+    assert error.value.key == "w_hh.scale"
+    scaled = rescale(weights(10 * RADIUS_FLOOR), target=0.5, gamma=1.0, measure="spectral_radius")
+    assert np.max(np.abs(np.linalg.eigvals(scaled.w_hh))) == pytest.approx(0.5, rel=1e-9)
+    zero = construct_w_hh(rng=None, hidden_size=2, matrix=np.zeros((2, 2)))
+    with pytest.raises(ConstructionError, match="W_hh is zero") as error:
+        rescale(zero, target=0.5, gamma=1.0, measure="spectral_norm")
+    assert error.value.key == "w_hh.scale"
+
+
+def test_an_explicit_matrix_reports_its_own_eigen_decomposition():
+    # W Q = Q diag(λ) with LAPACK's eigenvalues: right eigenvectors of W itself, not of Wᵀ.
+    matrix = np.array([[0.5, 2.0, 0.0], [0.0, -1.0, 1.0], [0.3, 0.0, 0.2]])
+    weights = construct_w_hh(rng=None, hidden_size=3, matrix=matrix)
+    np.testing.assert_allclose(
+        np.sort_complex(weights.eigenvalues), np.sort_complex(np.linalg.eigvals(matrix)), rtol=1e-13
+    )
+    np.testing.assert_allclose(
+        matrix @ weights.q, weights.q @ np.diag(weights.eigenvalues), atol=1e-13
+    )
+
+
+def test_an_unknown_activation_names_the_allowed_ones():
+    from rnngrad import get_activation
+
+    with pytest.raises(ValueError, match="'gelu'; allowed: sigmoid, tanh, relu, linear$"):
+        get_activation("gelu")

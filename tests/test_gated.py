@@ -333,3 +333,17 @@ def test_bad_shapes_are_clear_errors():
         gated.gru_step(np.zeros(N), np.zeros(M), **weights)
     with pytest.raises(ValueError, match=r"c has shape \(3,\); expected \(4,\)"):
         gated.lstm_step_jacobian(np.zeros(N), np.zeros(3), np.zeros(M), **weights)
+
+
+def test_too_long_initial_states_and_column_shaped_vectors_are_refused():
+    # One entry too many is as wrong as one too few; a (m, 1) column is not the vector (m,).
+    lstm, gru = layer(0, "lstm"), layer(0, "gru")
+    x = np.zeros((M, 5))
+    with pytest.raises(ValueError, match=r"initial_state has shape \(9,\); expected \(8,\)"):
+        gated.lstm_rollout(x, initial_state=np.zeros(2 * N + 1), **lstm)
+    with pytest.raises(ValueError, match=r"initial_state has shape \(5,\); expected \(4,\), h_0"):
+        gated.gru_rollout(x, initial_state=np.zeros(N + 1), **gru)
+    with pytest.raises(ValueError, match=rf"x has shape \({M}, 1\); expected \({M},\)"):
+        gated.gru_step(np.zeros(N), np.zeros((M, 1)), **gru)
+    with pytest.raises(ValueError, match=rf"h has shape \(1, {N}\); expected \({N},\)"):
+        gated.lstm_step(np.zeros((1, N)), np.zeros(N), np.zeros(M), **lstm)

@@ -286,3 +286,13 @@ def test_a_trained_network_gets_no_mean_field_prediction():
     assert np.isfinite(mean_field(**options)["mean_field_growth"])
     trained = mean_field(**options, training={"task": "adding"})
     assert all(np.isnan(trained[key]) for key in ("mean_field_growth", "bias_variance"))
+
+
+@pytest.mark.parametrize("bias_variance", [0.0, 1.5])
+def test_linear_at_gain_one_has_no_finite_fixed_point(bias_variance):
+    # q ← q + σ_b²: at slope g² = 1 exactly q grows without bound (or, with nothing added,
+    # keeps its start): there is no attracting q*, on the inf side of the affine formula.
+    assert fixed_point_variance(activation="linear", gain=1.0, bias_variance=bias_variance) == (
+        math.inf
+    )
+    assert mean_field_growth(activation="linear", gain=1.0, bias_variance=bias_variance) == 0.0

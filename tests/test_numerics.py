@@ -238,3 +238,86 @@ def test_rollout_initial_state_of_the_wrong_size_raises():
             arrays["w_hh"], arrays["w_hx"], arrays["b_h"], arrays["x"],
             activation="tanh", initial_state=np.zeros(2),
         )  # fmt: skip
+
+
+def test_factors_across_chunks_are_each_steps_own_in_decreasing_order():
+    # Slopes are computed CHUNK steps at a time: past a chunk boundary each factor must still be
+    # J_i = W_hhᵀ diag(σ'(a_i)) of its own step i, for i = t-1 down to 0.
+    from rnngrad.numerics.contributions import CHUNK, vanilla_factors
+
+    n, t = 2, 2 * CHUNK + 3
+    rng = np.random.RandomState(11)
+    w_hh, w_hx, b_h = rng.randn(n, n), rng.randn(n, n), rng.randn(n, 1)
+    h, x = rng.randn(n, t), rng.randn(n, t)
+    got = np.concatenate(list(vanilla_factors(w_hh, w_hx, b_h, h, x, activation="tanh")))
+    slope = get_activation("tanh").derivative
+    want = np.stack(
+        [
+            w_hh.T @ np.diag(slope(w_hh @ h[:, i] + w_hx @ x[:, i] + b_h[:, 0]))
+            for i in range(t - 1, -1, -1)
+        ]
+    )
+    np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["W_hh", "W_hx", "b_h", "h", "x"])
+def test_jacobian_names_the_array_that_is_not_finite(name):
+    arrays = {"W_hh": np.eye(2), "W_hx": np.eye(2), "b_h": np.zeros(2)}
+    arrays |= {"h": np.zeros((2, 3)), "x": np.zeros((2, 3))}
+    arrays[name] = arrays[name].copy()
+    arrays[name].flat[-1] = np.nan
+    with pytest.raises(ValueError, match=rf"^{name} is not finite"):
+        jacobian_contributions(*arrays.values(), activation="tanh")
+
+
+def test_rollout_overflow_reports_the_largest_state_before_it():
+    # relu, W_hh = 2I, inputs 1: h_i = 2^i - 1, so h_1024 overflows and h_1023 = 8.99e307
+    n, t = 2, 1100
+    w_hh, w_hx, b_h, x = 2 * np.eye(n), np.eye(n), np.zeros((n, 1)), np.ones((n, t))
+    with pytest.raises(
+        ValueError, match=r"at step 1024 of 1100: max \|h\| before it was 8.99e\+307"
+    ):
+        rollout(w_hh, w_hx, b_h, x, activation="relu")
+
+
+def test_contributions_record_k_from_1_to_t_their_method_and_metric():
+    rng = np.random.RandomState(3)
+    n, t = 3, 5
+    arrays = rng.randn(n, n), rng.randn(n, n), rng.randn(n, 1), rng.randn(n, t), rng.randn(n, t)
+    course = course_contributions(*arrays)
+    np.testing.assert_array_equal(course.k, [1, 2, 3, 4, 5])
+    assert (course.method, course.metric) == ("course", "max_entry")
+    jacobian = jacobian_contributions(*arrays, activation="tanh", metric="frobenius")
+    np.testing.assert_array_equal(jacobian.k, [1, 2, 3, 4, 5])
+    assert (jacobian.method, jacobian.metric) == ("jacobian", "frobenius")
+    assert jacobian.overflowed.dtype == bool and not jacobian.overflowed.any()
+    assert jacobian.overflowed.shape == (t,)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_a_column_with_one_overflowed_unit_among_finite_ones_is_recomputed(activation):
+    # Column 0: unit 0 is 2·HUGE - 2·HUGE (inf - inf: NaN, or inf), unit 1 is finite; the
+    # column is recomputed when any unit overflowed, not only when all did.
+    w_hh = np.array([[2.0, 2.0], [0.0, 1.0]])
+    h = np.array([[HUGE, 1.0], [-HUGE, -1.0]])
+    w_hx, x, b_h = np.array([[1.0], [1.0]]), np.array([[-3.0, 0.25]]), np.array([[0.5], [0.0]])
+    exact = exact_preactivations(w_hh, w_hx, b_h, h, x)
+    assert exact[0, 0] == -2.5 and np.isfinite(exact).all()
+    derivative = get_activation(activation).derivative
+    got = derivative(preactivations(w_hh, w_hx, b_h, h, x))
+    np.testing.assert_allclose(got, derivative(exact), rtol=1e-12)
+
+
+def test_course_log10_is_log10_of_the_contribution_wherever_it_did_not_overflow():
+    # The exact logarithms replace only the overflowed entries; elsewhere log10 |contribution|
+    # is the notebook's own number, bit for bit.
+    rng = np.random.RandomState(1)
+    n, t = 3, 8  # v_i ~ 1e59 at zero states: the three longest products overflow
+    w_hh, w_hx, b_h, x = 1e60 * rng.randn(n, n), rng.randn(n, n), rng.randn(n, 1), rng.randn(n, t)
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = course_contributions(w_hh, w_hx, b_h, np.zeros((n, t)), x)
+    finite = ~result.overflowed
+    assert finite.any() and not finite.all()
+    np.testing.assert_array_equal(
+        result.log10_contribution[finite], np.log10(np.abs(result.contribution[finite]))
+    )

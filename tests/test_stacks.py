@@ -263,7 +263,8 @@ def norm(matrix):
     return np.log10(np.linalg.norm(matrix, 2))
 
 
-@pytest.mark.parametrize(("architecture", "layers", "bidirectional"), CASES)
+# One LSTM layer, both ways: layer0, top_to_bottom and h are one block of P_k, measured once.
+@pytest.mark.parametrize(("architecture", "layers", "bidirectional"), [*CASES, ("lstm", 1, True)])
 def test_views_are_norms_of_blocks_of_the_dense_product(architecture, layers, bidirectional):
     arrays = draw(architecture, layers, bidirectional)
     x = np.random.RandomState(1).randn(M, T)
@@ -404,3 +405,34 @@ def test_the_spectrum_reads_past_where_the_chain_stops():
     measured = architectures.measure(network, x=x, states=states, metric="spectral_norm", count=2)
     assert np.all(measured[""]["lyapunov_exponents"] == -np.inf)
     assert np.all(measured[""]["whole"] == -np.inf)
+
+
+def test_a_lower_layer_output_that_overflows_at_its_last_step_is_an_input_error():
+    # relu, W_hh = 2, input 1: h_i = 2^i - 1 is finite up to h_1023, but the output after the
+    # last stored state, 2^1024 - 1, overflows; the layer above would read it as its last input.
+    from rnngrad.errors import InputError
+
+    one = np.ones((1, 1))
+    arrays = {"weight_ih_l0": one, "weight_hh_l0": 2 * one, "bias_ih_l0": np.zeros(1)}
+    arrays |= {"bias_hh_l0": np.zeros(1), "weight_ih_l1": one, "weight_hh_l1": 0 * one}
+    arrays |= {"bias_ih_l1": np.zeros(1), "bias_hh_l1": np.zeros(1)}
+    network = architectures.from_pytorch("vanilla", arrays=arrays, activation="relu")
+    with pytest.raises(InputError, match="overflowed float64 .* at its last step"):
+        network.rollout(np.ones((1, 1024)))
+    states = network.rollout(np.ones((1, 1000)))  # 2^1000 - 1: still finite, no error
+    assert states["h"][0, -1] == 2.0**999 - 1
+
+
+def test_unknown_architectures_and_missing_layers_are_named():
+    with pytest.raises(ValueError, match="unknown architecture 'rnn'; allowed: vanilla, lstm, gru"):
+        architectures.from_pytorch("rnn", arrays=draw("gru", 1, False))
+    with pytest.raises(ValueError, match=r"no layer arrays among \['w'\]; expected weight_ih"):
+        architectures.from_pytorch("gru", arrays={"w": np.zeros(1)})
+
+
+def test_states_with_the_wrong_number_of_rows_are_named():
+    arrays = draw("lstm", 2, False)
+    network, states = ours("lstm", arrays, np.ones((M, T)))
+    states["c"] = states["c"][:N]
+    with pytest.raises(ValueError, match=rf"^c has {N} rows; expected L n = {2 * N}"):
+        list(network.factors(np.ones((M, T)), states=states))

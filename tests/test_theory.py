@@ -14,6 +14,10 @@ from rnngrad.numerics import theory
         (1 + 1e-6, "exploding possible"),
         (1 - 1e-13, "boundary"),
         (1 + 1e-13, "boundary"),
+        (1 - 5e-10, "boundary"),  # the band is BOUNDARY_TOLERANCE = 1e-9 wide on either side
+        (1 + 5e-10, "boundary"),
+        (1 - 2e-9, "vanishing"),
+        (1 + 2e-9, "exploding possible"),
         (4.0, "exploding possible"),
     ],
 )
@@ -37,3 +41,16 @@ def test_the_singular_value_condition_scales_the_norm_by_gamma():
     assert theory.singular_value_condition(gamma=0.25, spectral_norm=8.0) == "exploding possible"
     verdicts = theory.verdict_arrays(gamma=0.25, spectral_radius=2.0, spectral_norm=2.0)
     assert str(verdicts["eigenvalue_rule"]) == str(verdicts["singular_value_condition"])
+
+
+def test_verdict_arrays_judge_rho_and_the_norm_each_by_its_own_rule():
+    # γρ = 0.5 (vanishing by the eigenvalue rule) while γ‖W_hh‖₂ = 2 (exploding possible):
+    # a non-normal W_hh, where the two rules disagree; either order of the arguments.
+    verdicts = theory.verdict_arrays(gamma=0.25, spectral_radius=2.0, spectral_norm=8.0)
+    assert verdicts["gamma"] == 0.25 and verdicts["gamma"].dtype == np.float64
+    assert str(verdicts["eigenvalue_rule"]) == theory.VANISHING
+    assert str(verdicts["singular_value_condition"]) == theory.EXPLODING_POSSIBLE
+    swapped = theory.verdict_arrays(gamma=1.0, spectral_radius=8.0, spectral_norm=0.5)
+    assert swapped["gamma"] == 1.0
+    assert str(swapped["eigenvalue_rule"]) == theory.EXPLODING_POSSIBLE
+    assert str(swapped["singular_value_condition"]) == theory.VANISHING
