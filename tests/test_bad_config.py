@@ -440,3 +440,16 @@ def test_a_square_matrix_of_one_row_or_column_too_few_or_too_many_is_refused(key
         f"s.yaml: w_hh.{key}{'.values' * (key == 'eigenvectors')}: found {rows} rows of lengths "
         f"[{length}]; expected 2×2 (hidden_size = 2)"
     ]
+
+
+def test_one_problem_is_reported_in_the_singular_and_each_problem_on_its_own_line():
+    from rnngrad.config import problem_report
+
+    one = problem_report(ConfigError(["s.yaml: seed: found -1"]))
+    assert one == "rnngrad: 1 configuration problem; nothing was run:\n  s.yaml: seed: found -1"
+    two = problem_report(ConfigError(["a.yaml: x: 1", "b.yaml: y: 2"]))
+    assert two.splitlines() == [
+        "rnngrad: 2 configuration problems; nothing was run:",
+        "  a.yaml: x: 1",
+        "  b.yaml: y: 2",
+    ]

@@ -322,6 +322,13 @@ CASES = [
         "base: &b {a: 1}\nmine:\n  <<: *b\n  c: 2\n",
         Refused("mine", r"merge key << at line 3"),
     ),
+    # Only a plain << is YAML 1.1's merge key; quoted, it is an ordinary string key.
+    Case(
+        "quoted << is a plain key",
+        "'<<': 1\n\"<<\": 2",
+        Refused("<<", r"duplicate key at lines 1 and 2"),
+    ),
+    Case("quoted << alone", "mine: {'<<': 1, c: 2}", {"mine": {"<<": 1, "c": 2}}),
     Case("long key", "? " + "k" * 5000 + "\n: 1\n", Refused("(file)", r"key of 5,000 characters")),
     # Aliases within the limits, documents, encodings, characters.
     Case("alias reused", "a: &x [1, 2]\nb: *x\n", {"a": [1, 2], "b": [1, 2]}),
