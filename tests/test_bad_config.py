@@ -103,6 +103,10 @@ CASES = {
         },
         "s.yaml: checkpoint.states: found 'random'; gru states come from the recurrence",
     ),
+    "forget_bias_on_vanilla": (  # the LSTM's alone: refused for vanilla as for gru
+        {"s.yaml": "weights: {init: pytorch, forget_bias: 1}\n"},
+        "s.yaml: weights.forget_bias: the forget gate is the LSTM's; architecture is 'vanilla'",
+    ),
     "weights_and_w_hh": (
         {
             "s.yaml": "weights: {init: normal}\nw_hh: {eigenvalues: {uniform: [0, 1]}}\n"
@@ -452,4 +456,19 @@ def test_one_problem_is_reported_in_the_singular_and_each_problem_on_its_own_lin
         "rnngrad: 2 configuration problems; nothing was run:",
         "  a.yaml: x: 1",
         "  b.yaml: y: 2",
+    ]
+
+
+def test_every_unknown_key_is_named_up_to_five_each_with_its_nearest_known_key(tmp_path):
+    (tmp_path / "s.yaml").write_text("sead: 1\nhiden_size: 2\nzz1: 0\nzz2: 0\nzz3: 0\nzz4: 0\n")
+    with pytest.raises(ConfigError) as error:
+        load_scenarios(tmp_path)
+    [line] = error.value.problems
+    named = line.split("(top level): ")[1].split("; allowed keys: ")[0]
+    assert named.split("; ") == [
+        "unknown key 'hiden_size' (did you mean 'hidden_size'?)",
+        "unknown key 'sead' (did you mean 'seed'?)",
+        "unknown key 'zz1'",
+        "unknown key 'zz2'",
+        "unknown key 'zz3'",
     ]

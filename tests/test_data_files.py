@@ -348,3 +348,16 @@ def test_an_inputs_file_a_few_bytes_short_of_or_past_its_header_is_refused(tmp_p
     array, problem = inputs_problem(path, shape=(3, 10))
     assert array is None
     assert problem == f"{path} is {len(data) + change:,} bytes; its header describes {len(data):,}"
+
+
+def test_sweep_points_sharing_an_inputs_file_are_each_held_to_their_own_shape(repository):
+    # one (3, 10) file read by points of sequence_length 10 and 7: the check of the first
+    # point must not stand for the second
+    np.save(repository / "config/inputs/x.npy", np.ones((3, 10)))
+    sweep = DATA_SWEEP.replace("seed: [1, 2, 3]", "sequence_length: [10, 7]")
+    (repository / "config/sweeps/data.yaml").write_text(sweep)
+    with pytest.raises(ConfigError) as error:
+        load_project(settings(), root=repository)
+    [line] = error.value.problems
+    assert "checkpoint.inputs.file: config/inputs/x.npy" in line
+    assert "(3, 10); expected (3, 7)" in line and line.endswith("(grid points 1: 1 of 2)")
