@@ -366,6 +366,16 @@ CASES = [
         Refused("(file)", r"byte 0xe9 at offset 16; expected UTF-8"),
     ),
     Case("UTF-16", "a: 1".encode("utf-16"), Refused("(file)", r"byte 0xff at offset 0")),
+    Case(  # a three-byte sequence cut after two: the byte named is where it starts
+        "cut UTF-8 sequence",
+        b"seed: 1\n# \xe2\x82x\n",
+        Refused("(file)", r"^found byte 0xe2 at offset 10; expected UTF-8 text$"),
+    ),
+    Case(  # a key path is echoed cut, as a value is: no message grows with the input
+        "long key above a bad value",
+        "? " + "k" * 4000 + "\n: 010\n",
+        Refused("k" * 60 + "… (4,000 characters)", r"a leading zero means octal"),
+    ),
     Case("UTF-8 with BOM", "\ufeffdescription: café σ'".encode(), {"description": "café σ'"}),
     Case(
         "unclosed quote on a long line",
