@@ -472,3 +472,11 @@ def test_every_unknown_key_is_named_up_to_five_each_with_its_nearest_known_key(t
         "unknown key 'zz2'",
         "unknown key 'zz3'",
     ]
+
+
+def test_schema_problems_of_one_file_come_in_key_order(tmp_path):
+    (tmp_path / "s.yaml").write_text("seed: -1\nhidden_size: 0\nactivation: softmax\n")
+    with pytest.raises(ConfigError) as error:
+        load_scenarios(tmp_path)
+    keys = [line.split(": ")[1] for line in error.value.problems]
+    assert keys == ["activation", "hidden_size", "seed"]
