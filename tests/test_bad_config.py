@@ -480,3 +480,30 @@ def test_schema_problems_of_one_file_come_in_key_order(tmp_path):
         load_scenarios(tmp_path)
     keys = [line.split(": ")[1] for line in error.value.problems]
     assert keys == ["activation", "hidden_size", "seed"]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("weights: {init: normal, gain: .nan}\n", "weights.gain"),
+        (
+            "architecture: lstm\nweights: {init: pytorch, forget_bias: .nan}\n",
+            "weights.forget_bias",
+        ),
+        ("w_hh: {eigenvalues: {uniform: [0, 1]}, scale: {spectral_norm: .nan}}\n", "w_hh.scale"),
+        ("w_hh: {eigenvalues: {uniform: [0, .nan]}}\n", "w_hh.eigenvalues.uniform"),
+        (
+            "hidden_size: 2\ncontributions: {method: jacobian}\n"
+            "checkpoint: {states: rollout, initial_state: [0, .nan]}\n",
+            "checkpoint.initial_state",
+        ),
+    ],
+    ids=lambda value: value if "." in value and " " not in value else None,
+)
+def test_a_nan_that_the_schemas_comparisons_let_through_is_refused_by_key(tmp_path, text, key):
+    (tmp_path / "s.yaml").write_text(text)
+    with pytest.raises(ConfigError) as error:
+        load_scenarios(tmp_path)
+    assert f"{tmp_path}/s.yaml: {key}: found nan; every number must be finite" in (
+        error.value.problems
+    )
