@@ -115,3 +115,18 @@ def test_a_stacked_networks_refusal_says_what_layers_above_the_first_read(tmp_pa
         f"bias_ih_l0 ({N},), bias_hh_l0 ({N},); weight_ih_l{{j}} ({N}, {N}) and the others as "
         "l0 for j ≥ 1"
     )
+
+
+def test_weights_rnngrad_trained_are_read_unbounded_but_never_non_finite(tmp_path):
+    # bound=None: a run that diverged keeps weights beyond ±1e6 that still gave a finite loss
+    path = tmp_path / "weights.npz"
+    large = vanilla_arrays()
+    large["weight_hh_l0"][2, 1] = -3e7
+    np.savez(path, **large)
+    assert read_weights(path, **SIZES, bound=None)["weight_hh_l0"][2, 1] == -3e7
+    with pytest.raises(InputError, match=r"has 1 entries beyond ±1e\+06 \(the largest, -3e\+07"):
+        read_weights(path, **SIZES)
+    large["weight_hh_l0"][0, 3] = np.nan
+    np.savez(path, **large)
+    with pytest.raises(InputError, match=r"'weight_hh_l0' has 1 non-finite entries .* \(0, 3\)"):
+        read_weights(path, **SIZES, bound=None)
