@@ -103,6 +103,10 @@ CASES = {
         },
         "s.yaml: checkpoint.states: found 'random'; gru states come from the recurrence",
     ),
+    "forget_bias_on_vanilla": (  # the LSTM's alone: refused for vanilla as for gru
+        {"s.yaml": "weights: {init: pytorch, forget_bias: 1}\n"},
+        "s.yaml: weights.forget_bias: the forget gate is the LSTM's; architecture is 'vanilla'",
+    ),
     "weights_and_w_hh": (
         {
             "s.yaml": "weights: {init: normal}\nw_hh: {eigenvalues: {uniform: [0, 1]}}\n"
@@ -440,3 +444,66 @@ def test_a_square_matrix_of_one_row_or_column_too_few_or_too_many_is_refused(key
         f"s.yaml: w_hh.{key}{'.values' * (key == 'eigenvectors')}: found {rows} rows of lengths "
         f"[{length}]; expected 2×2 (hidden_size = 2)"
     ]
+
+
+def test_one_problem_is_reported_in_the_singular_and_each_problem_on_its_own_line():
+    from rnngrad.config import problem_report
+
+    one = problem_report(ConfigError(["s.yaml: seed: found -1"]))
+    assert one == "rnngrad: 1 configuration problem; nothing was run:\n  s.yaml: seed: found -1"
+    two = problem_report(ConfigError(["a.yaml: x: 1", "b.yaml: y: 2"]))
+    assert two.splitlines() == [
+        "rnngrad: 2 configuration problems; nothing was run:",
+        "  a.yaml: x: 1",
+        "  b.yaml: y: 2",
+    ]
+
+
+def test_every_unknown_key_is_named_up_to_five_each_with_its_nearest_known_key(tmp_path):
+    (tmp_path / "s.yaml").write_text("sead: 1\nhiden_size: 2\nzz1: 0\nzz2: 0\nzz3: 0\nzz4: 0\n")
+    with pytest.raises(ConfigError) as error:
+        load_scenarios(tmp_path)
+    [line] = error.value.problems
+    named = line.split("(top level): ")[1].split("; allowed keys: ")[0]
+    assert named.split("; ") == [
+        "unknown key 'hiden_size' (did you mean 'hidden_size'?)",
+        "unknown key 'sead' (did you mean 'seed'?)",
+        "unknown key 'zz1'",
+        "unknown key 'zz2'",
+        "unknown key 'zz3'",
+    ]
+
+
+def test_schema_problems_of_one_file_come_in_key_order(tmp_path):
+    (tmp_path / "s.yaml").write_text("seed: -1\nhidden_size: 0\nactivation: softmax\n")
+    with pytest.raises(ConfigError) as error:
+        load_scenarios(tmp_path)
+    keys = [line.split(": ")[1] for line in error.value.problems]
+    assert keys == ["activation", "hidden_size", "seed"]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("weights: {init: normal, gain: .nan}\n", "weights.gain"),
+        (
+            "architecture: lstm\nweights: {init: pytorch, forget_bias: .nan}\n",
+            "weights.forget_bias",
+        ),
+        ("w_hh: {eigenvalues: {uniform: [0, 1]}, scale: {spectral_norm: .nan}}\n", "w_hh.scale"),
+        ("w_hh: {eigenvalues: {uniform: [0, .nan]}}\n", "w_hh.eigenvalues.uniform"),
+        (
+            "hidden_size: 2\ncontributions: {method: jacobian}\n"
+            "checkpoint: {states: rollout, initial_state: [0, .nan]}\n",
+            "checkpoint.initial_state",
+        ),
+    ],
+    ids=["gain", "forget_bias", "scale", "uniform", "initial_state"],
+)
+def test_a_nan_that_the_schemas_comparisons_let_through_is_refused_by_key(tmp_path, text, key):
+    (tmp_path / "s.yaml").write_text(text)
+    with pytest.raises(ConfigError) as error:
+        load_scenarios(tmp_path)
+    assert f"{tmp_path}/s.yaml: {key}: found nan; every number must be finite" in (
+        error.value.problems
+    )

@@ -84,3 +84,53 @@ def test_numbers_below_the_negative_limit_and_empty_ranges_are_refused(tmp_path,
     with pytest.raises(ConfigError) as error:
         load_scenarios(tmp_path)
     assert expected in str(error.value)
+
+
+def settled(data):
+    """The resolved settings of one scenario mapping (schema, semantics, no construction)."""
+    from rnngrad.config.loading import PointChecker
+    from rnngrad.config.schema import Schema
+
+    checker = PointChecker(Schema(ROOT / "config" / "scenario.schema.yaml"), root=str(ROOT))
+    settings, found = checker.settle("s.yaml", data)
+    assert found == []
+    return settings
+
+
+DRAWN = {"init": "normal", "gain": 1, "layers": 1, "bidirectional": False}
+
+
+@pytest.mark.parametrize(
+    ("given", "weights"),
+    [
+        ({"architecture": "lstm"}, {"init": "pytorch", "gain": 1}),
+        ({"architecture": "gru", "weights": {"init": "normal", "gain": 2}}, DRAWN | {"gain": 2}),
+        ({"weights": {"init": "normal"}}, DRAWN),
+    ],
+    ids=["lstm_null", "gru_drawn", "vanilla_drawn"],
+)
+def test_whenever_weights_is_given_the_method_defaults_to_jacobian_and_the_states_to_rollout(
+    given, weights
+):
+    # README, scenario reference: "null: w_hh for vanilla, init pytorch for lstm and gru.
+    # Whenever weights is given, the method defaults to jacobian and the states to rollout."
+    settings = settled(given)
+    assert settings["weights"] == weights
+    assert settings["contributions"]["method"] == "jacobian"
+    assert settings["checkpoint"]["states"] == "rollout"
+    assert settings["contributions"]["metric"] == "spectral_norm"
+    assert settings["plot"]["yscale"] == "log"
+
+
+@pytest.mark.parametrize(
+    ("given", "method", "states"),
+    [
+        ({"contributions": {"method": "course"}}, "course", "random"),
+        ({"checkpoint": {"states": "zeros"}}, "jacobian", "zeros"),
+    ],
+    ids=["course", "zeros"],
+)
+def test_a_method_or_states_given_beside_weights_is_kept(given, method, states):
+    settings = settled({"weights": {"init": "normal"}} | given)
+    assert settings["contributions"]["method"] == method
+    assert settings["checkpoint"]["states"] == states

@@ -207,3 +207,49 @@ def test_a_file_of_cache_limit_bytes_is_keyed_by_its_bytes_and_a_larger_one_by_s
         assert touched == before and edited != touched
     else:  # larger: its size and time only, never read
         assert touched != before and edited == touched and len(touched) < 100
+
+
+def test_a_data_file_touched_is_not_checked_again_but_one_edited_in_place_at_its_size_is(
+    repository, checked
+):
+    inputs = repository / "config/inputs/x.npy"
+    np.save(inputs, np.ones((3, 10)))
+    (repository / "config/scenarios/a.yaml").write_text(INPUTS)
+    load_project(settings(), root=repository, cache=CACHE)
+    checked.clear()
+    os.utime(inputs, ns=(10**9, 10**9))  # a new time, the same bytes
+    load_project(settings(), root=repository, cache=CACHE)
+    assert checked == []
+    damaged = np.ones((3, 10))
+    damaged[1, 4] = np.nan
+    np.save(inputs, damaged)  # the same size, other bytes
+    os.utime(inputs, ns=(2 * 10**9, 2 * 10**9))
+    with pytest.raises(
+        ConfigError, match=r"a\.yaml: checkpoint\.inputs\.file: .* holds inf or NaN"
+    ):
+        load_project(settings(), root=repository, cache=CACHE)
+    assert checked == ["config/scenarios/a.yaml"]
+
+
+def test_a_data_file_swapped_for_another_of_its_size_and_time_or_removed_is_checked_again(
+    repository,
+):
+    inputs = repository / "config/inputs"
+    damaged = np.ones((3, 10))
+    damaged[0, 0] = np.inf
+    np.save(inputs / "good.npy", np.ones((3, 10)))
+    np.save(inputs / "bad.npy", damaged)  # the same size; given the same time below
+    for name in ("good.npy", "bad.npy"):
+        os.utime(inputs / name, ns=(10**9, 10**9))
+    (inputs / "x.npy").symlink_to("good.npy")
+    (repository / "config/scenarios/a.yaml").write_text(INPUTS)
+    load_project(settings(), root=repository, cache=CACHE)
+    (inputs / "x.npy").unlink()
+    (inputs / "x.npy").symlink_to("bad.npy")  # only the file it resolves to tells them apart
+    with pytest.raises(
+        ConfigError, match=r"a\.yaml: checkpoint\.inputs\.file: .* holds inf or NaN"
+    ):
+        load_project(settings(), root=repository, cache=CACHE)
+    (inputs / "x.npy").unlink()  # the failed load saved nothing: the cache still holds good.npy
+    with pytest.raises(ConfigError, match=r"a\.yaml: checkpoint\.inputs\.file: .*no such file"):
+        load_project(settings(), root=repository, cache=CACHE)

@@ -348,3 +348,36 @@ def test_an_inputs_file_a_few_bytes_short_of_or_past_its_header_is_refused(tmp_p
     array, problem = inputs_problem(path, shape=(3, 10))
     assert array is None
     assert problem == f"{path} is {len(data) + change:,} bytes; its header describes {len(data):,}"
+
+
+def test_sweep_points_sharing_an_inputs_file_are_each_held_to_their_own_shape(repository):
+    # one (3, 10) file read by points of sequence_length 10 and 7: the check of the first
+    # point must not stand for the second
+    np.save(repository / "config/inputs/x.npy", np.ones((3, 10)))
+    sweep = DATA_SWEEP.replace("seed: [1, 2, 3]", "sequence_length: [10, 7]")
+    (repository / "config/sweeps/data.yaml").write_text(sweep)
+    with pytest.raises(ConfigError) as error:
+        load_project(settings(), root=repository)
+    [line] = error.value.problems
+    assert "checkpoint.inputs.file: config/inputs/x.npy" in line
+    assert "(3, 10); expected (3, 7)" in line and line.endswith("(grid points 1: 1 of 2)")
+
+
+def test_a_scenario_reading_an_inputs_file_is_built_below_the_root_from_any_directory(
+    repository, tmp_path, monkeypatch
+):
+    # building W_hh (a scale) replays the checkpoint, which reads the inputs file: below the root
+    np.save(repository / "config/inputs/x.npy", np.ones((3, 10)))
+    scale = "w_hh: {eigenvalues: {values: [0.5, 0.6, 0.7]}, scale: {spectral_norm: 1}}\n"
+    (repository / "config/scenarios/s.yaml").write_text(
+        SCENARIO.format(path="config/inputs/x.npy") + scale
+    )
+    monkeypatch.chdir(tmp_path)
+    project = load_project(settings(), root=repository)
+    assert project.scenarios["s"]["checkpoint"]["inputs"] == {"file": "config/inputs/x.npy"}
+
+
+def test_a_config_file_that_is_not_yaml_is_named_relative_to_the_root(repository):
+    (repository / "config/scenarios/s.yaml").write_text("seed: [1\n")
+    [line] = problems(repository)
+    assert line.startswith("config/scenarios/s.yaml: (file): not valid YAML at line 2")

@@ -162,3 +162,40 @@ def test_shipped_config_checks_in_bounded_time():
     start = time.monotonic()
     project = load(ROOT / "config" / "scenarios", ROOT / "config" / "sweeps")
     assert time.monotonic() - start < 60 and len(project.sweeps["phase"].points) == 512
+
+
+def test_every_results_folder_that_is_not_a_scenario_is_a_name_no_scenario_may_take(tmp_path):
+    from rnngrad.config.discovery import RESERVED_NAMES
+
+    scenarios = {path.stem for path in (ROOT / "config" / "scenarios").iterdir()}
+    others = {path.name for path in (ROOT / "results").iterdir() if path.is_dir()} - scenarios
+    assert others == set(RESERVED_NAMES)
+    files = {f"{name}.yaml": SMALL for name in others} | {"fine.yaml": SMALL}
+    with pytest.raises(ConfigError) as error:
+        load(scenario_folder(tmp_path, files))
+    assert sorted(error.value.problems) == [
+        f"{tmp_path}/scenarios/{name}.yaml: (file name): scenario name {name!r} is reserved "
+        f"for results/{name}/; choose another"
+        for name in sorted(others)
+    ]
+
+
+def test_a_sweep_may_take_a_name_reserved_for_scenarios(tmp_path):
+    # a sweep's results go below results/sweeps/<name>/, beside no other folder
+    from rnngrad.config.discovery import RESERVED_NAMES
+
+    sweeps = tmp_path / "sweeps"
+    sweeps.mkdir()
+    for name in RESERVED_NAMES:
+        (sweeps / f"{name}.yaml").write_text(SWEEP)
+    project = load(scenario_folder(tmp_path, {"s.yaml": SMALL}), sweeps)
+    assert sorted(project.sweeps) == sorted(RESERVED_NAMES)
+
+
+def test_a_missing_sweeps_dir_means_no_sweeps_but_one_that_is_a_file_is_refused(tmp_path):
+    scenarios = scenario_folder(tmp_path, {"s.yaml": SMALL})
+    assert load(scenarios, tmp_path / "missing").sweeps == {}
+    (tmp_path / "file").write_text("")
+    with pytest.raises(ConfigError) as error:
+        load(scenarios, tmp_path / "file")
+    assert error.value.problems == [f"{tmp_path}/file: sweeps_dir: no such folder"]

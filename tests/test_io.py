@@ -1,6 +1,7 @@
 """Reproducible, atomic files."""
 
 import hashlib
+import os
 import socket
 import types
 import zipfile
@@ -173,3 +174,25 @@ def test_an_inputs_file_that_is_a_socket_is_named_as_one(tmp_path):
     with socket.socket(socket.AF_UNIX) as server:
         server.bind(str(path))
         assert inputs_problem(path, name="x.npy") == (None, "x.npy: a socket, not a regular file")
+
+
+@pytest.mark.parametrize(
+    ("path", "problem"),
+    [
+        ("config/inputs/x..npy", None),  # '..' inside a name goes nowhere
+        ("config/..inputs/x.npy", None),
+        ("config/../x.npy", "goes up with '..'"),
+        ("config/./x.npy", "is not written plainly (as 'config/x.npy')"),
+        ("/config/x.npy", "is absolute"),
+    ],
+)
+def test_only_a_whole_dot_dot_part_goes_up(path, problem):
+    assert io.repository_path_problem(path) == problem
+
+
+def test_a_fifo_is_named_as_one_and_never_opened_for_a_blocking_read(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(io.UnreadableFile) as raised, io.open_regular(fifo):
+        pass
+    assert raised.value.problem == "a FIFO, not a regular file"

@@ -322,6 +322,13 @@ CASES = [
         "base: &b {a: 1}\nmine:\n  <<: *b\n  c: 2\n",
         Refused("mine", r"merge key << at line 3"),
     ),
+    # Only a plain << is YAML 1.1's merge key; quoted, it is an ordinary string key.
+    Case(
+        "quoted << is a plain key",
+        "'<<': 1\n\"<<\": 2",
+        Refused("<<", r"duplicate key at lines 1 and 2"),
+    ),
+    Case("quoted << alone", "mine: {'<<': 1, c: 2}", {"mine": {"<<": 1, "c": 2}}),
     Case("long key", "? " + "k" * 5000 + "\n: 1\n", Refused("(file)", r"key of 5,000 characters")),
     # Aliases within the limits, documents, encodings, characters.
     Case("alias reused", "a: &x [1, 2]\nb: *x\n", {"a": [1, 2], "b": [1, 2]}),
@@ -359,6 +366,16 @@ CASES = [
         Refused("(file)", r"byte 0xe9 at offset 16; expected UTF-8"),
     ),
     Case("UTF-16", "a: 1".encode("utf-16"), Refused("(file)", r"byte 0xff at offset 0")),
+    Case(  # a three-byte sequence cut after two: the byte named is where it starts
+        "cut UTF-8 sequence",
+        b"seed: 1\n# \xe2\x82x\n",
+        Refused("(file)", r"^found byte 0xe2 at offset 10; expected UTF-8 text$"),
+    ),
+    Case(  # a key path is echoed cut, as a value is: no message grows with the input
+        "long key above a bad value",
+        "? " + "k" * 4000 + "\n: 010\n",
+        Refused("k" * 60 + "… (4,000 characters)", r"a leading zero means octal"),
+    ),
     Case("UTF-8 with BOM", "\ufeffdescription: café σ'".encode(), {"description": "café σ'"}),
     Case(
         "unclosed quote on a long line",

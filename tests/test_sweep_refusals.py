@@ -74,3 +74,15 @@ def test_up_to_shown_ranges_of_failing_points_are_all_listed_and_more_are_counte
     assert index_ranges(shown) == ", ".join(str(i) for i in shown)
     one_more = [*shown, 2 * SHOWN_RANGES]
     assert index_ranges(one_more) == index_ranges(shown) + ", ... (1 more ranges)"
+
+
+def test_points_that_differ_only_in_their_seed_each_keep_their_own_seed(tmp_path):
+    from conftest import load
+
+    sweeps = tmp_path / "sweeps"
+    sweeps.mkdir()
+    (sweeps / "seeds.yaml").write_text(
+        "base: {hidden_size: 2, sequence_length: 3}\ngrid: {seed: [7, 3, 4294967295]}\n"
+    )
+    points = load(sweeps_dir=sweeps).sweeps["seeds"].points
+    assert [settings["seed"] for _, settings in points.values()] == [7, 3, 4294967295]

@@ -81,3 +81,52 @@ def test_arrays_missing_from_layer_0_are_named_with_what_is_expected(convert, ga
     )
     with pytest.raises(ValueError, match=re.escape(expected)):
         convert(arrays)
+
+
+def test_a_head_weight_that_is_not_a_matrix_is_refused_with_its_shape(tmp_path):
+    path = tmp_path / "weights.npz"
+    np.savez(path, **vanilla_arrays(**{"head.weight": np.zeros(N), "head.bias": np.zeros(1)}))
+    expected = f"array 'head.weight' has shape ({N},); expected (outputs, {N}), the readout"
+    with pytest.raises(InputError, match=re.escape(expected)):
+        read_head(path, **SIZES)
+
+
+def test_a_character_device_given_as_weights_is_named_as_one():
+    with pytest.raises(InputError, match=re.escape("/dev/null: a character device, not a file")):
+        read_weights("/dev/null", **SIZES)
+
+
+def test_a_stacked_networks_refusal_says_what_layers_above_the_first_read(tmp_path):
+    # layer 1 reads layer 0's output: n columns, where layer 0 reads the m inputs
+    stacked = vanilla_arrays() | {
+        "weight_ih_l1": np.zeros((N, M)),  # m columns: wrong, layer 1 reads n
+        "weight_hh_l1": np.zeros((N, N)),
+        "bias_ih_l1": np.zeros(N),
+        "bias_hh_l1": np.zeros(N),
+    }
+    path = tmp_path / "weights.npz"
+    np.savez(path, **stacked)
+    with pytest.raises(InputError) as error:
+        read_weights(path, **SIZES)
+    message = str(error.value)
+    assert f"array 'weight_ih_l1' has shape ({N}, {M}); expected ({N}, {N}) (layer j > 0" in message
+    assert message.endswith(
+        f"vanilla with 2 layer(s) expects weight_ih_l0 ({N}, {M}), weight_hh_l0 ({N}, {N}), "
+        f"bias_ih_l0 ({N},), bias_hh_l0 ({N},); weight_ih_l{{j}} ({N}, {N}) and the others as "
+        "l0 for j ≥ 1"
+    )
+
+
+def test_weights_rnngrad_trained_are_read_unbounded_but_never_non_finite(tmp_path):
+    # bound=None: a run that diverged keeps weights beyond ±1e6 that still gave a finite loss
+    path = tmp_path / "weights.npz"
+    large = vanilla_arrays()
+    large["weight_hh_l0"][2, 1] = -3e7
+    np.savez(path, **large)
+    assert read_weights(path, **SIZES, bound=None)["weight_hh_l0"][2, 1] == -3e7
+    with pytest.raises(InputError, match=r"has 1 entries beyond ±1e\+06 \(the largest, -3e\+07"):
+        read_weights(path, **SIZES)
+    large["weight_hh_l0"][0, 3] = np.nan
+    np.savez(path, **large)
+    with pytest.raises(InputError, match=r"'weight_hh_l0' has 1 non-finite entries .* \(0, 3\)"):
+        read_weights(path, **SIZES, bound=None)
