@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pytest
 
+from rnngrad.figures import style
 from rnngrad.figures.architectures import plot_architectures
 from rnngrad.figures.axes import log10_axis, log_frame, new_figure
 from rnngrad.figures.comparison import plot_comparison
@@ -15,7 +16,7 @@ from rnngrad.figures.gain_sweep import _check_theory, largest_deviation
 from rnngrad.figures.phase import phase_series, series_name
 from rnngrad.figures.rules import inlier_limits, point_groups
 from rnngrad.figures.sliders import phase_slider_html
-from rnngrad.figures.spectra import SURVIVAL, ZOOM_MIN, _zoom_size, plot_spectrum
+from rnngrad.figures.spectra import SURVIVAL, ZOOM_MIN, _zoom_limits, _zoom_size, plot_spectrum
 from rnngrad.summaries.comparison import FAMILIES
 
 
@@ -147,3 +148,22 @@ def test_a_panel_of_no_known_family_comes_after_the_known_ones():
     )
     titles = [axes.get_title(loc="left") for axes in figure.axes[:2]]
     assert titles == [f"(a) {FAMILIES[3]}", "(b) another panel"]
+
+
+def test_the_style_accepts_its_stated_limits_themselves():
+    assert style.size(venue="page", aspect=3)["figure.figsize"] == (6.5, 19.5)
+    assert style.size(venue="slide", aspect=0.1)["figure.figsize"] == (10.0, 1.0)
+    assert style.fonts(base_size=style.SMALL_FONT_SIZE)["font.size"] == style.SMALL_FONT_SIZE
+    assert style.output(dpi=150)["savefig.dpi"] == 150
+
+
+def test_wrapping_keeps_each_paragraph_and_never_goes_below_twenty_characters():
+    assert style.wrap("first\nsecond", width_inches=5) == "first\nsecond"
+    words = "abcd " * 12
+    lines = style.wrap(words, width_inches=0.01).split("\n")
+    assert max(len(line) for line in lines) <= 20 < len(lines[0]) + 5  # four words a line
+
+
+def test_a_zoom_around_one_value_gets_a_margin_of_five_percent_of_it():
+    low, high = _zoom_limits(np.array([-0.2, -0.2]), [])
+    assert (low, high) == pytest.approx((-0.21, -0.19))

@@ -83,3 +83,14 @@ def test_markdown_escapes_ampersands_and_pipes_and_names_what_is_not_a_number():
     assert "a\\|b" in cells  # a pipe in a cell would split the table's row
     assert "nan" in cells  # the mean field of a network without one, said, not left blank
     assert lines[-1] == "- `s`: a &amp; b \\| c"
+
+
+def test_summary_csv_gives_every_float_back_exactly():
+    from rnngrad.summaries.comparison import summary_csv
+    from rnngrad.summaries.sweeps import read_summary
+
+    measured = row(log10=(-1 / 3, 2 / 3), growth_per_step=-0.1 / 3)
+    (back,) = read_summary(summary_csv([measured]))
+    for key, value in measured.items():
+        if isinstance(value, float) and math.isfinite(value):
+            assert back[key] == value, key

@@ -6,7 +6,7 @@ from conftest import load_sweeps
 
 from rnngrad.config import ConfigError
 from rnngrad.summaries import sweeps
-from rnngrad.summaries.sweeps import Sweep, merged
+from rnngrad.summaries.sweeps import Sweep, merged, with_assignment
 
 VARIANTS = """\
 base:
@@ -75,3 +75,10 @@ grid:
 """
     (line,) = problems(tmp_path, text)
     assert line.startswith(f"{tmp_path / 's.yaml'}: base.weights.init: figure gain compares")
+
+
+def test_a_points_settings_share_no_list_with_the_grid_it_came_from():
+    grid_value = [[1.0, 0.0], [0.0, 1.0]]
+    settings = with_assignment({"w_hh": {}}, {"w_hh.matrix": grid_value})
+    settings["w_hh"]["matrix"][0][0] = 9.0  # a later step editing its own point
+    assert grid_value == [[1.0, 0.0], [0.0, 1.0]]
