@@ -9,8 +9,8 @@ import pytest
 
 from rnngrad.figures import style
 from rnngrad.figures.architectures import plot_architectures
-from rnngrad.figures.axes import log10_axis, log_frame, new_figure
-from rnngrad.figures.comparison import plot_comparison
+from rnngrad.figures.axes import log10_axis, log_frame, missing_values_note, new_figure
+from rnngrad.figures.comparison import plot_comparison, thin
 from rnngrad.figures.contributions import _rule_line
 from rnngrad.figures.gain_sweep import _check_theory, largest_deviation
 from rnngrad.figures.phase import phase_series, series_name
@@ -167,3 +167,15 @@ def test_wrapping_keeps_each_paragraph_and_never_goes_below_twenty_characters():
 def test_a_zoom_around_one_value_gets_a_margin_of_five_percent_of_it():
     low, high = _zoom_limits(np.array([-0.2, -0.2]), [])
     assert (low, high) == pytest.approx((-0.21, -0.19))
+
+
+def test_thinning_puts_steps_back_in_order_and_keeps_both_ends():
+    steps, values = thin(np.arange(5, 0, -1), np.arange(5.0))
+    assert steps.tolist() == [1, 2, 3, 4, 5] and values.tolist() == [4.0, 3.0, 2.0, 1.0, 0.0]
+    steps, values = thin(np.arange(1000, 0, -1), -np.arange(1000, 0, -1.0), max_points=10)
+    assert steps[0] == 1 and steps[-1] == 1000 and len(steps) == 10
+    assert values.tolist() == (-steps).tolist()
+
+
+def test_an_empty_curve_has_nothing_to_say_about_missing_values():
+    assert missing_values_note(np.array([])) == ""
