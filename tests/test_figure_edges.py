@@ -179,3 +179,15 @@ def test_thinning_puts_steps_back_in_order_and_keeps_both_ends():
 
 def test_an_empty_curve_has_nothing_to_say_about_missing_values():
     assert missing_values_note(np.array([])) == ""
+
+
+def test_the_slider_reads_its_curves_the_given_number_of_steps_back():
+    curve = {"series": "a", "factor": 0.9, "point": "p", "log10": [0.0, -0.1, -0.2]}
+    assert slider_data(phase_slider_html(curves=[curve], description="d", early=2))["early"] == 2
+
+
+def test_an_architectures_curve_with_a_key_it_does_not_know_is_refused_by_name():
+    steps = np.arange(1.0, 4.0)
+    curve = {"steps_back": steps, "log10": -steps, "log10_hh": -steps}
+    with pytest.raises(ValueError, match=r"curve 'v' has keys \['log10', 'log10_hh', 'steps_"):
+        plot_architectures(curves={"v": curve})
