@@ -218,6 +218,13 @@ def test_rules_draw_a_far_point_at_the_edge_with_its_value():
     assert any(text.get_text() == "← −15.5" for text in axes.texts)
 
 
+def test_rules_draw_a_point_far_to_the_right_at_the_right_edge_with_its_value():
+    far_right = FAR_OUT | {"gamma_rho": 10**15.5}
+    axes = plot_rules(rows=[*rows(6), far_right]).axes[0]
+    assert axes.get_xlim()[1] < 3
+    assert [t.get_text() for t in axes.texts if "15.5" in t.get_text()] == ["15.5 →"]
+
+
 def test_rules_and_phase_panels_come_in_the_same_order():
     phase_rows = [
         {"point": index, "w_hh.scale.spectral_radius": scale, "w_hh.eigenvectors": "random",
