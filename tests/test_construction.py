@@ -304,3 +304,26 @@ def test_an_unknown_activation_names_the_allowed_ones():
 
     with pytest.raises(ValueError, match="'gelu'; allowed: sigmoid, tanh, relu, linear$"):
         get_activation("gelu")
+
+
+@pytest.mark.parametrize("size", [1e-3, 1e3])
+def test_the_radius_floor_is_relative_so_a_scaled_w_hh_is_judged_as_the_w_hh_it_scales(size):
+    # rescale is about directions, not units: size·W must be refused or scaled exactly as W is.
+    # ρ = ε, ‖W‖₂ ≈ 1 for W = [[ε, 1], [0, ε]]; times 1e-3 ρ falls below RADIUS_FLOOR itself
+    # (an absolute floor would refuse it), times 1e3 noise rises above it (and would pass).
+    from rnngrad.numerics.recurrent_weights import RADIUS_FLOOR, ConstructionError, rescale
+
+    def weights(epsilon, scale):
+        matrix = scale * np.array([[epsilon, 1.0], [0.0, epsilon]])
+        return construct_w_hh(rng=None, hidden_size=2, matrix=matrix)
+
+    with pytest.raises(ConstructionError, match="rounding noise"):
+        rescale(weights(0.1 * RADIUS_FLOOR, size), target=0.5, gamma=1.0, measure="spectral_radius")
+    plain = rescale(
+        weights(10 * RADIUS_FLOOR, 1.0), target=0.5, gamma=1.0, measure="spectral_radius"
+    )
+    scaled = rescale(
+        weights(10 * RADIUS_FLOOR, size), target=0.5, gamma=1.0, measure="spectral_radius"
+    )
+    np.testing.assert_allclose(scaled.w_hh, plain.w_hh, rtol=1e-9)
+    assert np.max(np.abs(np.linalg.eigvals(scaled.w_hh))) == pytest.approx(0.5, rel=1e-9)
