@@ -381,3 +381,19 @@ def test_a_config_file_that_is_not_yaml_is_named_relative_to_the_root(repository
     (repository / "config/scenarios/s.yaml").write_text("seed: [1\n")
     [line] = problems(repository)
     assert line.startswith("config/scenarios/s.yaml: (file): not valid YAML at line 2")
+
+
+def test_the_job_reads_an_inputs_file_of_input_size_rows_not_hidden_size(tmp_path):
+    # x is (input_size, t): a 2-row file for a network of 3 units is right, a 3-row one is not.
+    from rnngrad.steps.generate_checkpoint import generate_checkpoint
+
+    x = np.arange(10.0).reshape(2, 5)
+    np.save(tmp_path / "x.npy", x)
+    checkpoint = {"states": "rollout", "inputs": {"file": str(tmp_path / "x.npy")}, "bias": "zeros"}
+    options = dict(seed=0, hidden_size=3, sequence_length=5, checkpoint=checkpoint)
+    arrays = generate_checkpoint(**options, input_size=2)
+    np.testing.assert_array_equal(arrays["x"], x)
+    assert arrays["W_hx"].shape == (3, 2)
+    np.save(tmp_path / "x.npy", np.zeros((3, 5)))
+    with pytest.raises(InputError, match=r"shape \(3, 5\); expected \(2, 5\)"):
+        generate_checkpoint(**options, input_size=2)
