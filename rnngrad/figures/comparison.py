@@ -22,12 +22,6 @@ def thin(steps_back, values, *, max_points=MAX_POINTS):
     return steps_back[keep], values[keep]
 
 
-def curve_label(name, log10_contribution) -> str:
-    """The scenario's name and what of it cannot be drawn (zeros, NaN): nothing is dropped."""
-    note = missing_values_note(log10_contribution)
-    return f"{name} ({note})" if note else name
-
-
 def end_labels(axes, ends, *, renderer) -> list:
     """Names at the right ends of their lines, spread apart vertically so that none overlaps.
 
