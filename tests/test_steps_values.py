@@ -1,0 +1,277 @@
+"""Values the scenario steps pass on that other tests run but do not check (issue 19's audit).
+
+Each test builds its reference independently (numpy brute force, closed forms) and uses sizes
+that differ (n ≠ m, an odd-sized network among others) so that confusing two of them shows.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from rnngrad.numerics.mean_field import gradient_growth, mean_field_growth
+from rnngrad.steps import plots
+from rnngrad.steps.compute_contributions import compute_contributions, mean_field
+from rnngrad.steps.generate_checkpoint import generate_checkpoint
+from rnngrad.steps.settings import step_params
+
+N, M, T = 5, 3, 7  # hidden size, input size, sequence length: all different
+
+
+def _vanilla(rng, *, bias_mean=0.7):
+    return {
+        "W_hh": rng.standard_normal((N, N)) / math.sqrt(N),
+        "W_hx": rng.standard_normal((N, M)),
+        "b_h": bias_mean + rng.standard_normal((N, 1)),  # a mean: var(b) ≠ mean b²
+    }
+
+
+def test_mean_field_variances_are_the_mean_squares_of_the_bias_and_of_w_hx_x():
+    rng = np.random.default_rng(0)
+    vanilla, x, h = _vanilla(rng), rng.standard_normal((M, T)), rng.standard_normal((N, T))
+    bias_variance = float(np.mean(vanilla["b_h"] ** 2))
+    input_variance = float(np.mean(np.square(vanilla["W_hx"] @ x)))
+    weights = {"init": "normal"}  # no gain: the default gain is 1
+    got = mean_field(
+        activation="tanh", states="rollout", weights=weights, vanilla=vanilla, x=x, h=h
+    )
+    assert float(got["bias_variance"]) == pytest.approx(bias_variance, rel=1e-12)
+    assert float(got["input_variance"]) == pytest.approx(input_variance, rel=1e-12)
+    expected = mean_field_growth(
+        activation="tanh", gain=1, bias_variance=bias_variance, input_variance=input_variance
+    )
+    assert float(got["mean_field_growth"]) == pytest.approx(expected, rel=1e-12)
+
+
+def test_mean_field_of_given_states_adds_g2_mean_h2_to_both_variances():
+    rng = np.random.default_rng(1)
+    vanilla, x, h = _vanilla(rng), rng.standard_normal((M, T)), 2.0 * rng.standard_normal((N, T))
+    gain = 1.7
+    variance = (
+        gain**2 * np.mean(h**2)
+        + np.mean(vanilla["b_h"] ** 2)
+        + np.mean(np.square(vanilla["W_hx"] @ x))
+    )
+    got = mean_field(
+        activation="tanh",
+        states="random",
+        weights={"init": "normal", "gain": gain},
+        vanilla=vanilla,
+        x=x,
+        h=h,
+    )
+    expected = gradient_growth(activation="tanh", gain=gain, variance=float(variance))
+    assert float(got["mean_field_growth"]) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("weights", [None, {"init": "uniform", "gain": 1.0}, {"file": "w.npz"}])
+def test_mean_field_is_nan_unless_w_hh_is_a_normal_draw(weights):
+    rng = np.random.default_rng(2)
+    got = mean_field(
+        activation="tanh",
+        states="rollout",
+        weights=weights,
+        vanilla=_vanilla(rng),
+        x=rng.standard_normal((M, T)),
+        h=rng.standard_normal((N, T)),
+    )
+    assert set(got) == {"mean_field_growth", "bias_variance", "input_variance"}
+    assert all(np.isnan(value) for value in got.values())
+
+
+def _brute_force_norms(w_hh, w_hx, b_h, x, start):
+    """‖J_(k-1) ⋯ J_(t-1)‖₂ for k = 1..t, J_i = W_hhᵀ diag(1 − tanh²(a_i)), by plain numpy."""
+    t = x.shape[1]
+    h = np.zeros((len(start), t))
+    h[:, 0] = start
+    pre = np.zeros_like(h)
+    for i in range(t):
+        pre[:, i] = w_hh @ h[:, i] + w_hx @ x[:, i] + b_h[:, 0]
+        if i + 1 < t:
+            h[:, i + 1] = np.tanh(pre[:, i])
+    norms = []
+    for k in range(1, t + 1):
+        product = np.eye(len(start))
+        for i in range(k - 1, t):
+            product = product @ (w_hh.T * (1 - np.tanh(pre[:, i]) ** 2))
+        norms.append(np.linalg.norm(product, 2))
+    return h, np.array(norms)
+
+
+def test_rollout_from_a_given_start_with_the_weights_files_w_hx_matches_brute_force():
+    # w_hh.npz's own W_hx and b_h (weights given as a file) win over the checkpoint's draws,
+    # and a listed initial_state is where the rollout starts
+    rng = np.random.default_rng(3)
+    weights = _vanilla(rng)
+    checkpoint = {
+        "x": rng.standard_normal((M, T)),
+        "h": np.zeros((N, T)),
+        "W_hx": rng.standard_normal((N, M)),  # not the network's: must not be used
+        "b_h": rng.standard_normal((N, 1)),
+    }
+    w_hh_arrays = {
+        **weights,
+        "spectral_radius": np.float64(max(abs(np.linalg.eigvals(weights["W_hh"])))),
+        "spectral_norm": np.float64(np.linalg.norm(weights["W_hh"], 2)),
+    }
+    start = rng.standard_normal(N)
+    got = compute_contributions(
+        checkpoint_arrays=checkpoint,
+        w_hh_arrays=w_hh_arrays,
+        activation="tanh",
+        states="rollout",
+        initial_state=start.tolist(),
+        method="jacobian",
+        metric="spectral_norm",
+    )
+    h, norms = _brute_force_norms(
+        weights["W_hh"], weights["W_hx"], weights["b_h"], checkpoint["x"], start
+    )
+    np.testing.assert_allclose(got["h"], h, rtol=1e-12, atol=1e-14)
+    np.testing.assert_array_equal(got["k"], np.arange(1, T + 1))
+    np.testing.assert_allclose(got["log10_contribution"], np.log10(norms), rtol=1e-9, atol=1e-12)
+    gamma = 1.0  # tanh
+    factors = np.arange(T, 0, -1)  # the bound's exponent t - k + 1, k = 1 first
+    np.testing.assert_allclose(
+        got["log10_bound"], factors * np.log10(gamma * float(w_hh_arrays["spectral_norm"]))
+    )
+    assert float(got["spectral_radius"]) == float(w_hh_arrays["spectral_radius"])
+    assert float(got["spectral_norm"]) == float(w_hh_arrays["spectral_norm"])
+
+
+@pytest.mark.parametrize(("architecture", "size"), [("vanilla", N), ("gru", N), ("lstm", 2 * N)])
+def test_a_random_initial_state_has_one_entry_per_state_variable(architecture, size):
+    # the LSTM's state is (h, c): 2n numbers; the others' is h: n numbers (never m)
+    drawn = generate_checkpoint(
+        seed=4,
+        hidden_size=N,
+        sequence_length=T,
+        input_size=M,
+        architecture=architecture,
+        checkpoint={
+            "states": "rollout",
+            "inputs": "random",
+            "bias": "random",
+            "initial_state": "random",
+        },
+    )
+    assert drawn["initial_state"].shape == (size,)
+    assert drawn["x"].shape == (M, T)
+    assert drawn["b_h"].shape == (N, 1)
+
+
+def test_step_params_take_only_the_listed_keys_of_training_and_none_when_not_trained():
+    settings = {
+        "seed": 3,
+        "hidden_size": N,
+        "sequence_length": T,
+        "input_size": M,
+        "architecture": "vanilla",
+        "activation": "tanh",
+        "checkpoint": {"states": "rollout", "initial_state": "zeros", "inputs": "random"},
+        "contributions": {"method": "jacobian", "metric": "spectral_norm", "lyapunov": None},
+        "weights": {"init": "normal"},
+        "w_hh": {},
+    }
+    plain = step_params("generate_checkpoint", settings)
+    assert plain["test_sequences"] is None
+    assert plain["input_size"] == M and plain["hidden_size"] == N
+    assert step_params("compute_contributions", settings)["training"] is None
+    training = {"task": "adding", "length": 9, "test_size": 4, "steps": 100, "learning_rate": 0.1}
+    trained = settings | {"training": training}
+    assert step_params("generate_checkpoint", trained)["test_sequences"] == {
+        "task": "adding",
+        "length": 9,
+        "test_size": 4,
+    }
+    contributions = step_params("compute_contributions", trained)
+    assert contributions["training"] == {"task": "adding"}
+    assert contributions["states"] == "rollout"
+    assert contributions["initial_state"] == "zeros"
+
+
+def _captured(monkeypatch, module, name):
+    calls = []
+    monkeypatch.setattr(module, name, lambda **kwargs: calls.append(kwargs))
+    return calls
+
+
+def _curve_arrays(t, slope, architecture="vanilla"):
+    k = np.arange(1, t + 1)
+    return {
+        "k": k,
+        "log10_contribution": slope * k,
+        "log10_contribution_h": 2 * slope * k,
+        "architecture": np.str_(architecture),
+    }
+
+
+def test_architectures_figure_names_the_size_of_a_network_of_another_size(monkeypatch):
+    import rnngrad.figures.architectures as figure
+
+    calls = _captured(monkeypatch, figure, "plot_architectures")
+    scenarios = {
+        "a": {"hidden_size": 8, "sequence_length": 6},
+        "b": {"hidden_size": 8, "sequence_length": 6},
+        "c": {"hidden_size": 6, "sequence_length": 8},  # n and t swapped: another size
+    }
+    arrays = [_curve_arrays(6, 0.1), _curve_arrays(6, 0.2, "lstm"), _curve_arrays(8, 0.3)]
+    plots.plot_architectures(scenarios=scenarios, contributions_arrays=arrays)
+    curves = calls[0]["curves"]
+    assert list(curves) == ["a", "b", "c (n = 6, t = 8)"]
+    np.testing.assert_array_equal(curves["a"]["steps_back"], np.arange(6, 0, -1))
+    np.testing.assert_array_equal(curves["c (n = 6, t = 8)"]["steps_back"], np.arange(8, 0, -1))
+    assert curves["a"]["log10_h"] is None  # only the LSTM has a separate h curve
+    np.testing.assert_array_equal(curves["b"]["log10_h"], 0.4 * np.arange(1, 7))
+
+
+def test_comparison_figure_puts_step_t_one_step_back(monkeypatch):
+    import rnngrad.figures.comparison as figure
+
+    calls = _captured(monkeypatch, figure, "plot_comparison")
+    plain = {"sequence_length": 4, "architecture": "vanilla", "w_hh": {}}
+    scenarios = {"a": plain, "b": plain | {"sequence_length": 9}}
+    arrays = [_curve_arrays(4, 0.5), _curve_arrays(9, -0.5)]
+    plots.plot_comparison(scenarios=scenarios, contributions_arrays=arrays)
+    curves = calls[0]["curves"]
+    steps_back, log10 = curves["b"]
+    np.testing.assert_array_equal(steps_back, np.arange(9, 0, -1))
+    np.testing.assert_array_equal(log10, -0.5 * np.arange(1, 10))
+    assert set(calls[0]["families"]) == {"a", "b"}
+    np.testing.assert_array_equal(curves["a"][0], np.arange(4, 0, -1))
+
+
+def test_phase_slider_gets_gamma_rho_and_the_curve_by_steps_back(monkeypatch):
+    import rnngrad.figures.sliders as sliders
+    import rnngrad.steps.scenario as scenario
+
+    calls = _captured(monkeypatch, sliders, "phase_slider_html")
+    contributions = {
+        "gamma": np.float64(0.25),
+        "spectral_radius": np.float64(3.0),
+        "log10_contribution": np.array([-3.0, -2.0, -1.0]),  # k = 1..t: k = t is 1 step back
+    }
+    monkeypatch.setattr(scenario, "run_scenario", lambda settings: ({}, {}, contributions))
+    points = {"p0": ({"seed": 1, "weights.gain": 2.0}, {})}
+    plots.plot_phase_slider(points=points, description="d")
+    [curve] = calls[0]["curves"]
+    assert curve["factor"] == pytest.approx(0.75)
+    assert curve["point"] == "p0"
+    np.testing.assert_array_equal(curve["log10"], [-1.0, -2.0, -3.0])
+
+
+@pytest.mark.parametrize(("mean_field_growth", "expected"), [(np.nan, None), (-0.02, -0.02)])
+def test_spectrum_figure_gets_no_mean_field_line_where_there_is_none(
+    monkeypatch, mean_field_growth, expected
+):
+    import rnngrad.figures.spectra as figure
+
+    calls = _captured(monkeypatch, figure, "plot_spectrum")
+    arrays = {
+        "lyapunov_exponents": np.array([0.1, -0.2]),
+        "growth_per_step": np.float64(-0.05),
+        "mean_field_growth": np.float64(mean_field_growth),
+    }
+    plots.plot_spectrum(contributions_arrays=arrays, description="t")
+    assert calls[0]["mean_field_growth"] == expected
+    assert calls[0]["growth_per_step"] == -0.05
