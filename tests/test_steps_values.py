@@ -275,3 +275,121 @@ def test_spectrum_figure_gets_no_mean_field_line_where_there_is_none(
     plots.plot_spectrum(contributions_arrays=arrays, description="t")
     assert calls[0]["mean_field_growth"] == expected
     assert calls[0]["growth_per_step"] == -0.05
+
+
+def _bidirectional_lstm(rng):
+    from rnngrad.files import weight_arrays
+
+    shapes = weight_arrays.expected_shapes(
+        architecture="lstm", hidden_size=N, input_size=M, layers=1, bidirectional=True
+    )
+    return {name: 0.9 * rng.standard_normal(shape) for name, shape in shapes.items()}
+
+
+def test_the_reverse_keys_hold_the_reverse_direction_measured_as_a_forward_one():
+    # the reverse chain of a one-layer bidirectional LSTM is a forward LSTM with the *_reverse
+    # weights reading x backwards: each *_reverse key must equal that network's own key
+    rng = np.random.default_rng(5)
+    arrays = _bidirectional_lstm(rng)
+    x = rng.standard_normal((M, T))
+    options = dict(
+        activation="tanh",
+        states="rollout",
+        initial_state="zeros",
+        method="jacobian",
+        metric="spectral_norm",
+        architecture="lstm",
+        lyapunov={"count": 3},
+    )
+    both = compute_contributions(
+        checkpoint_arrays={"x": x, "h": np.zeros((N, T))}, w_hh_arrays=arrays, **options
+    )
+    reverse_only = {
+        name.removesuffix("_reverse"): value
+        for name, value in arrays.items()
+        if name.endswith("_reverse")
+    }
+    backwards = compute_contributions(
+        checkpoint_arrays={"x": np.ascontiguousarray(x[:, ::-1]), "h": np.zeros((N, T))},
+        w_hh_arrays=reverse_only,
+        **options,
+    )
+    assert bool(both["bidirectional"]) and int(both["layers"]) == 1
+    for key in ("log10_contribution", "log10_contribution_h", "lyapunov_exponents"):
+        np.testing.assert_allclose(both[f"{key}_reverse"], backwards[key], rtol=1e-10)
+    assert float(both["growth_per_step_reverse"]) == pytest.approx(
+        float(backwards["growth_per_step"]), rel=1e-10
+    )
+    np.testing.assert_allclose(
+        both["log10_contribution_layers_reverse"][0], backwards["log10_contribution_h"], rtol=1e-10
+    )
+    # and the forward keys are not the reverse ones (the two chains differ)
+    assert not np.allclose(both["log10_contribution"], both["log10_contribution_reverse"])
+    assert not np.allclose(both["log10_contribution"], both["log10_contribution_h"])
+
+
+def _vanilla_file(path, rng, *, scale=1.0):
+    arrays = {
+        "weight_ih_l0": rng.standard_normal((N, M)),
+        "weight_hh_l0": scale * rng.standard_normal((N, N)),
+        "bias_ih_l0": rng.standard_normal(N),
+        "bias_hh_l0": rng.standard_normal(N),
+    }
+    np.savez(path, **arrays)
+    return arrays
+
+
+def test_weights_from_a_file_give_w_hx_of_n_by_m_and_lapack_rho_and_norm(tmp_path):
+    from rnngrad.steps.construct_w_hh import construct_w_hh
+
+    rng = np.random.default_rng(6)
+    given = _vanilla_file(tmp_path / "w.npz", rng)
+    got = construct_w_hh(
+        checkpoint_arrays=generate_checkpoint(
+            seed=1,
+            hidden_size=N,
+            sequence_length=T,
+            input_size=M,
+            checkpoint={"states": "rollout", "inputs": "random", "bias": "random"},
+        ),
+        hidden_size=N,
+        input_size=M,
+        w_hh={},
+        activation="sigmoid",
+        weights={"file": str(tmp_path / "w.npz")},
+    )
+    np.testing.assert_array_equal(got["W_hh"], given["weight_hh_l0"])
+    np.testing.assert_array_equal(got["W_hx"], given["weight_ih_l0"])
+    np.testing.assert_allclose(
+        np.ravel(got["b_h"]), given["bias_ih_l0"] + given["bias_hh_l0"], rtol=1e-15
+    )
+    rho = max(abs(np.linalg.eigvals(given["weight_hh_l0"])))
+    norm = np.linalg.svd(given["weight_hh_l0"], compute_uv=False)[0]
+    assert float(got["spectral_radius"]) == pytest.approx(rho, rel=1e-12)
+    assert float(got["spectral_norm"]) == pytest.approx(norm, rel=1e-12)
+    assert float(got["gamma"]) == 0.25  # sigmoid's largest slope
+
+
+def test_trained_weights_are_read_without_the_bound_on_user_weights(tmp_path):
+    # a diverged run's checkpoint may hold weights beyond MAX_ABS_WEIGHT; a user's file may not
+    from rnngrad.errors import InputError
+    from rnngrad.steps.construct_w_hh import construct_w_hh
+
+    given = _vanilla_file(tmp_path / "w.npz", np.random.default_rng(7), scale=1e7)
+    options = dict(
+        checkpoint_arrays=generate_checkpoint(
+            seed=1,
+            hidden_size=N,
+            sequence_length=T,
+            input_size=M,
+            checkpoint={"states": "rollout", "inputs": "random", "bias": "random"},
+        ),
+        hidden_size=N,
+        input_size=M,
+        w_hh={},
+        activation="tanh",
+    )
+    trained = construct_w_hh(**options, trained_weights=str(tmp_path / "w.npz"))
+    np.testing.assert_array_equal(trained["W_hh"], given["weight_hh_l0"])
+    with pytest.raises(InputError, match="w.npz"):
+        construct_w_hh(**options, weights={"file": str(tmp_path / "w.npz")})
