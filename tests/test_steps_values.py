@@ -393,3 +393,108 @@ def test_trained_weights_are_read_without_the_bound_on_user_weights(tmp_path):
     np.testing.assert_array_equal(trained["W_hh"], given["weight_hh_l0"])
     with pytest.raises(InputError, match="w.npz"):
         construct_w_hh(**options, weights={"file": str(tmp_path / "w.npz")})
+
+
+def test_a_chunk_gives_runs_only_to_its_trained_points_in_order(tmp_path, monkeypatch):
+    # a chunk may mix trained and untrained points: only trained ones take the next run file
+    from rnngrad.files import io
+    from rnngrad.steps import compute_sweep as step
+    from rnngrad.steps import training
+
+    def measured(*, name, assignment, settings, run_arrays):
+        return {"point": name, "run": int(run_arrays["run"])}
+
+    def computed(*, name, assignment, settings, contributions):
+        return {"point": name, "run": -1}
+
+    monkeypatch.setattr(training, "sweep_point_row", measured)
+    monkeypatch.setattr(step, "point_row", computed)
+    monkeypatch.setattr(step, "run_scenario", lambda settings: ({}, {}, {}))
+    trained = {"training": {"task": "adding"}}
+    points = {
+        "p0": ({}, {}),
+        "p1": ({}, trained),
+        "p2": ({}, {"training": None}),
+        "p3": ({}, trained),
+    }
+    runs = []
+    for run in (11, 13):
+        runs.append(tmp_path / f"{run}.npz")
+        io.save_npz(runs[-1], {"run": run})
+    text = step.compute_sweep(points=points, runs=runs)
+    assert text == "point,run\np0,-1\np1,11\np2,-1\np3,13\n"
+
+
+def _figure_arrays(*, metric="spectral_norm", architecture="vanilla", layers=None, reverse=False):
+    t = 6
+    k = np.arange(1, t + 1)
+    arrays = {
+        "k": k,
+        "contribution": 10.0 ** (-0.1 * k),
+        "log10_contribution": -0.1 * k,
+        "log10_contribution_h": -0.2 * k,
+        "metric": np.str_(metric),
+        "architecture": np.str_(architecture),
+        "spectral_radius": np.float64(0.9),
+        "spectral_norm": np.float64(1.1),
+        "gamma": np.float64(1.0),
+        "growth_per_step": np.float64(-0.1),
+        "log10_bound": np.arange(t, 0, -1) * np.log10(1.1),
+        "eigenvalue_rule": np.str_("vanishing"),
+        "singular_value_condition": np.str_("not met"),
+    }
+    if layers is not None:
+        arrays |= {
+            "layers": np.int64(layers),
+            "bidirectional": np.bool_(reverse),
+            "log10_contribution_top_to_bottom": -0.3 * k,
+        }
+    if reverse:
+        arrays["log10_contribution_reverse"] = -0.4 * k
+    return arrays
+
+
+@pytest.mark.parametrize(
+    ("options", "theory", "h_block", "companions"),
+    [
+        ({}, True, False, []),
+        ({"metric": "max_entry"}, False, False, []),  # the bound is on ‖P_k‖₂, not max entries
+        ({"architecture": "lstm"}, False, True, []),
+        ({"layers": 2}, False, False, ["top"]),  # a vanilla stack: not one W_hh
+        ({"architecture": "lstm", "layers": 2}, False, False, ["top"]),
+        ({"layers": 1, "reverse": True}, False, False, ["reverse"]),  # one layer: no top curve
+        ({"layers": 2, "reverse": True}, False, False, ["top", "reverse"]),
+    ],
+)
+def test_contributions_figure_gets_theory_only_for_one_vanilla_layers_norm(
+    monkeypatch, options, theory, h_block, companions
+):
+    import rnngrad.figures.contributions as figure
+
+    calls = _captured(monkeypatch, figure, "plot_contributions")
+    arrays = _figure_arrays(**options)
+    plots.plot_contributions(contributions_arrays=arrays, yscale="log", description="d")
+    [call] = calls
+    if theory:
+        assert call["theory"]["spectral_norm"] == 1.1 and call["theory"]["gamma"] == 1.0
+        assert call["theory"]["eigenvalue_rule"] == "vanishing"
+        np.testing.assert_array_equal(call["theory"]["log10_bound"], arrays["log10_bound"])
+    else:
+        assert call["theory"] is None
+    if h_block:
+        np.testing.assert_array_equal(call["log10_contribution_h"], -0.2 * arrays["k"])
+    else:
+        assert call["log10_contribution_h"] is None
+    got = call["companions"] or {}
+    expected = {
+        "top": arrays.get("log10_contribution_top_to_bottom"),
+        "reverse": arrays.get("log10_contribution_reverse"),
+    }
+    assert len(got) == len(companions)
+    for (label, values), name in zip(got.items(), companions, strict=True):
+        assert ("reverse" in label) == (name == "reverse")
+        np.testing.assert_array_equal(values, expected[name])
+    if "layers" in arrays:
+        shape = "1 layer" if options["layers"] == 1 else f"{options['layers']} layers"
+        both = ", bidirectional" if options.get("reverse") else ""
+        assert call["description"].startswith(f"d\n{shape}{both}: P_k of every layer's state")
