@@ -498,3 +498,39 @@ def test_contributions_figure_gets_theory_only_for_one_vanilla_layers_norm(
         shape = "1 layer" if options["layers"] == 1 else f"{options['layers']} layers"
         both = ", bidirectional" if options.get("reverse") else ""
         assert call["description"].startswith(f"d\n{shape}{both}: P_k of every layer's state")
+
+
+def test_a_trained_scenario_is_measured_on_its_first_test_sequence():
+    from rnngrad.training.tasks import draw_test_set
+
+    sequences = {"task": "adding", "length": 6, "test_size": 3}
+    test = draw_test_set(seed=8, **sequences)
+    first = test.x[0]
+    assert not np.array_equal(first, test.x[1])  # the pick shows
+    drawn = generate_checkpoint(
+        seed=8,
+        hidden_size=N,
+        sequence_length=first.shape[1],
+        input_size=first.shape[0],
+        checkpoint={"states": "rollout", "inputs": "random", "bias": "random"},
+        test_sequences=sequences,
+    )
+    np.testing.assert_array_equal(drawn["x"], first)
+
+
+def test_an_inputs_file_is_read_as_input_size_by_sequence_length(tmp_path):
+    x = np.arange(M * T, dtype=float).reshape(M, T)
+    np.save(tmp_path / "x.npy", x)
+    drawn = generate_checkpoint(
+        seed=9,
+        hidden_size=N,
+        sequence_length=T,
+        input_size=M,
+        checkpoint={
+            "states": "rollout",
+            "inputs": {"file": str(tmp_path / "x.npy")},
+            "bias": "random",
+        },
+    )
+    np.testing.assert_array_equal(drawn["x"], x)
+    assert drawn["W_hx"].shape == (N, M)
