@@ -534,3 +534,65 @@ def test_an_inputs_file_is_read_as_input_size_by_sequence_length(tmp_path):
     )
     np.testing.assert_array_equal(drawn["x"], x)
     assert drawn["W_hx"].shape == (N, M)
+
+
+def test_scaling_sets_gamma_times_the_measure_for_the_scenarios_activation():
+    from rnngrad.steps.construct_w_hh import construct_w_hh
+
+    checkpoint = generate_checkpoint(
+        seed=2,
+        hidden_size=4,
+        sequence_length=T,
+        checkpoint={"states": "random", "inputs": "random", "bias": "random"},
+    )
+    for measure in ("spectral_radius", "spectral_norm"):
+        got = construct_w_hh(
+            checkpoint_arrays=checkpoint,
+            hidden_size=4,
+            w_hh={"eigenvalues": {"values": [0.5, 1, 2, 3]}, "scale": {measure: 0.9}},
+            activation="sigmoid",  # γ = 1/4
+        )
+        lapack = {
+            "spectral_radius": max(abs(np.linalg.eigvals(got["W_hh"]))),
+            "spectral_norm": np.linalg.svd(got["W_hh"], compute_uv=False)[0],
+        }
+        assert 0.25 * lapack[measure] == pytest.approx(0.9, rel=1e-10)
+        assert float(got[measure]) == pytest.approx(lapack[measure], rel=1e-10)
+
+
+def _sigmoid(a):
+    return 1 / (1 + np.exp(-a))
+
+
+def test_course_vs_exact_gets_the_spectral_norm_of_p_k_at_the_scenarios_activation(monkeypatch):
+    # ‖J_(k-1) ⋯ J_(t-1)‖₂, J_i = W_hhᵀ diag(σ'(a_i)), at the checkpoint's own states h
+    import rnngrad.figures.comparison as figure
+
+    calls = _captured(monkeypatch, figure, "plot_course_vs_exact")
+    rng = np.random.default_rng(10)
+    weights = _vanilla(rng)
+    point = {
+        "W_hx": rng.standard_normal((N, M)),
+        "b_h": rng.standard_normal((N, 1)),
+        "h": rng.standard_normal((N, T)),
+        "x": rng.standard_normal((M, T)),
+    }
+    course = {"k": np.arange(1, T + 1), "log10_contribution": np.zeros(T)}
+    plots.plot_course_vs_exact(
+        scenarios={"s": {"activation": "sigmoid"}},
+        checkpoint_arrays=[point],
+        w_hh_arrays=[{"W_hh": weights["W_hh"]}],
+        contributions_arrays=[course],
+    )
+    [(name, k, _, exact)] = calls[0]["panels"]
+    pre = weights["W_hh"] @ point["h"] + point["W_hx"] @ point["x"] + point["b_h"]
+    slope = _sigmoid(pre) * (1 - _sigmoid(pre))
+    expected = []
+    for step in range(1, T + 1):
+        product = np.eye(N)
+        for i in range(step - 1, T):
+            product = product @ (weights["W_hh"].T * slope[:, i])
+        expected.append(np.log10(np.linalg.norm(product, 2)))
+    assert name == "s"
+    np.testing.assert_array_equal(k, np.arange(1, T + 1))
+    np.testing.assert_allclose(exact, expected, rtol=1e-9, atol=1e-12)
