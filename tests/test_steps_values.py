@@ -98,7 +98,10 @@ def _brute_force_norms(w_hh, w_hx, b_h, x, start):
     return h, np.array(norms)
 
 
-def test_rollout_from_a_given_start_with_the_weights_files_w_hx_matches_brute_force():
+@pytest.mark.parametrize("initial_state", ["listed", "random", "zeros"])
+def test_rollout_from_a_given_start_with_the_weights_files_w_hx_matches_brute_force(
+    initial_state,
+):
     # w_hh.npz's own W_hx and b_h (weights given as a file) win over the checkpoint's draws,
     # and a listed initial_state is where the rollout starts
     rng = np.random.default_rng(3)
@@ -115,12 +118,16 @@ def test_rollout_from_a_given_start_with_the_weights_files_w_hx_matches_brute_fo
         "spectral_norm": np.float64(np.linalg.norm(weights["W_hh"], 2)),
     }
     start = rng.standard_normal(N)
+    checkpoint["initial_state"] = start  # drawn: used only when initial_state is random
+    chosen = {"listed": start.tolist(), "random": "random", "zeros": "zeros"}[initial_state]
+    if initial_state == "zeros":
+        start = np.zeros(N)
     got = compute_contributions(
         checkpoint_arrays=checkpoint,
         w_hh_arrays=w_hh_arrays,
         activation="tanh",
         states="rollout",
-        initial_state=start.tolist(),
+        initial_state=chosen,
         method="jacobian",
         metric="spectral_norm",
     )
@@ -596,3 +603,68 @@ def test_course_vs_exact_gets_the_spectral_norm_of_p_k_at_the_scenarios_activati
     assert name == "s"
     np.testing.assert_array_equal(k, np.arange(1, T + 1))
     np.testing.assert_allclose(exact, expected, rtol=1e-9, atol=1e-12)
+
+
+def test_the_course_step_is_the_notebooks_max_of_prod_k_for_k_from_one():
+    from notebook import notebook_prod
+
+    rng = np.random.default_rng(11)
+    weights = _vanilla(rng)
+    checkpoint = {
+        "x": rng.standard_normal((M, T)),
+        "h": rng.standard_normal((N, T)),
+        "W_hx": weights["W_hx"],
+        "b_h": weights["b_h"],
+    }
+    w_hh_arrays = {
+        "W_hh": weights["W_hh"],
+        "spectral_radius": np.float64(1.0),
+        "spectral_norm": np.float64(2.0),
+    }
+    got = compute_contributions(
+        checkpoint_arrays=checkpoint,
+        w_hh_arrays=w_hh_arrays,
+        activation="sigmoid",
+        states="random",
+        initial_state="zeros",
+        method="course",
+        metric="max_entry",
+    )
+    arrays = (weights["W_hh"], weights["W_hx"], weights["b_h"], checkpoint["h"], checkpoint["x"])
+    expected = [np.max(notebook_prod(*arrays, k)) for k in range(1, T + 1)]
+    np.testing.assert_array_equal(got["contribution"], expected)
+    np.testing.assert_allclose(got["log10_contribution"], np.log10(np.abs(expected)), rtol=1e-12)
+    np.testing.assert_array_equal(got["log10_contribution_h"], got["log10_contribution"])
+    assert not got["overflowed"].any() and got["lyapunov_exponents"].shape == (0,)
+    assert float(got["growth_per_step"]) == pytest.approx(np.log10(abs(expected[0])) / T)
+    np.testing.assert_allclose(got["log10_bound"], np.arange(T, 0, -1) * np.log10(0.25 * 2.0))
+    assert "h" not in got  # the checkpoint's states are not a rollout's
+
+
+def test_a_gated_layer_has_no_vanilla_theory_and_its_values_are_10_to_the_log10():
+    rng = np.random.default_rng(12)
+    from rnngrad.files import weight_arrays
+
+    shapes = weight_arrays.expected_shapes(
+        architecture="lstm", hidden_size=N, input_size=M, layers=1, bidirectional=False
+    )
+    arrays = {name: rng.standard_normal(shape) for name, shape in shapes.items()}
+    got = compute_contributions(
+        checkpoint_arrays={"x": rng.standard_normal((M, T)), "h": np.zeros((N, T))},
+        w_hh_arrays=arrays,
+        activation="tanh",
+        states="rollout",
+        initial_state="zeros",
+        method="jacobian",
+        metric="spectral_norm",
+        architecture="lstm",
+        weights={"init": "normal", "gain": 1.0},
+    )
+    for key in ("spectral_radius", "spectral_norm", "gamma", "mean_field_growth"):
+        assert np.isnan(got[key]), key
+    assert got["log10_bound"].shape == (T,) and np.isnan(got["log10_bound"]).all()
+    assert str(got["eigenvalue_rule"]) == str(got["singular_value_condition"]) == "not applicable"
+    assert "layers" not in got and got["h"].shape == (N, T)
+    assert not np.allclose(got["log10_contribution"], got["log10_contribution_h"])  # (h, c) vs h
+    np.testing.assert_allclose(got["contribution"], 10.0 ** got["log10_contribution"])
+    assert float(got["growth_per_step"]) == pytest.approx(got["log10_contribution"][0] / T)
