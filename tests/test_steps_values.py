@@ -668,3 +668,45 @@ def test_a_gated_layer_has_no_vanilla_theory_and_its_values_are_10_to_the_log10(
     assert not np.allclose(got["log10_contribution"], got["log10_contribution_h"])  # (h, c) vs h
     np.testing.assert_allclose(got["contribution"], 10.0 ** got["log10_contribution"])
     assert float(got["growth_per_step"]) == pytest.approx(got["log10_contribution"][0] / T)
+
+
+def test_summary_rows_pair_each_scenario_with_its_own_arrays_in_order(monkeypatch):
+    import rnngrad.summaries.comparison as comparison
+    from rnngrad.steps.summaries import summary_rows
+
+    def row(*, scenario, settings, contributions):
+        return {"scenario": scenario, "seed": settings["seed"], "t": len(contributions["k"])}
+
+    monkeypatch.setattr(comparison, "summary_row", row)
+    scenarios = {"z": {"seed": 1}, "a": {"seed": 2}, "m": {"seed": 3}}
+    arrays = [{"k": np.arange(1, t + 1)} for t in (4, 5, 6)]
+    assert summary_rows(scenarios=scenarios, contributions_arrays=arrays) == [
+        {"scenario": "z", "seed": 1, "t": 4},
+        {"scenario": "a", "seed": 2, "t": 5},
+        {"scenario": "m", "seed": 3, "t": 6},
+    ]
+    with pytest.raises(ValueError, match="zip"):  # one file missing: never a silent shift
+        summary_rows(scenarios=scenarios, contributions_arrays=arrays[:2])
+
+
+def test_spectra_and_training_figures_get_each_scenarios_own_arrays(monkeypatch):
+    import rnngrad.figures.spectra as spectra
+    import rnngrad.figures.training as training
+
+    spectra_calls = _captured(monkeypatch, spectra, "plot_spectra")
+    training_calls = _captured(monkeypatch, training, "plot_training_comparison")
+    clipping_calls = _captured(monkeypatch, training, "plot_clipping")
+    scenarios = {"b": {"seed": 1}, "a": {"seed": 2}}
+    exponents = [np.array([0.1]), np.array([0.2, -0.3])]
+    plots.plot_spectra(
+        scenarios=scenarios,
+        contributions_arrays=[{"lyapunov_exponents": e} for e in exponents],
+    )
+    assert list(spectra_calls[0]["spectra"]) == ["b", "a"]
+    np.testing.assert_array_equal(spectra_calls[0]["spectra"]["a"], exponents[1])
+    runs = [{"loss": np.array([1.0])}, {"loss": np.array([2.0])}]
+    plots.plot_training_comparison(scenarios=scenarios, training_arrays=runs)
+    plots.plot_clipping(scenarios=scenarios, training_arrays=runs)
+    for calls in (training_calls, clipping_calls):
+        assert calls[0]["runs"] == {"b": runs[0], "a": runs[1]}
+        assert calls[0]["settings"] is scenarios
