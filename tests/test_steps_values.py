@@ -501,6 +501,11 @@ def test_contributions_figure_gets_theory_only_for_one_vanilla_layers_norm(
     for (label, values), name in zip(got.items(), companions, strict=True):
         assert ("reverse" in label) == (name == "reverse")
         np.testing.assert_array_equal(values, expected[name])
+    label = "measured"
+    if "layers" in arrays:
+        label = "forward direction, whole state" if options.get("reverse") else "whole stack"
+    assert call["measured_label"] == label
+    assert call["growth_per_step"] == -0.1
     if "layers" in arrays:
         shape = "1 layer" if options["layers"] == 1 else f"{options['layers']} layers"
         both = ", bidirectional" if options.get("reverse") else ""
