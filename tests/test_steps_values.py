@@ -335,6 +335,17 @@ def test_the_reverse_keys_hold_the_reverse_direction_measured_as_a_forward_one()
     assert not np.allclose(both["log10_contribution"], both["log10_contribution_h"])
 
 
+def _random_checkpoint():
+    """A rolled-out checkpoint of size (N, M, T) with random inputs and bias."""
+    return generate_checkpoint(
+        seed=1,
+        hidden_size=N,
+        sequence_length=T,
+        input_size=M,
+        checkpoint={"states": "rollout", "inputs": "random", "bias": "random"},
+    )
+
+
 def _vanilla_file(path, rng, *, scale=1.0):
     arrays = {
         "weight_ih_l0": rng.standard_normal((N, M)),
@@ -352,13 +363,7 @@ def test_weights_from_a_file_give_w_hx_of_n_by_m_and_lapack_rho_and_norm(tmp_pat
     rng = np.random.default_rng(6)
     given = _vanilla_file(tmp_path / "w.npz", rng)
     got = construct_w_hh(
-        checkpoint_arrays=generate_checkpoint(
-            seed=1,
-            hidden_size=N,
-            sequence_length=T,
-            input_size=M,
-            checkpoint={"states": "rollout", "inputs": "random", "bias": "random"},
-        ),
+        checkpoint_arrays=_random_checkpoint(),
         hidden_size=N,
         input_size=M,
         w_hh={},
@@ -384,13 +389,7 @@ def test_trained_weights_are_read_without_the_bound_on_user_weights(tmp_path):
 
     given = _vanilla_file(tmp_path / "w.npz", np.random.default_rng(7), scale=1e7)
     options = dict(
-        checkpoint_arrays=generate_checkpoint(
-            seed=1,
-            hidden_size=N,
-            sequence_length=T,
-            input_size=M,
-            checkpoint={"states": "rollout", "inputs": "random", "bias": "random"},
-        ),
+        checkpoint_arrays=_random_checkpoint(),
         hidden_size=N,
         input_size=M,
         w_hh={},
