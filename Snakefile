@@ -7,6 +7,10 @@ import sys
 
 from snakemake.utils import min_version
 
+from rnngrad.workflow.kernels import pin_cpu_kernels
+
+pin_cpu_kernels()  # every job runs on the same CPU kernels, AVX-512 or not (README, Reproducibility)
+
 from rnngrad.workflow import plan
 from rnngrad.config import NAME, ConfigError, load_project, problem_report, read_config_mapping
 from rnngrad.workflow.freshness import Freshness

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from rnngrad.config import load_project
-from rnngrad.steps.scenario import run_scenario  # noqa: F401 (tests import it from here)
+from rnngrad.workflow.kernels import pin_cpu_kernels
+
+# Before numpy is first imported (rnngrad.config imports it): the tests that compare bytes with the
+# committed results run on the kernels the workflow's jobs run on (README, Reproducibility).
+pin_cpu_kernels()
+
+from rnngrad.config import load_project  # noqa: E402
+from rnngrad.steps.scenario import run_scenario  # noqa: E402, F401 (tests import it from here)
 
 ROOT = Path(__file__).resolve().parents[1]
 # What a copy of the project needs to run the workflow (not the venv, caches or logs).
