@@ -250,6 +250,19 @@ def test_rollout_initial_state_of_the_wrong_size_raises():
         )  # fmt: skip
 
 
+def test_default_vanilla_factor_blocks_hold_at_most_factor_entries_numbers():
+    # B = FACTOR_ENTRIES / n² factors per block keeps memory O(n² B), whatever t is
+    from rnngrad.numerics.contributions import FACTOR_ENTRIES, vanilla_factors
+
+    n, t = 64, 100
+    zeros = np.zeros((n, t))
+    blocks = vanilla_factors(np.eye(n), np.eye(n), np.zeros(n), zeros, zeros, activation="tanh")
+    sizes = [len(block) for block in blocks]
+    assert sum(sizes) == t
+    assert max(sizes) * n * n <= FACTOR_ENTRIES
+    assert len(sizes) > 1  # the budget is what limits them here
+
+
 def test_factors_across_chunks_are_each_steps_own_in_decreasing_order():
     # Slopes are computed CHUNK steps at a time: past a chunk boundary each factor must still be
     # J_i = W_hhᵀ diag(σ'(a_i)) of its own step i, for i = t-1 down to 0.
