@@ -448,3 +448,11 @@ def test_states_with_the_wrong_number_of_rows_are_named():
     states["c"] = states["c"][:N]
     with pytest.raises(ValueError, match=rf"^c has {N} rows; expected L n = {2 * N}"):
         list(network.factors(np.ones((M, T)), states=states))
+
+
+def test_reverse_states_with_the_wrong_number_of_rows_are_named_with_their_suffix():
+    arrays = draw("gru", 2, True)
+    network, states = ours("gru", arrays, np.ones((M, T)))
+    states["h_reverse"] = states["h_reverse"][:N]
+    with pytest.raises(ValueError, match=rf"^h_reverse has {N} rows; expected L n = {2 * N}$"):
+        list(network.factors(np.ones((M, T)), states=states, direction="_reverse"))
