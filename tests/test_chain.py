@@ -117,6 +117,36 @@ def test_factor_count_must_equal_sequence_length(sizes, length):
         chain_log10_metrics(blocks(random_factors(sum(sizes), 2), sizes), sequence_length=length)
 
 
+def test_a_short_stream_names_how_many_factors_it_held():
+    with pytest.raises(ValueError, match=r"^factor blocks hold 2 factors; expected 3$"):
+        chain_log10_metrics(blocks(random_factors(2, 2), [2]), sequence_length=3)
+
+
+def test_a_block_past_the_last_step_is_refused_before_it_is_multiplied():
+    with pytest.raises(
+        ValueError, match=r"^factor blocks hold more than sequence_length = 3 factors$"
+    ):
+        chain_log10_metrics(blocks(random_factors(4, 2), [2, 2]), sequence_length=3)
+
+
+@pytest.mark.parametrize("scale", [1e-20, 1e20])
+def test_power_iteration_settles_relative_to_the_norm_at_any_scale(scale):
+    stack = scale * np.random.RandomState(3).randn(6, 12, 12)
+    values, _ = top_singular_values(stack, np.eye(12)[:, :BLOCK])
+    np.testing.assert_allclose(values, np.linalg.norm(stack, 2, axis=(1, 2)), rtol=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e6])
+def test_ritz_basis_drops_directions_weak_relative_to_the_top_at_any_scale(scale):
+    # rows rowsᵀ has eigenvalues 1, 1e-6, 1e-8 (times scale²): both weak ones are below
+    # DROP = 1e-4 of the top, so only the top direction remains, whatever the scale.
+    rows = scale * np.diag([1.0, 1e-3, 1e-4])
+    top, basis = chain._ritz_rows(rows[None])
+    np.testing.assert_allclose(top, [scale])
+    only_top = [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [1.0, 0.0, 0.0]]  # ascending, as eigh orders
+    np.testing.assert_allclose(np.abs(basis[0]), only_top, atol=1e-15)
+
+
 def test_block_must_be_a_stack_of_square_matrices():
     with pytest.raises(ValueError, match=r"shape \(B, d, d\); found \(2, 3\)"):
         chain_log10_metrics([np.ones((2, 3))], sequence_length=2)

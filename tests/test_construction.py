@@ -136,6 +136,39 @@ def test_rescale_makes_gamma_times_the_measure_equal_to_the_target(measure):
     np.testing.assert_allclose(scaled.eigenvalues, weights.eigenvalues * factor, rtol=1e-15)
 
 
+def test_rescale_to_a_huge_target_checks_the_reached_value_relative_to_it():
+    # γ·measure lands within rounding of 1e10, i.e. ~1e-6 away: a relative check accepts that.
+    from rnngrad.numerics.recurrent_weights import rescale
+
+    for seed in range(4):
+        weights = construct_w_hh(
+            rng=np.random.RandomState(seed), hidden_size=5, eigenvalues={"uniform": [-0.9, -0.1]}
+        )
+        for measure in ("spectral_norm", "spectral_radius"):
+            scaled = rescale(weights, target=1e10, gamma=1.0, measure=measure)
+            assert getattr(scaled, measure) == pytest.approx(1e10, rel=1e-12)
+
+
+def test_uniform_eigenvalues_span_low_to_high():
+    weights = construct_w_hh(
+        rng=np.random.RandomState(3), hidden_size=6, eigenvalues={"uniform": [0.5, 0.9]}
+    )
+    expected = 0.5 + np.random.RandomState(3).rand(6) * 0.4
+    np.testing.assert_array_equal(weights.eigenvalues, expected)
+
+
+def test_all_negative_eigenvalues_are_judged_relative_to_their_magnitude():
+    # the eigenvalue check's scale is max |λ| = 0.9, not max λ < 0 (which would allow no error)
+    weights = construct_w_hh(
+        rng=np.random.RandomState(0),
+        hidden_size=5,
+        eigenvalues={"values": [-0.9, -0.7, -0.5, -0.3, -0.1]},
+    )
+    np.testing.assert_allclose(
+        np.sort(np.linalg.eigvals(weights.w_hh).real), [-0.9, -0.7, -0.5, -0.3, -0.1], rtol=1e-8
+    )
+
+
 def test_a_q_of_condition_number_max_condition_is_used_and_the_next_float_is_refused():
     from rnngrad.numerics.recurrent_weights import MAX_CONDITION, ConstructionError
 

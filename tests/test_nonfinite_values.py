@@ -19,6 +19,25 @@ def test_a_state_that_is_not_finite_is_named_by_its_step(bad):
         preactivations(np.eye(2), np.ones((2, 1)), np.zeros(2), h, np.ones((1, 5)))
 
 
+def test_of_two_steps_whose_state_is_not_finite_the_first_is_named():
+    h = np.ones((2, 5))
+    h[0, 1], h[1, 3] = np.nan, np.inf
+    with pytest.raises(ValueError, match=r"h or x is not finite \(inf or NaN\) at step i = 1$"):
+        preactivations(np.eye(2), np.ones((2, 1)), np.zeros(2), h, np.ones((1, 5)))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="real bug: preactivations names the first overflowed column (step 0, finite h = 1e308 "
+    "whose a_0 overflows) instead of the first column whose h or x is not finite (step 3)",
+)
+def test_a_finite_column_that_overflows_is_not_named_as_the_state_that_is_not_finite():
+    h = np.ones((2, 5))
+    h[0, 0], h[1, 3] = 1e308, np.nan
+    with pytest.raises(ValueError, match=r"h or x is not finite \(inf or NaN\) at step i = 3$"):
+        preactivations(np.full((2, 2), 10.0), np.ones((2, 1)), np.zeros(2), h, np.ones((1, 5)))
+
+
 def test_overflowing_preactivations_of_finite_states_are_infinite_with_their_sign():
     h = np.array([[1e308, 1.0], [1.0, 1.0]])
     a = preactivations(np.full((2, 2), 10.0), np.zeros((2, 1)), np.zeros(2), h, np.zeros((1, 2)))

@@ -85,6 +85,16 @@ def test_overflowed_preactivations_give_the_exact_slope(activation):
     np.testing.assert_allclose(got, derivative(exact), rtol=1e-12)
 
 
+def test_a_huge_bias_that_cancels_an_overflowing_sum_gives_the_finite_preactivation():
+    # W_hh h overflows (2 · 0.9 · 1.7e308) but b_h brings a back to 0.8 · 1.7e308: the rescaling
+    # must divide b_h by a scale at least |b_h| too, or b_h / scale is inf and a is NaN.
+    w_hh, h = np.full((2, 2), 1.7e308), np.full((2, 1), 0.9)
+    arrays = (w_hh, np.zeros((2, 1)), np.full(2, -1.7e308), h, np.zeros((1, 1)))
+    exact = exact_preactivations(*arrays)
+    assert np.isfinite(exact).all()
+    np.testing.assert_allclose(preactivations(*arrays), exact, rtol=1e-14)
+
+
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 def test_jacobian_at_overflowed_preactivations_equals_the_exact_dense_product(activation):
     arrays = overflowing_case()
@@ -238,6 +248,19 @@ def test_rollout_initial_state_of_the_wrong_size_raises():
             arrays["w_hh"], arrays["w_hx"], arrays["b_h"], arrays["x"],
             activation="tanh", initial_state=np.zeros(2),
         )  # fmt: skip
+
+
+def test_default_vanilla_factor_blocks_hold_at_most_factor_entries_numbers():
+    # B = FACTOR_ENTRIES / n² factors per block keeps memory O(n² B), whatever t is
+    from rnngrad.numerics.contributions import FACTOR_ENTRIES, vanilla_factors
+
+    n, t = 64, 100
+    zeros = np.zeros((n, t))
+    blocks = vanilla_factors(np.eye(n), np.eye(n), np.zeros(n), zeros, zeros, activation="tanh")
+    sizes = [len(block) for block in blocks]
+    assert sum(sizes) == t
+    assert max(sizes) * n * n <= FACTOR_ENTRIES
+    assert len(sizes) > 1  # the budget is what limits them here
 
 
 def test_factors_across_chunks_are_each_steps_own_in_decreasing_order():

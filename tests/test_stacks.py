@@ -423,6 +423,18 @@ def test_a_lower_layer_output_that_overflows_at_its_last_step_is_an_input_error(
     assert states["h"][0, -1] == 2.0**999 - 1
 
 
+def test_the_top_layers_output_after_the_last_stored_state_is_never_computed():
+    # relu, n = m = 1: the last input 1e200 makes layer 0's last output 1e200 (finite) and the
+    # top layer's next output 1e200 · 1e200 overflow; no state holds that output, so no error.
+    one, zero = np.ones((1, 1)), np.zeros(1)
+    arrays = {"weight_ih_l0": one, "weight_hh_l0": 0.5 * one, "bias_ih_l0": zero}
+    arrays |= {"bias_hh_l0": zero, "weight_ih_l1": 1e200 * one, "weight_hh_l1": 0.5 * one}
+    arrays |= {"bias_ih_l1": zero, "bias_hh_l1": zero}
+    network = architectures.from_pytorch("vanilla", arrays=arrays, activation="relu")
+    states = network.rollout(np.array([[1.0, 1.0, 1e200]]))
+    np.testing.assert_array_equal(states["h"], [[0.0, 1.0, 1.5], [0.0, 1e200, 2e200]])
+
+
 def test_unknown_architectures_and_missing_layers_are_named():
     with pytest.raises(ValueError, match="unknown architecture 'rnn'; allowed: vanilla, lstm, gru"):
         architectures.from_pytorch("rnn", arrays=draw("gru", 1, False))
@@ -436,3 +448,11 @@ def test_states_with_the_wrong_number_of_rows_are_named():
     states["c"] = states["c"][:N]
     with pytest.raises(ValueError, match=rf"^c has {N} rows; expected L n = {2 * N}"):
         list(network.factors(np.ones((M, T)), states=states))
+
+
+def test_reverse_states_with_the_wrong_number_of_rows_are_named_with_their_suffix():
+    arrays = draw("gru", 2, True)
+    network, states = ours("gru", arrays, np.ones((M, T)))
+    states["h_reverse"] = states["h_reverse"][:N]
+    with pytest.raises(ValueError, match=rf"^h_reverse has {N} rows; expected L n = {2 * N}$"):
+        list(network.factors(np.ones((M, T)), states=states, direction="_reverse"))
