@@ -151,6 +151,8 @@ def test_the_budget_refusal_gives_the_estimate(tmp_path):
     flops = run_flops(settings)
     assert flops > cost.FLOP_BUDGET
     assert f"about {flops:.2g} operations" in line and f"{cost.FLOP_BUDGET:.0e}" in line
+    # minutes at the reference machine's 10 GFLOP/s, not hours or seconds
+    assert f"(about {flops / 1e10 / 60:,.0f} minutes at 10 GFLOP/s)" in line
 
 
 SWEEP = (
@@ -220,6 +222,14 @@ def test_a_sweeps_own_points_per_job_sets_its_chunks(tmp_path):
             ("training.length: [4, 6]", "hidden_size: [3, 4]"),
             "w.yaml: base.training: 4 of 8 points do not train",
         ),
+        (  # one variant of three does not train: the count is of those that do not
+            (
+                "  lstm: {architecture: lstm}",
+                "  lstm: {architecture: lstm, training: null}\n  gru: {architecture: gru}",
+            ),
+            ("training.length: [4, 6]", "hidden_size: [3, 4]"),
+            "w.yaml: base.training: 4 of 12 points do not train",
+        ),
         (  # each run within its budget (about 1.5e13), 16 of them over the sweep's
             ("hidden_size: 3", "hidden_size: 128"),
             ("length: 4, updates: 2", "length: 100, updates: 6000"),
@@ -229,7 +239,7 @@ def test_a_sweeps_own_points_per_job_sets_its_chunks(tmp_path):
             "w.yaml: grid: its runs cost about",
         ),
     ],
-    ids=["phase_figure", "nothing_trains", "some_train", "over_budget"],
+    ids=["phase_figure", "nothing_trains", "some_train", "most_train", "over_budget"],
 )
 def test_bad_training_sweeps_are_refused(tmp_path, edits):
     *edits, message = edits
