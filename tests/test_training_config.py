@@ -121,6 +121,10 @@ REFUSED = {
         TRAINED + "  optimizer: {name: adam, momentum: 0.9}\n",
         "s.yaml: training.optimizer.momentum: adam takes no momentum",
     ),
+    "zero_momentum_with_adam": (  # giving momentum at all is the mistake, even a zero one
+        TRAINED + "  optimizer: {name: adam, momentum: 0}\n",
+        "s.yaml: training.optimizer.momentum: adam takes no momentum",
+    ),
     "course_method": (
         TRAINED + "contributions: {method: course}\n",
         "s.yaml: contributions.method: found 'course'; a trained network",
