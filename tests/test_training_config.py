@@ -80,6 +80,10 @@ REFUSED = {
         TRAINED + "  checkpoints: [5, 5]\n",
         "s.yaml: training.checkpoints: lists [5] twice",
     ),
+    "checkpoint_twice_among_others": (  # only the repeated count is named
+        TRAINED + "  checkpoints: [0, 5, 20, 5]\n",
+        "s.yaml: training.checkpoints: lists [5] twice",
+    ),
     "with_eigenvalues": (
         TRAINED + "w_hh: {eigenvalues: {values: [1, 2, 3, 4]}}\n",
         "s.yaml: w_hh: not with training",
