@@ -935,19 +935,15 @@ def test_an_exported_checkpoint_holds_its_own_weights_and_no_other_checkpoints()
         assert set(exported["head.bias"]) == {-update}
 
 
-def test_a_trained_relu_rnns_states_are_not_capped_as_they_grow():
-    # relu is unbounded: states well above 6 (relu6's cap) must follow the exact engine's cell
-    import jax
-    import jax.numpy as jnp
-
-    params = {name: 3 * value for name, value in _parameters("vanilla", "adding").items()}
-    x = tasks.draw_test_set(seed=5, task="adding", length=6, test_size=1).x[0]
-    network = measure.engine_network(params, architecture="vanilla", activation="relu")
-    _, expected = _hidden_states(network, x)
-    assert expected.max() > 6
-    with jax.enable_x64(True):
-        states = networks.hidden_states(
-            {name: jnp.asarray(value) for name, value in params.items()},
-            jnp.asarray(x[None]), architecture="vanilla", activation="relu",
-        )  # fmt: skip
-    np.testing.assert_allclose(np.asarray(states)[:, 0, :].T, expected, rtol=1e-12, atol=0)
+def test_the_copy_loss_is_the_mean_cross_entropy_over_every_step_of_every_test_sequence():
+    # several sequences: a sum over them, or a mean over steps only, would not match
+    params = trainer.initial_parameters(
+        seed=1, task="copy", architecture="vanilla", hidden_size=4,
+        weights={"init": "normal", "gain": 1.5},
+    )  # fmt: skip
+    test = tasks.draw_test_set(seed=1, task="copy", length=3, test_size=3)
+    loss = measure.loss_on_test_set(
+        params, test, task="copy", architecture="vanilla", activation="tanh"
+    )
+    expected = _numpy_loss({name: v.astype(float) for name, v in params.items()}, test, task="copy")
+    assert loss == pytest.approx(expected, rel=1e-12)
