@@ -46,6 +46,18 @@ def test_adding_problem_follows_its_definition():
     np.testing.assert_array_equal(drawn.target, values[rows, first] + values[rows, second])
 
 
+def test_an_adding_batch_draws_the_values_then_the_first_then_the_second_markers():
+    # the documented order of draws from the stream, which the committed runs' batches follow
+    length, batch = 7, 5
+    drawn = tasks.draw(np.random.RandomState(4), task="adding", length=length, batch_size=batch)
+    rng = np.random.RandomState(4)
+    values = rng.uniform(0.0, 1.0, (batch, length))
+    first, second = rng.randint(0, 3, batch), rng.randint(3, 7, batch)
+    markers = np.zeros((batch, length))
+    markers[np.arange(batch), first] = markers[np.arange(batch), second] = 1.0
+    np.testing.assert_array_equal(drawn.x, np.stack([values, markers], axis=1))
+
+
 def test_adding_baseline_is_the_loss_of_always_predicting_one():
     drawn = tasks.draw(np.random.RandomState(0), task="adding", length=6, batch_size=200_000)
     measured = np.mean((1.0 - drawn.target) ** 2)
