@@ -108,6 +108,11 @@ def test_a_length_below_two_is_refused():
         tasks.sequence_length(task="add", length=5)
 
 
+def test_an_empty_batch_is_refused():
+    with pytest.raises(ValueError, match="batch_size is 0; expected a positive integer"):
+        tasks.draw(np.random.RandomState(0), task="adding", length=2, batch_size=0)
+
+
 def test_a_larger_test_set_does_not_change_the_training_batches_or_weights():
     small = tasks.draw_test_set(seed=4, task="adding", length=8, test_size=3)
     large = tasks.draw_test_set(seed=4, task="adding", length=8, test_size=30)
@@ -371,6 +376,11 @@ def test_every_optimizer_trains(name):
 def test_an_unknown_optimizer_is_refused():
     with pytest.raises(ValueError, match="unknown optimizer 'adamw'; allowed: adam, rmsprop, sgd"):
         trainer.optimizer(name="adamw", learning_rate=0.1)
+
+
+def test_adam_refuses_any_momentum_even_zero():
+    with pytest.raises(ValueError, match="adam takes no momentum"):
+        trainer.optimizer(name="adam", learning_rate=0.1, momentum=0.0)
 
 
 TRAIN_IN_A_PROCESS = """
