@@ -291,3 +291,14 @@ def test_the_cost_counts_the_real_layers_weights_and_the_state_its_chain_multipl
     assert cost.measurement_flops(
         **shape, test_size=test_size, checkpoints=checkpoints
     ) == checkpoints * (2 * weights * test_size * steps + 10 * d**3 * steps)
+
+
+def test_a_runs_cost_measures_the_test_set_not_a_training_batch():
+    # vanilla, n = 4, adding (m = 2), T = 10: 6·1·4·6·batch·T·updates + checkpoints ×
+    # (2·1·4·6·test_size·T + 10·4³·T), with batch_size 3 and test_size 7 told apart
+    settings = {
+        "architecture": "vanilla", "hidden_size": 4,
+        "training": {"task": "adding", "length": 10, "batch_size": 3, "updates": 5,
+                     "test_size": 7, "checkpoints": [0, 5]},
+    }  # fmt: skip
+    assert run_flops(settings) == 6 * 24 * 3 * 10 * 5 + 2 * (2 * 24 * 7 * 10 + 10 * 64 * 10)
