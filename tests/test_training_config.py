@@ -29,6 +29,7 @@ def test_the_task_decides_sequence_length_input_size_and_the_method(tmp_path):
     assert settings["training"]["checkpoints"] == [0, 20]
     assert settings["weights"] == {"init": "pytorch", "gain": 1}
     assert settings["checkpoint"]["states"] == "rollout"
+    assert (settings["checkpoint"]["inputs"], settings["checkpoint"]["bias"]) == ("zeros", "zeros")
     assert settings["contributions"]["method"] == "jacobian"
     copy = load(scenario(tmp_path, TRAINED.replace("adding", "copy"))).scenarios["s"]
     assert copy["sequence_length"] == 30 and copy["input_size"] == 10
