@@ -358,3 +358,25 @@ def test_sequences_holding_exactly_the_limit_of_numbers_are_accepted_and_one_mor
         "+ input_size) = 40 × 10 × 6 = 2,400 numbers held at once; at most 2,399: fewer "
         "sequences, a smaller network or a shorter T"
     ]
+
+
+@pytest.mark.parametrize(
+    ("architecture", "task", "per_sequence"),
+    [("lstm", "adding", "10 × 18"), ("gru", "copy", "30 × 22")],
+)
+def test_a_gated_networks_sequences_count_each_gate_block_against_the_limit(
+    tmp_path, monkeypatch, architecture, task, per_sequence
+):
+    from rnngrad.config import training
+
+    # hidden_size 4: lstm 4 × 4 + 2 inputs over T = 10 steps; gru 3 × 4 + 10 inputs over T + 20
+    steps, width = (int(number) for number in per_sequence.split(" × "))
+    text = TRAINED.replace("adding", task) + "  batch_size: 40\n  test_size: 8\n"
+    found = folders(tmp_path, f"architecture: {architecture}\n" + text)
+    monkeypatch.setattr(training, "MAX_SEQUENCE_NUMBERS", 40 * steps * width)
+    assert load(*found).scenarios["s"]["training"]["batch_size"] == 40
+    monkeypatch.setattr(training, "MAX_SEQUENCE_NUMBERS", 40 * steps * width - 1)
+    with pytest.raises(ConfigError) as raised:
+        load(*found)
+    (line,) = raised.value.problems
+    assert f"= 40 × {per_sequence} = {40 * steps * width:,} numbers held at once" in line

@@ -46,6 +46,18 @@ def test_adding_problem_follows_its_definition():
     np.testing.assert_array_equal(drawn.target, values[rows, first] + values[rows, second])
 
 
+def test_an_adding_batch_draws_the_values_then_the_first_then_the_second_markers():
+    # the documented order of draws from the stream, which the committed runs' batches follow
+    length, batch = 7, 5
+    drawn = tasks.draw(np.random.RandomState(4), task="adding", length=length, batch_size=batch)
+    rng = np.random.RandomState(4)
+    values = rng.uniform(0.0, 1.0, (batch, length))
+    first, second = rng.randint(0, 3, batch), rng.randint(3, 7, batch)
+    markers = np.zeros((batch, length))
+    markers[np.arange(batch), first] = markers[np.arange(batch), second] = 1.0
+    np.testing.assert_array_equal(drawn.x, np.stack([values, markers], axis=1))
+
+
 def test_adding_baseline_is_the_loss_of_always_predicting_one():
     drawn = tasks.draw(np.random.RandomState(0), task="adding", length=6, batch_size=200_000)
     measured = np.mean((1.0 - drawn.target) ** 2)
@@ -94,6 +106,11 @@ def test_a_length_below_two_is_refused():
         tasks.draw(np.random.RandomState(0), task="adding", length=1, batch_size=1)
     with pytest.raises(ValueError, match="unknown task 'add'; allowed: adding, copy"):
         tasks.sequence_length(task="add", length=5)
+
+
+def test_an_empty_batch_is_refused():
+    with pytest.raises(ValueError, match="batch_size is 0; expected a positive integer"):
+        tasks.draw(np.random.RandomState(0), task="adding", length=2, batch_size=0)
 
 
 def test_a_larger_test_set_does_not_change_the_training_batches_or_weights():
@@ -359,6 +376,11 @@ def test_every_optimizer_trains(name):
 def test_an_unknown_optimizer_is_refused():
     with pytest.raises(ValueError, match="unknown optimizer 'adamw'; allowed: adam, rmsprop, sgd"):
         trainer.optimizer(name="adamw", learning_rate=0.1)
+
+
+def test_adam_refuses_any_momentum_even_zero():
+    with pytest.raises(ValueError, match="adam takes no momentum"):
+        trainer.optimizer(name="adam", learning_rate=0.1, momentum=0.0)
 
 
 TRAIN_IN_A_PROCESS = """
@@ -933,3 +955,17 @@ def test_an_exported_checkpoint_holds_its_own_weights_and_no_other_checkpoints()
         assert exported.keys() == {"weight_hh_l0", "head.bias"}
         assert set(exported["weight_hh_l0"].ravel()) == {update}
         assert set(exported["head.bias"]) == {-update}
+
+
+def test_the_copy_loss_is_the_mean_cross_entropy_over_every_step_of_every_test_sequence():
+    # several sequences: a sum over them, or a mean over steps only, would not match
+    params = trainer.initial_parameters(
+        seed=1, task="copy", architecture="vanilla", hidden_size=4,
+        weights={"init": "normal", "gain": 1.5},
+    )  # fmt: skip
+    test = tasks.draw_test_set(seed=1, task="copy", length=3, test_size=3)
+    loss = measure.loss_on_test_set(
+        params, test, task="copy", architecture="vanilla", activation="tanh"
+    )
+    expected = _numpy_loss({name: v.astype(float) for name, v in params.items()}, test, task="copy")
+    assert loss == pytest.approx(expected, rel=1e-12)

@@ -29,6 +29,7 @@ def test_the_task_decides_sequence_length_input_size_and_the_method(tmp_path):
     assert settings["training"]["checkpoints"] == [0, 20]
     assert settings["weights"] == {"init": "pytorch", "gain": 1}
     assert settings["checkpoint"]["states"] == "rollout"
+    assert (settings["checkpoint"]["inputs"], settings["checkpoint"]["bias"]) == ("zeros", "zeros")
     assert settings["contributions"]["method"] == "jacobian"
     copy = load(scenario(tmp_path, TRAINED.replace("adding", "copy"))).scenarios["s"]
     assert copy["sequence_length"] == 30 and copy["input_size"] == 10
@@ -80,6 +81,10 @@ REFUSED = {
         TRAINED + "  checkpoints: [5, 5]\n",
         "s.yaml: training.checkpoints: lists [5] twice",
     ),
+    "checkpoint_twice_among_others": (  # only the repeated count is named
+        TRAINED + "  checkpoints: [0, 5, 20, 5]\n",
+        "s.yaml: training.checkpoints: lists [5] twice",
+    ),
     "with_eigenvalues": (
         TRAINED + "w_hh: {eigenvalues: {values: [1, 2, 3, 4]}}\n",
         "s.yaml: w_hh: not with training",
@@ -121,6 +126,10 @@ REFUSED = {
         TRAINED + "  optimizer: {name: adam, momentum: 0.9}\n",
         "s.yaml: training.optimizer.momentum: adam takes no momentum",
     ),
+    "zero_momentum_with_adam": (  # giving momentum at all is the mistake, even a zero one
+        TRAINED + "  optimizer: {name: adam, momentum: 0}\n",
+        "s.yaml: training.optimizer.momentum: adam takes no momentum",
+    ),
     "course_method": (
         TRAINED + "contributions: {method: course}\n",
         "s.yaml: contributions.method: found 'course'; a trained network",
@@ -151,6 +160,8 @@ def test_the_budget_refusal_gives_the_estimate(tmp_path):
     flops = run_flops(settings)
     assert flops > cost.FLOP_BUDGET
     assert f"about {flops:.2g} operations" in line and f"{cost.FLOP_BUDGET:.0e}" in line
+    # minutes at the reference machine's 10 GFLOP/s, not hours or seconds
+    assert f"(about {flops / 1e10 / 60:,.0f} minutes at 10 GFLOP/s)" in line
 
 
 SWEEP = (
@@ -220,6 +231,14 @@ def test_a_sweeps_own_points_per_job_sets_its_chunks(tmp_path):
             ("training.length: [4, 6]", "hidden_size: [3, 4]"),
             "w.yaml: base.training: 4 of 8 points do not train",
         ),
+        (  # one variant of three does not train: the count is of those that do not
+            (
+                "  lstm: {architecture: lstm}",
+                "  lstm: {architecture: lstm, training: null}\n  gru: {architecture: gru}",
+            ),
+            ("training.length: [4, 6]", "hidden_size: [3, 4]"),
+            "w.yaml: base.training: 4 of 12 points do not train",
+        ),
         (  # each run within its budget (about 1.5e13), 16 of them over the sweep's
             ("hidden_size: 3", "hidden_size: 128"),
             ("length: 4, updates: 2", "length: 100, updates: 6000"),
@@ -229,7 +248,7 @@ def test_a_sweeps_own_points_per_job_sets_its_chunks(tmp_path):
             "w.yaml: grid: its runs cost about",
         ),
     ],
-    ids=["phase_figure", "nothing_trains", "some_train", "over_budget"],
+    ids=["phase_figure", "nothing_trains", "some_train", "most_train", "over_budget"],
 )
 def test_bad_training_sweeps_are_refused(tmp_path, edits):
     *edits, message = edits
@@ -273,3 +292,14 @@ def test_the_cost_counts_the_real_layers_weights_and_the_state_its_chain_multipl
     assert cost.measurement_flops(
         **shape, test_size=test_size, checkpoints=checkpoints
     ) == checkpoints * (2 * weights * test_size * steps + 10 * d**3 * steps)
+
+
+def test_a_runs_cost_measures_the_test_set_not_a_training_batch():
+    # vanilla, n = 4, adding (m = 2), T = 10: 6·1·4·6·batch·T·updates + checkpoints ×
+    # (2·1·4·6·test_size·T + 10·4³·T), with batch_size 3 and test_size 7 told apart
+    settings = {
+        "architecture": "vanilla", "hidden_size": 4,
+        "training": {"task": "adding", "length": 10, "batch_size": 3, "updates": 5,
+                     "test_size": 7, "checkpoints": [0, 5]},
+    }  # fmt: skip
+    assert run_flops(settings) == 6 * 24 * 3 * 10 * 5 + 2 * (2 * 24 * 7 * 10 + 10 * 64 * 10)
