@@ -72,6 +72,10 @@ CASES = {
         {"s.yaml": "hidden_size: 3\nw_hh: {matrix: [[1, 2], [3, 4]]}\n"},
         "s.yaml: w_hh.matrix: found 2 rows",
     ),
+    "matrix_ragged": (
+        {"s.yaml": "hidden_size: 2\nw_hh: {matrix: [[1, 2], [3]]}\n"},
+        "s.yaml: w_hh.matrix: found 2 rows of lengths [1, 2]; expected 2×2 (hidden_size = 2)",
+    ),
     "bias_count": (
         {"s.yaml": "hidden_size: 2\ncheckpoint: {bias: {values: [1, 2, 3]}}\n"},
         "s.yaml: checkpoint.bias.values: found 3 entries",
