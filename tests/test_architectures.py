@@ -191,6 +191,14 @@ REFUSED = {
         "checkpoint.initial_state: found 3 entries; expected exactly the state size 12: each "
         "direction's [h¹…h^L; c¹…c^L] in turn",
     ),
+    "bidirectional_initial_state_of_one_direction": (
+        SMALL.replace(
+            "{{states: rollout}}", "{{states: rollout, initial_state: [1, 2, 3]}}"
+        ).format(architecture="gru")
+        + "weights: {init: pytorch, bidirectional: true}\n",
+        "checkpoint.initial_state: found 3 entries; expected exactly the state size 6: each "
+        "direction's [h¹…h^L] in turn",
+    ),
     "bidirectional_spectrum_too_large": (
         SMALL.format(architecture="gru")
         + "weights: {init: pytorch, bidirectional: true}\ncontributions: {lyapunov: {count: 4}}\n",
