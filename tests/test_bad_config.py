@@ -126,6 +126,10 @@ CASES = {
         "s.yaml: sequence_length: directions × layers × hidden_size × sequence_length = "
         "40,960,000; at most 20,000,000",
     ),
+    "one_lyapunov_exponent_for_course": (
+        {"s.yaml": "contributions: {method: course, lyapunov: {count: 1}}\n"},
+        "s.yaml: contributions.lyapunov.count: the spectrum is of the true Jacobian product",
+    ),
     "lyapunov_for_course": (
         {"s.yaml": "contributions: {method: course, lyapunov: {count: 2}}\n"},
         "s.yaml: contributions.lyapunov.count: the spectrum is of the true Jacobian product",

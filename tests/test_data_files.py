@@ -397,3 +397,19 @@ def test_the_job_reads_an_inputs_file_of_input_size_rows_not_hidden_size(tmp_pat
     np.save(tmp_path / "x.npy", np.zeros((3, 5)))
     with pytest.raises(InputError, match=r"shape \(3, 5\); expected \(2, 5\)"):
         generate_checkpoint(**options, input_size=2)
+
+
+def test_a_missing_data_file_is_said_to_be_missing_below_the_repository(repository):
+    inputs_scenario(repository, path="config/inputs/gone.npy")
+    assert problems(repository) == [
+        "config/scenarios/s.yaml: checkpoint.inputs.file: found 'config/inputs/gone.npy': "
+        "no such file below the repository"
+    ]
+
+
+def test_a_data_path_that_is_a_folder_is_said_to_be_a_directory_and_nothing_more(repository):
+    inputs_scenario(repository, path="config/inputs")
+    assert problems(repository) == [
+        "config/scenarios/s.yaml: checkpoint.inputs.file: found 'config/inputs': "
+        "a directory, not a file"
+    ]
