@@ -355,3 +355,16 @@ def test_single_layer_networks_give_the_bytes_they_always_gave(
         io.save_npz(tmp_path / f"{step}.npz", arrays)
         committed = ROOT / "results" / name / f"{step}.npz"
         assert (tmp_path / f"{step}.npz").read_bytes() == committed.read_bytes(), step
+
+
+def test_a_vanilla_network_under_method_course_keeps_the_notebooks_drawn_states(tmp_path):
+    # Given weights switch the default method to jacobian, and with it the states to rollout;
+    # under method course the states stay the notebook's default: random.
+    settings = scenario(
+        tmp_path,
+        "hidden_size: 2\nsequence_length: 3\nweights: {init: pytorch}\n"
+        "contributions: {method: course}\n",
+    )
+    assert settings["checkpoint"]["states"] == "random"
+    assert settings["contributions"]["metric"] == "max_entry"
+    assert settings["plot"]["yscale"] == "linear"
