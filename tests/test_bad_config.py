@@ -76,6 +76,13 @@ CASES = {
         {"s.yaml": "hidden_size: 2\nw_hh: {matrix: [[1, 2], [3]]}\n"},
         "s.yaml: w_hh.matrix: found 2 rows of lengths [1, 2]; expected 2×2 (hidden_size = 2)",
     ),
+    "input_count_is_input_size_not_hidden_size": (
+        {
+            "s.yaml": "hidden_size: 3\ninput_size: 2\nsequence_length: 4\n"
+            "checkpoint: {inputs: {values: [1, 2, 3]}}\n"
+        },
+        "s.yaml: checkpoint.inputs.values: found 3 entries; expected exactly input_size = 2",
+    ),
     "bias_count": (
         {"s.yaml": "hidden_size: 2\ncheckpoint: {bias: {values: [1, 2, 3]}}\n"},
         "s.yaml: checkpoint.bias.values: found 3 entries",
