@@ -413,3 +413,16 @@ def test_a_data_path_that_is_a_folder_is_said_to_be_a_directory_and_nothing_more
         "config/scenarios/s.yaml: checkpoint.inputs.file: found 'config/inputs': "
         "a directory, not a file"
     ]
+
+
+def test_the_config_check_wants_an_inputs_file_of_input_size_rows_not_hidden_size(repository):
+    # hidden_size 3, input_size 2: a (2, 10) file is right and a (3, 10) one is refused.
+    path = repository / "config/inputs/x.npy"
+    text = SCENARIO.format(path="config/inputs/x.npy") + "input_size: 2\n"
+    (repository / "config/scenarios/s.yaml").write_text(text)
+    np.save(path, np.ones((2, 10)))
+    assert load_project(settings(), root=repository).scenarios["s"]["input_size"] == 2
+    np.save(path, np.ones((3, 10)))
+    (line,) = problems(repository)
+    assert line.startswith("config/scenarios/s.yaml: checkpoint.inputs.file: ")
+    assert "(3, 10)" in line and "(2, 10)" in line
