@@ -201,49 +201,15 @@ def test_a_missing_sweeps_dir_means_no_sweeps_but_one_that_is_a_file_is_refused(
     assert error.value.problems == [f"{tmp_path}/file: sweeps_dir: no such folder"]
 
 
-def _discovered(root, kind, **files):
+def test_a_second_file_of_one_stem_names_the_first_file_that_defines_it(tmp_path):
     from rnngrad.config.discovery import find_config_files
 
-    (root / "folder").mkdir(exist_ok=True)
-    for name, text in files.items():
-        (root / "folder" / name).write_text(text)
-    return find_config_files("folder", kind=kind, missing_ok=kind == "sweep", root=root)
-
-
-def test_a_second_file_of_one_stem_names_the_first_file_that_defines_it(tmp_path):
+    (tmp_path / "folder").mkdir()
+    for name in ("a.yaml", "a.yml"):
+        (tmp_path / "folder" / name).write_text("{}")
     with pytest.raises(ConfigError) as error:
-        _discovered(tmp_path, "scenario", **{"a.yaml": "{}", "a.yml": "{}"})
+        find_config_files("folder", kind="scenario", root=tmp_path)
     assert error.value.problems == [
         "folder/a.yml: (file name): scenario 'a' is also defined by folder/a.yaml; "
         "rename or remove one"
     ]
-
-
-def test_reserved_names_are_refused_for_scenarios_only(tmp_path):
-    # results/activation/ and results/sweeps/ are folders of their own; sweeps live below
-    # results/sweeps/, so a sweep may take these names.
-    assert list(_discovered(tmp_path, "sweep", **{"activation.yaml": "{}"})) == ["activation"]
-    with pytest.raises(ConfigError) as error:
-        _discovered(tmp_path, "scenario")
-    assert error.value.problems == [
-        "folder/activation.yaml: (file name): scenario name 'activation' is reserved for "
-        "results/activation/; choose another"
-    ]
-
-
-def test_a_missing_sweeps_folder_means_no_sweeps_but_a_file_in_its_place_is_refused(tmp_path):
-    from rnngrad.config.discovery import find_config_files
-
-    assert find_config_files("gone", kind="sweep", missing_ok=True, root=tmp_path) == {}
-    (tmp_path / "gone").write_text("")
-    with pytest.raises(ConfigError) as error:
-        find_config_files("gone", kind="sweep", missing_ok=True, root=tmp_path)
-    assert error.value.problems == ["gone: sweeps_dir: no such folder"]
-
-
-def test_a_folder_of_exactly_max_files_files_is_read(tmp_path, monkeypatch):
-    from rnngrad.config import discovery
-
-    monkeypatch.setattr(discovery, "MAX_FILES", 3)
-    found = _discovered(tmp_path, "sweep", **{f"s{i}.yaml": "{}" for i in range(3)})
-    assert list(found) == ["s0", "s1", "s2"]
