@@ -407,14 +407,6 @@ def test_a_missing_data_file_is_said_to_be_missing_below_the_repository(reposito
     ]
 
 
-def test_a_data_path_that_is_a_folder_is_said_to_be_a_directory_and_nothing_more(repository):
-    inputs_scenario(repository, path="config/inputs")
-    assert problems(repository) == [
-        "config/scenarios/s.yaml: checkpoint.inputs.file: found 'config/inputs': "
-        "a directory, not a file"
-    ]
-
-
 def test_the_config_check_wants_an_inputs_file_of_input_size_rows_not_hidden_size(repository):
     # hidden_size 3, input_size 2: a (2, 10) file is right and a (3, 10) one is refused.
     path = repository / "config/inputs/x.npy"
