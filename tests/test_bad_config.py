@@ -522,3 +522,18 @@ def test_a_nan_that_the_schemas_comparisons_let_through_is_refused_by_key(tmp_pa
     assert f"{tmp_path}/s.yaml: {key}: found nan; every number must be finite" in (
         error.value.problems
     )
+
+
+def test_an_unreadable_scenario_is_named_as_the_config_names_it_not_by_its_full_path(tmp_path):
+    import shutil
+
+    (tmp_path / "config").mkdir()
+    for schema in (ROOT / "config").glob("*.schema.yaml"):
+        shutil.copy(schema, tmp_path / "config")
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "s.yaml").write_text("seed: 1\nseed: 2\n")
+    with pytest.raises(ConfigError) as error:
+        load_project({"scenarios_dir": "scenarios", "sweeps_dir": "none"}, root=tmp_path)
+    assert error.value.problems == [
+        "scenarios/s.yaml: seed: duplicate key at lines 1 and 2; each key may appear once"
+    ]
