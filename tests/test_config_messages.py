@@ -6,7 +6,6 @@ lines are written out by hand from the JSON Schema meaning of each keyword.
 
 import pytest
 
-from rnngrad.config.messages import ConfigError, problem_report
 from rnngrad.config.schema import Schema
 
 SCHEMA = """\
@@ -74,17 +73,3 @@ def test_filled_defaults_are_copies_so_one_document_cannot_change_another(schema
     first["nested"]["name"] = "sgd"
     first["nested"]["sizes"].append(3)
     assert schema.fill_defaults({})["nested"] == {"name": "adam", "sizes": [1, 2]}
-
-
-@pytest.mark.parametrize(
-    ("count", "head"),
-    [
-        (1, "rnngrad: 1 configuration problem; nothing was run:"),
-        (2, "rnngrad: 2 configuration problems; nothing was run:"),
-        (3, "rnngrad: 3 configuration problems; nothing was run:"),
-    ],
-)
-def test_the_report_counts_its_problems_in_the_singular_only_for_one(count, head):
-    lines = [f"f.yaml: k{i}: bad" for i in range(count)]
-    report = problem_report(ConfigError(lines))
-    assert report.splitlines() == [head, *(f"  {line}" for line in lines)]
