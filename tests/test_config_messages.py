@@ -61,13 +61,6 @@ def test_an_unknown_key_message_names_every_unknown_key_up_to_five(schema):
     )
 
 
-def test_problems_come_in_key_order_whatever_the_order_of_the_document(schema):
-    # the schema lists pair before both; the document, pair first too
-    document = {"pair": [], "both": {"left": 1}, "above_zero": -1}
-    keys = [line.split(": ")[1] for line in schema.problems("f.yaml", document)]
-    assert keys == ["above_zero", "both", "pair"]
-
-
 def test_filled_defaults_are_copies_so_one_document_cannot_change_another(schema):
     first = schema.fill_defaults({})
     first["nested"]["name"] = "sgd"
