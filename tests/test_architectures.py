@@ -191,6 +191,14 @@ REFUSED = {
         "checkpoint.initial_state: found 3 entries; expected exactly the state size 12: each "
         "direction's [h¹…h^L; c¹…c^L] in turn",
     ),
+    "bidirectional_initial_state_of_one_direction": (
+        SMALL.replace(
+            "{{states: rollout}}", "{{states: rollout, initial_state: [1, 2, 3]}}"
+        ).format(architecture="gru")
+        + "weights: {init: pytorch, bidirectional: true}\n",
+        "checkpoint.initial_state: found 3 entries; expected exactly the state size 6: each "
+        "direction's [h¹…h^L] in turn",
+    ),
     "bidirectional_spectrum_too_large": (
         SMALL.format(architecture="gru")
         + "weights: {init: pytorch, bidirectional: true}\ncontributions: {lyapunov: {count: 4}}\n",
@@ -347,3 +355,16 @@ def test_single_layer_networks_give_the_bytes_they_always_gave(
         io.save_npz(tmp_path / f"{step}.npz", arrays)
         committed = ROOT / "results" / name / f"{step}.npz"
         assert (tmp_path / f"{step}.npz").read_bytes() == committed.read_bytes(), step
+
+
+def test_a_vanilla_network_under_method_course_keeps_the_notebooks_drawn_states(tmp_path):
+    # Given weights switch the default method to jacobian, and with it the states to rollout;
+    # under method course the states stay the notebook's default: random.
+    settings = scenario(
+        tmp_path,
+        "hidden_size: 2\nsequence_length: 3\nweights: {init: pytorch}\n"
+        "contributions: {method: course}\n",
+    )
+    assert settings["checkpoint"]["states"] == "random"
+    assert settings["contributions"]["metric"] == "max_entry"
+    assert settings["plot"]["yscale"] == "linear"

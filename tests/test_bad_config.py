@@ -72,6 +72,17 @@ CASES = {
         {"s.yaml": "hidden_size: 3\nw_hh: {matrix: [[1, 2], [3, 4]]}\n"},
         "s.yaml: w_hh.matrix: found 2 rows",
     ),
+    "matrix_ragged": (
+        {"s.yaml": "hidden_size: 2\nw_hh: {matrix: [[1, 2], [3]]}\n"},
+        "s.yaml: w_hh.matrix: found 2 rows of lengths [1, 2]; expected 2×2 (hidden_size = 2)",
+    ),
+    "input_count_is_input_size_not_hidden_size": (
+        {
+            "s.yaml": "hidden_size: 3\ninput_size: 2\nsequence_length: 4\n"
+            "checkpoint: {inputs: {values: [1, 2, 3]}}\n"
+        },
+        "s.yaml: checkpoint.inputs.values: found 3 entries; expected exactly input_size = 2",
+    ),
     "bias_count": (
         {"s.yaml": "hidden_size: 2\ncheckpoint: {bias: {values: [1, 2, 3]}}\n"},
         "s.yaml: checkpoint.bias.values: found 3 entries",
@@ -121,6 +132,10 @@ CASES = {
         },
         "s.yaml: sequence_length: directions × layers × hidden_size × sequence_length = "
         "40,960,000; at most 20,000,000",
+    ),
+    "one_lyapunov_exponent_for_course": (
+        {"s.yaml": "contributions: {method: course, lyapunov: {count: 1}}\n"},
+        "s.yaml: contributions.lyapunov.count: the spectrum is of the true Jacobian product",
     ),
     "lyapunov_for_course": (
         {"s.yaml": "contributions: {method: course, lyapunov: {count: 2}}\n"},
@@ -507,3 +522,18 @@ def test_a_nan_that_the_schemas_comparisons_let_through_is_refused_by_key(tmp_pa
     assert f"{tmp_path}/s.yaml: {key}: found nan; every number must be finite" in (
         error.value.problems
     )
+
+
+def test_an_unreadable_scenario_is_named_as_the_config_names_it_not_by_its_full_path(tmp_path):
+    import shutil
+
+    (tmp_path / "config").mkdir()
+    for schema in (ROOT / "config").glob("*.schema.yaml"):
+        shutil.copy(schema, tmp_path / "config")
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / "s.yaml").write_text("seed: 1\nseed: 2\n")
+    with pytest.raises(ConfigError) as error:
+        load_project({"scenarios_dir": "scenarios", "sweeps_dir": "none"}, root=tmp_path)
+    assert error.value.problems == [
+        "scenarios/s.yaml: seed: duplicate key at lines 1 and 2; each key may appear once"
+    ]

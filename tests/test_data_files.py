@@ -397,3 +397,24 @@ def test_the_job_reads_an_inputs_file_of_input_size_rows_not_hidden_size(tmp_pat
     np.save(tmp_path / "x.npy", np.zeros((3, 5)))
     with pytest.raises(InputError, match=r"shape \(3, 5\); expected \(2, 5\)"):
         generate_checkpoint(**options, input_size=2)
+
+
+def test_a_missing_data_file_is_said_to_be_missing_below_the_repository(repository):
+    inputs_scenario(repository, path="config/inputs/gone.npy")
+    assert problems(repository) == [
+        "config/scenarios/s.yaml: checkpoint.inputs.file: found 'config/inputs/gone.npy': "
+        "no such file below the repository"
+    ]
+
+
+def test_the_config_check_wants_an_inputs_file_of_input_size_rows_not_hidden_size(repository):
+    # hidden_size 3, input_size 2: a (2, 10) file is right and a (3, 10) one is refused.
+    path = repository / "config/inputs/x.npy"
+    text = SCENARIO.format(path="config/inputs/x.npy") + "input_size: 2\n"
+    (repository / "config/scenarios/s.yaml").write_text(text)
+    np.save(path, np.ones((2, 10)))
+    assert load_project(settings(), root=repository).scenarios["s"]["input_size"] == 2
+    np.save(path, np.ones((3, 10)))
+    (line,) = problems(repository)
+    assert line.startswith("config/scenarios/s.yaml: checkpoint.inputs.file: ")
+    assert "(3, 10)" in line and "(2, 10)" in line

@@ -199,3 +199,17 @@ def test_a_missing_sweeps_dir_means_no_sweeps_but_one_that_is_a_file_is_refused(
     with pytest.raises(ConfigError) as error:
         load(scenarios, tmp_path / "file")
     assert error.value.problems == [f"{tmp_path}/file: sweeps_dir: no such folder"]
+
+
+def test_a_second_file_of_one_stem_names_the_first_file_that_defines_it(tmp_path):
+    from rnngrad.config.discovery import find_config_files
+
+    (tmp_path / "folder").mkdir()
+    for name in ("a.yaml", "a.yml"):
+        (tmp_path / "folder" / name).write_text("{}")
+    with pytest.raises(ConfigError) as error:
+        find_config_files("folder", kind="scenario", root=tmp_path)
+    assert error.value.problems == [
+        "folder/a.yml: (file name): scenario 'a' is also defined by folder/a.yaml; "
+        "rename or remove one"
+    ]

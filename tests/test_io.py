@@ -184,9 +184,13 @@ def test_an_inputs_file_that_is_a_socket_is_named_as_one(tmp_path):
         ("config/../x.npy", "goes up with '..'"),
         ("config/./x.npy", "is not written plainly (as 'config/x.npy')"),
         ("/config/x.npy", "is absolute"),
+        ("config/x.npy/", "is not written plainly (as 'config/x.npy')"),
+        ("config//x.npy", "is not written plainly (as 'config/x.npy')"),
+        ("config\\x.npy", "holds a backslash or a NUL character"),
+        ("", "is not a path"),
     ],
 )
-def test_only_a_whole_dot_dot_part_goes_up(path, problem):
+def test_a_repository_path_is_plain_relative_and_goes_up_only_with_a_whole_dot_dot(path, problem):
     assert io.repository_path_problem(path) == problem
 
 

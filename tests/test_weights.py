@@ -508,6 +508,11 @@ BAD_FILES = {
         ),
         r"array 'weight_ih_l1' has shape \(16, 4\); expected \(16, 8\)",
     ),
+    "reverse_layer_0_off_without_the_hint_for_layers_above": (
+        "weights.npz",
+        lambda p, _: write_npz(p, good() | layer(0, suffix="_reverse", columns=4)),
+        r"array 'weight_ih_l0_reverse' has shape \(16, 4\); expected \(16, 3\); lstm with",
+    ),
     "reverse_without_forward": (
         "weights.npz",
         lambda p, _: write_npz(p, layer(0, suffix="_reverse", columns=3)),
