@@ -231,3 +231,17 @@ def test_an_absent_chunk_whose_training_run_reruns_is_stale_and_so_is_its_summar
     assert states[summary.record] == provenance.JobState(
         provenance.STALE, ["upstream job reruns: compute_sweep"]
     )
+
+
+def test_steering_leaves_the_times_of_a_job_that_is_not_current_and_does_not_rerun(tmp_path):
+    # an untracked chunk whose csv is gone but whose record is older than its input
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results/in.txt").write_text("in")
+    chunk = built(tmp_path, job("chunk", inputs=["results/in.txt"]))
+    chunk = Job(**{**chunk.__dict__, "tracked": False})
+    (tmp_path / chunk.outputs[0]).unlink()
+    os.utime(tmp_path / chunk.record, ns=(10 * SECOND, 10 * SECOND))
+    os.utime(tmp_path / "results/in.txt", ns=(20 * SECOND, 20 * SECOND))
+    freshness = Freshness([chunk], root=tmp_path, steer=True)
+    assert freshness.states[chunk.record].state == provenance.ABSENT
+    assert mtime(tmp_path, chunk.record) == 10 * SECOND
