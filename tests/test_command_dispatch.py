@@ -34,3 +34,17 @@ def test_status_reaches_the_status_command_with_its_own_arguments(tmp_path, caps
     err = capsys.readouterr().err
     assert "usage: python -m rnngrad {" not in err
     assert "config" in err
+
+
+def test_the_first_word_alone_picks_the_command_a_root_named_status_is_a_reference_root(
+    tmp_path, monkeypatch
+):
+    root = tmp_path / "status"
+    (root / "config").mkdir(parents=True)
+    for name in ("config.schema.yaml", "scenario.schema.yaml"):
+        shutil.copy(ROOT / "config" / name, root / "config" / name)
+    (root / "README.md").write_text(f"{BEGIN}\n{END}\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["reference", "status"]) == 0
+    assert (root / "README.md").read_text() == render(root)
+    assert "| `hidden_size` |" in render(root)

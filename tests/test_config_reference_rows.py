@@ -32,3 +32,15 @@ def test_each_kind_of_schema_entry_gets_its_row():
     assert text.startswith("`config/config.yaml` (global):\n\n| key | type | default | meaning |")
     header = "| key | type | default | meaning |\n|---|---|---|---|"
     assert text.endswith(f"`config/scenarios/<name>.yaml` (one scenario):\n\n{header}")
+
+
+def test_a_mapping_with_required_keys_is_shown_by_its_first_required_key():
+    schema = {
+        "properties": {
+            "grid": {"type": "object", "required": ["values", "unit"]},
+            "note": {"type": "object"},
+        }
+    }
+    text = reference(config_schema=schema, scenario_schema={"properties": {}})
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert rows == ["| `grid` | `{values: [...]}` | `` |  |", "| `note` | object | `` |  |"]

@@ -211,3 +211,37 @@ def test_prune_never_removes_a_planned_file_that_an_orphaned_record_names(tmp_pa
     removed, kept = Freshness([planned], root=tmp_path).remove_orphans()
     assert (removed, kept) == (["results/provenance/old_rule.json"], [])
     assert (tmp_path / planned.outputs[0]).read_text() == "out"
+
+
+def test_an_absent_chunk_whose_training_run_reruns_is_stale_and_so_is_its_summary(tmp_path):
+    # a fresh clone has no chunks; a sweep point retrained must still remeasure and resummarize
+    (tmp_path / "results").mkdir()
+    train = built(tmp_path, job("run"), params={"a": 2})  # its setting changed since it ran
+    chunk = Job(
+        "compute_sweep", {}, (train.outputs[0],), ("results/chunk.csv",), "results/c.json", False
+    )
+    (tmp_path / "results/chunk.csv").write_text("x\n1\n")  # where the summary was made
+    summary = built(tmp_path, job("summary", inputs=["results/chunk.csv"]))
+    (tmp_path / "results/chunk.csv").unlink()  # a fresh clone
+    states = Freshness([train, chunk, summary], root=tmp_path).states
+    assert states[train.record].state == provenance.STALE
+    assert states[chunk.record] == provenance.JobState(
+        provenance.STALE, ["upstream job reruns: rule_run"]
+    )
+    assert states[summary.record] == provenance.JobState(
+        provenance.STALE, ["upstream job reruns: compute_sweep"]
+    )
+
+
+def test_steering_leaves_the_times_of_a_job_that_is_not_current_and_does_not_rerun(tmp_path):
+    # an untracked chunk whose csv is gone but whose record is older than its input
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results/in.txt").write_text("in")
+    chunk = built(tmp_path, job("chunk", inputs=["results/in.txt"]))
+    chunk = Job(**{**chunk.__dict__, "tracked": False})
+    (tmp_path / chunk.outputs[0]).unlink()
+    os.utime(tmp_path / chunk.record, ns=(10 * SECOND, 10 * SECOND))
+    os.utime(tmp_path / "results/in.txt", ns=(20 * SECOND, 20 * SECOND))
+    freshness = Freshness([chunk], root=tmp_path, steer=True)
+    assert freshness.states[chunk.record].state == provenance.ABSENT
+    assert mtime(tmp_path, chunk.record) == 10 * SECOND

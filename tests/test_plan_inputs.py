@@ -184,3 +184,59 @@ def test_a_trained_scenario_trains_exports_each_checkpoint_then_measures_and_dra
         ("results/s/training.png",),
         record.format("plot_training"),
     )
+
+
+def test_the_param_names_the_snakefile_asks_for_are_the_keys_of_each_steps_params():
+    trained = SETTINGS | {"training": {"checkpoints": [0, 7]}}
+    for rule in ("generate_checkpoint", "construct_w_hh", "compute_contributions"):
+        settings = trained | {
+            "seed": 1,
+            "sequence_length": 4,
+            "checkpoint": {"states": "random", "initial_state": "zeros"},
+            "contributions": {"method": "course", "metric": "max", "lyapunov": {"count": 0}},
+            "training": trained["training"] | {"task": "adding", "length": 5, "test_size": 2},
+        }
+        assert plan.param_names(rule) == list(plan.scenario_params(rule, "s", settings))
+    assert plan.param_names("construct_w_hh")[-1] == "trained_weights"
+
+
+def test_a_single_lyapunov_exponent_is_enough_for_a_spectrum_figure():
+    def scenario(count):
+        return {"contributions": {"lyapunov": {"count": count}}}
+
+    scenarios = {"none": scenario(0), "one": scenario(1), "two": scenario(2)}
+    assert plan.spectrum_scenarios(scenarios) == ["one", "two"]
+
+
+def test_a_phase_slider_reads_the_data_files_of_the_points_it_shows_only():
+    from types import SimpleNamespace
+
+    def point(length, seed):
+        assignment = {"sequence_length": length, "seed": seed}
+        settings = {
+            "activation": "tanh",
+            "training": None,
+            "checkpoint": {"inputs": {"file": f"config/inputs/t{length}_s{seed}.npy"}},
+            "weights": None,
+        }
+        return assignment, settings
+
+    points = {f"t{t}_s{s}": point(t, s) for t in (4, 8) for s in (1, 0)}
+    sweep = SimpleNamespace(
+        points=points,
+        chunks=lambda size: [list(points)],
+        definition={"figure": "phase"},
+        description="d",
+    )
+    project = SimpleNamespace(
+        scenarios={},
+        sweeps={"p": sweep},
+        settings={
+            "activation_figure": {"tangent_points": 3},
+            "sweep_points_per_job": 4,
+            **{key: {"scenarios": []} for key in plan.FIGURE_LISTS.values()},
+        },
+    )
+    [slider] = [job for job in plan.plan(project) if job.rule == "plot_phase_slider"]
+    assert list(slider.params["points"]) == ["t8_s0"]
+    assert slider.inputs == ("config/inputs/t8_s0.npy",)

@@ -398,3 +398,20 @@ def test_every_missing_output_is_named_and_an_absent_untracked_job_names_its_fir
     assert state_of(root, untracked) == provenance.JobState(
         provenance.ABSENT, ["not built here: results/a/more.npz"]
     )
+
+
+def test_a_malformed_records_value_is_named_whole_up_to_40_characters_and_cut_after():
+    def problem(**change):
+        fields = ("rule", "params", "software", *provenance.FILE_MAPS)
+        record = {key: {} for key in fields} | {"rule": "step"}
+        return provenance.record_problem(record | change)
+
+    long_rule = list(range(30))
+    assert problem(rule=long_rule) == f"rule is {json.dumps(long_rule)[:37]}..., not a name"
+    forty = "v" * 38  # 40 characters as JSON, quotes included
+    assert problem(software=forty) == (
+        f'software is "{forty}", not a mapping of packages to versions'
+    )
+    assert problem(software=forty + "w") == (
+        f'software is "{forty[:36]}..., not a mapping of packages to versions'
+    )

@@ -117,3 +117,39 @@ def test_an_infinity_that_became_another_value_is_a_difference_either_way(trees,
         io.save_npz(actual / "a.npz", {"contribution": np.array([second, 1.0])})
         found.append(compare_results(expected, actual))
     assert all(len(lines) == 1 and lines[0].startswith("a.npz: contribution: ") for lines in found)
+
+
+def test_an_array_difference_of_exactly_rtol_passes_and_one_just_above_fails(trees):
+    expected, actual = trees
+    rtol = 2.0**-30  # 1 + rtol is exact in binary, so the relative difference is exactly rtol
+    io.save_npz(expected / "a.npz", {"h": [1.0, -4.0]})
+    io.save_npz(actual / "a.npz", {"h": [1.0 + rtol, -4.0]})
+    assert compare_results(expected, actual, rtol=rtol) == []
+    assert compare_results(expected, actual, rtol=rtol / 2) == [
+        f"a.npz: h: max relative difference {rtol:.3g} > {rtol / 2:g}"
+    ]
+
+
+def test_complex_arrays_are_held_to_rtol_not_to_equality(trees):
+    expected, actual = trees
+    eigenvalues = np.array([0.5 + 0.25j, -1.0 - 2.0j])
+    io.save_npz(expected / "w.npz", {"eigenvalues": eigenvalues})
+    io.save_npz(actual / "w.npz", {"eigenvalues": eigenvalues * (1 + 2.0**-50)})
+    assert compare_results(expected, actual) == []
+    io.save_npz(actual / "w.npz", {"eigenvalues": eigenvalues + 1e-6j})
+    [line] = compare_results(expected, actual)
+    assert line.startswith("w.npz: eigenvalues: max relative difference ")
+
+
+def test_summary_md_numbers_get_its_printed_precision_csv_numbers_the_arrays_rtol(trees):
+    expected, actual = trees
+    for name in ("summary.md", "summary.csv"):
+        (expected / name).write_text("| 0.1235 | 12.35 |\n")
+        (actual / name).write_text("| 0.1236 | 12.35 |\n")
+    assert compare_results(expected, actual) == [
+        "summary.csv: number 0.1235 became 0.1236 (> 1e-12 relative)"
+    ]
+    (actual / "summary.md").write_text("| 0.1255 | 12.35 |\n")
+    assert compare_results(expected, actual)[1] == (
+        "summary.md: number 0.1235 became 0.1255 (> 0.001 relative)"
+    )

@@ -291,3 +291,22 @@ def test_files_of_a_planned_sweep_are_not_orphans_those_of_a_removed_one_are():
         "results/sweeps/gone/chunks/0.csv",
         "results/sweeps/s2/summary.csv",
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shown"),
+    [
+        (provenance.MISSING, provenance.CORRUPT, "corrupt"),
+        (provenance.CORRUPT, provenance.MISSING, "corrupt"),
+        (provenance.MISSING, provenance.STALE, "missing"),
+        (provenance.ABSENT, provenance.STALE, "stale"),
+    ],
+)
+def test_of_two_bad_jobs_a_unit_shows_the_worse(first, second, shown):
+    record = "results/a/provenance/{}.json"
+    states = {
+        record.format(name): (sweep_job(name, record.format(name)), provenance.JobState(state))
+        for name, state in (("one", first), ("two", second))
+    }
+    line = status.status_lines(Stub(states))[0][0]
+    assert line.split() == ["a", shown]
