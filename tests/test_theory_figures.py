@@ -505,3 +505,10 @@ def test_the_spectrum_zoom_leaves_a_level_far_from_the_top_exponents_to_panel_a(
     low, high = figure.axes[1].get_ylim()
     assert -0.2 < low < -0.1 and 0.0 < high < 0.1  # the top 8 with 8 % margins, not −3
     assert figure.axes[0].get_ylim()[0] < -10
+
+
+def test_a_gru_given_an_h_block_draws_only_its_whole_state():
+    steps = np.arange(1.0, 6.0)
+    curve = {"steps_back": steps, "log10": -steps, "log10_h": -2 * steps, "architecture": "gru"}
+    axes = plot_architectures(curves={"g": curve}).axes[0]
+    assert [line.get_label() for line in axes.get_lines()[:-1]] == ["g"]  # then the 10^0 line
