@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from matplotlib import ticker
 
 from rnngrad.figures import style
 from rnngrad.figures.architectures import plot_architectures
@@ -13,7 +14,7 @@ from rnngrad.figures.axes import log10_axis, log_frame, missing_values_note, new
 from rnngrad.figures.comparison import plot_comparison, thin
 from rnngrad.figures.contributions import _rule_line
 from rnngrad.figures.gain_sweep import _check_theory, largest_deviation
-from rnngrad.figures.phase import phase_series, series_name
+from rnngrad.figures.phase import phase_series, plot_phase, series_name
 from rnngrad.figures.rules import inlier_limits, point_groups
 from rnngrad.figures.sliders import phase_slider_html
 from rnngrad.figures.spectra import SURVIVAL, ZOOM_MIN, _zoom_limits, _zoom_size, plot_spectrum
@@ -191,3 +192,36 @@ def test_an_architectures_curve_with_a_key_it_does_not_know_is_refused_by_name()
     curve = {"steps_back": steps, "log10": -steps, "log10_hh": -steps}
     with pytest.raises(ValueError, match=r"curve 'v' has keys \['log10', 'log10_hh', 'steps_"):
         plot_architectures(curves={"v": curve})
+
+
+def test_a_frame_exactly_four_decades_wide_still_marks_2_to_9_between_the_powers():
+    axes = new_figure().add_subplot()
+    log10_axis(axes, (-4.0, 0.0), words="w")
+    minor = axes.yaxis.get_minor_locator()
+    assert isinstance(minor, ticker.FixedLocator)
+    expected = [d + np.log10(m) for d in range(-4, 0) for m in range(2, 10)]
+    np.testing.assert_allclose(np.sort(minor.locs), expected)
+
+
+def test_a_bound_within_one_and_a_half_decades_of_a_narrow_curve_is_shown_whole():
+    # the data span half a decade; the headroom is 1.5 decades at least, not 1.5 spans
+    (low, high), note = log_frame(np.array([0.0, 0.5]), log10_bound=np.array([0.5, 1.9]))
+    assert note == "" and low <= 0.0 and high >= 1.9
+    (low, high), note = log_frame(np.array([0.0, 0.5]), log10_bound=np.array([0.5, 2.1]))
+    assert note.endswith("it reaches 10^2") and high < 2.1
+
+
+def test_the_norm_panel_draws_the_longest_sequence_solid_and_the_shorter_dotted():
+    points = [("a", 20, 0.5, 3.0, -0.2), ("b", 20, 2.0, 9.0, 0.2),
+              ("c", 200, 0.5, 4.0, -0.3), ("d", 200, 2.0, 8.0, 0.3)]  # fmt: skip
+    rows = [phase_row(point, "random", 0, length, rho, norm, growth)
+            | {"w_hh.scale.spectral_radius": rho}  # one point per scale
+            for point, length, rho, norm, growth in points]  # fmt: skip
+    norm_axes = plot_phase(rows=rows, description="d").axes[2]
+    legend = norm_axes.get_legend()
+    styles = {text.get_text(): line.get_linestyle()
+              for text, line in zip(legend.texts, legend.legend_handles, strict=True)}  # fmt: skip
+    assert styles == {"t = 20": ":", "t = 200": "-"}
+    drawn = {tuple(bars.lines[0].get_xdata()): bars.lines[0].get_linestyle()
+             for bars in norm_axes.containers}  # fmt: skip
+    assert drawn == {(3.0, 9.0): ":", (4.0, 8.0): "-"}

@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 from matplotlib.text import Text
 
-from rnngrad.figures import style
+from rnngrad.figures import layout, style
 from rnngrad.figures.activation import plot_activation
-from rnngrad.figures.axes import log_frame
+from rnngrad.figures.axes import log_frame, new_figure
 from rnngrad.figures.comparison import plot_comparison, plot_course_vs_exact
 from rnngrad.figures.contributions import plot_contributions
 from rnngrad.figures.phase import plot_phase
-from rnngrad.figures.rules import plot_rules
+from rnngrad.figures.rules import VERDICT_WORDS, plot_rules
 
 HOSTILE = r"A $x^2$ \frac{a}{b} {braces} $unclosed description, long enough to wrap " * 3
 
@@ -416,3 +416,56 @@ def test_a_bound_that_is_not_finite_leaves_the_frame_to_the_values():
         assert log_frame(values, log10_bound=bound) == log_frame(values)
     frame, note = log_frame(np.full(20, -np.inf), log10_bound=np.full(20, -np.inf))
     assert np.isfinite(frame).all() and note == ""
+
+
+def test_series_styles_give_exactly_as_many_distinct_styles_as_they_promise():
+    limit = len(style.SERIES_COLOURS) * len(style.LINE_STYLES) * len(style.MARKERS)
+    styles = style.series_styles(limit)
+    assert len({(s["color"], str(s["linestyle"]), s["marker"]) for s in styles}) == limit
+    with pytest.raises(ValueError, match=f"count is {limit + 1}; allowed: 0 to {limit} distinct"):
+        style.series_styles(limit + 1)
+
+
+def test_course_against_exact_draws_each_k_at_its_steps_back_with_k_read_on_top():
+    k = np.arange(1, 13)
+    course, exact = -0.5 * k, -0.6 * k
+    figure = plot_course_vs_exact(panels=[("course_vanishing", k, course, exact)])
+    axes = figure.axes[0]
+    drawn, truth = axes.get_lines()[:2]
+    assert drawn.get_xdata().tolist() == (13 - k).tolist()  # k = 1 is t = 12 steps back
+    np.testing.assert_array_equal(drawn.get_ydata(), course)
+    np.testing.assert_array_equal(truth.get_ydata(), exact)
+    figure.draw_without_rendering()
+    (top,) = axes.child_axes
+    assert axes.get_xlim() == (1, 12)
+    assert sorted(top.get_xlim()) == pytest.approx([1, 12])  # steps back 12..1 read as k 1..12
+
+
+def test_each_rules_panel_colours_its_points_by_its_own_rules_verdict():
+    verdicts = [("yes", "no"), ("no", "consistent"), ("consistent", "yes")]
+    rows = [
+        {"scenario": f"s{i}", "gamma_rho": 10.0**i, "gamma_norm": 10.0 ** (i + 0.5),
+         "growth_per_step": 0.1 * i, "eigenvalue_rule_agrees": eigen,
+         "singular_value_condition_agrees": singular}
+        for i, (eigen, singular) in enumerate(verdicts)
+    ]  # fmt: skip
+    figure = plot_rules(rows=rows)
+    columns = ("eigenvalue_rule_agrees", "singular_value_condition_agrees")
+    for axes, column in zip(figure.axes[:2], columns, strict=True):
+        by_verdict = {c.get_label(): c.get_offsets()[:, 1].tolist() for c in axes.collections}
+        for verdict, words in VERDICT_WORDS.items():
+            expected = [row["growth_per_step"] for row in rows if row[column] == verdict]
+            assert by_verdict[words] == pytest.approx(expected)
+
+
+def test_a_grid_too_tall_for_its_figure_grows_so_each_row_keeps_its_least_height():
+    with matplotlib.rc_context(style.figure(venue="page", aspect=0.5)):
+        figure = new_figure()  # 6.5 × 3.25 inches: two rows of 1.6 inches and labels do not fit
+        grid = [[figure.add_subplot(2, 1, 1)], [figure.add_subplot(2, 1, 2)]]
+        for (axes,) in grid:
+            axes.set_xlabel("x")
+        layout.arrange(figure, grid)
+    assert figure.get_figheight() > 3.25
+    for (axes,) in grid:
+        height = axes.get_position().height * figure.get_figheight()
+        assert height == pytest.approx(layout.MIN_ROW_HEIGHT, abs=0.01)

@@ -6,6 +6,7 @@ import pytest
 
 from rnngrad.errors import InputError
 from rnngrad.figures.axes import missing_values_note
+from rnngrad.figures.comparison import plot_comparison
 from rnngrad.figures.values import check_series
 from rnngrad.numerics.cells import Vanilla
 from rnngrad.numerics.contributions import preactivations
@@ -78,3 +79,19 @@ def test_a_series_that_is_not_numbers_is_refused_by_name():
         ValueError, match="^log10_contribution must be an array of numbers; found list$"
     ):
         check_series("log10_contribution", ["a", "b"])
+
+
+def test_only_minus_infinity_counts_as_an_exact_zero():
+    note = missing_values_note(np.array([0.0, -np.inf, np.inf, -1.0]))
+    assert note.startswith("1 of 4 contributions are exactly 0 (log10 = −∞), not drawn")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="missing_values_note counts −∞ and NaN but not +∞, which the comparison figure also "
+    "leaves out: an overflowed contribution vanishes from the figure unsaid",
+)
+def test_the_comparison_says_when_it_leaves_out_a_value_of_plus_infinity():
+    steps = np.arange(1, 6)
+    figure = plot_comparison(curves={"a": (steps, np.array([0.0, 1.0, 2.0, np.inf, np.inf]))})
+    assert any("2 of 5" in text.get_text() for text in figure.texts)

@@ -235,3 +235,9 @@ def test_the_gap_note_counts_exact_zeros_and_nan_or_plus_infinity():
 def test_fixed_decimals_never_show_a_negative_zero(value):
     assert fixed_decimals(value) == "0.0000"
     assert fixed_decimals(-0.00006) == "−0.0001"
+
+
+def test_the_tangent_slider_starts_at_x_0_the_middle_of_its_grid():
+    html = tangent_slider_html(points=7)
+    assert 'type="range" min="0" max="6" step="1" value="3"' in html
+    assert slider_data(html)["x"][3] == 0.0

@@ -122,3 +122,25 @@ def test_the_summary_says_how_many_layers_and_whether_bidirectional():
     row = summary_row(scenario="s", settings=settings, contributions=plain)
     assert (row["layers"], row["bidirectional"]) == (1, False)
     assert COLUMNS.index("layers") == COLUMNS.index("architecture") + 1
+
+
+def test_a_stacked_bidirectional_curves_three_lines_each_have_their_own_dashes():
+    steps = np.arange(1.0, 6.0)
+    curve = {"steps_back": steps, "log10": -steps, "log10_first_layer": -2 * steps,
+             "log10_reverse": -3 * steps, "architecture": "gru"}  # fmt: skip
+    axes = draw_architectures(curves={"n": curve}).axes[0]
+    styles = {line.get_label(): line.get_linestyle() for line in axes.get_lines()[:3]}
+    assert styles == {"n": "-", "n: top layer → first layer": "--", "n: reverse direction": ":"}
+
+
+def test_a_companion_curve_never_looks_like_the_measured_one():
+    from rnngrad.figures.contributions import plot_contributions as draw_contributions
+
+    k = np.arange(1, 6)
+    figure = draw_contributions(
+        k=k, contribution=10.0**-k, log10_contribution=-k * 1.0, metric="spectral_norm",
+        yscale="log", description="d", companions={"first layer": -2.0 * k},
+    )  # fmt: skip
+    measured, first = figure.axes[0].get_lines()[:2]
+    assert first.get_label() == "first layer"
+    assert first.get_color() != measured.get_color() and first.get_linestyle() != "-"

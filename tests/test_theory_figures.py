@@ -9,7 +9,7 @@ from test_figures_layout import HOSTILE, assert_readable
 
 from rnngrad.figures import style
 from rnngrad.figures.architectures import plot_architectures
-from rnngrad.figures.gain_sweep import largest_deviation, plot_gain_sweep
+from rnngrad.figures.gain_sweep import JITTER, largest_deviation, plot_gain_sweep
 from rnngrad.figures.spectra import plot_spectra, plot_spectrum
 
 ARCHITECTURES = ("vanilla", "lstm", "gru")
@@ -485,3 +485,30 @@ def test_a_network_of_another_size_says_so_in_the_architectures_key():
         arrays(500, "vanilla"), arrays(500, "gru"), arrays(300, "gru")])  # fmt: skip
     labels = [text.get_text() for text in figure.legends[0].texts]
     assert labels == ["a", "b", "small (n = 16, t = 300)"]
+
+
+@pytest.mark.parametrize("seeds", [2, 3])
+def test_the_seeds_at_one_gain_are_spread_evenly_around_it(seeds):
+    rows = [{"gain": gain, "seed": seed, "growth_per_step": -0.1 * seed, "mean_field_growth": 0.0}
+            for gain in (0.5, 2.5) for seed in range(seeds)]  # fmt: skip
+    theory = {"gain": [0.25, 1.0, 4.0], "mean_field_growth": [-0.3, 0.0, 0.2]}
+    measured = line_labelled(plot_gain_sweep(rows=rows, theory=theory).axes[0], "measured")
+    offsets = measured.get_xdata() - np.repeat([0.5, 2.5], seeds)
+    step = JITTER * (4.0 - 0.25)  # of the whole axis: the theory's gains too
+    expected = step * (np.arange(seeds) - (seeds - 1) / 2)  # seed 0 leftmost, centred on g
+    np.testing.assert_allclose(offsets, np.tile(expected, 2), atol=1e-12)
+
+
+def test_the_spectrum_zoom_leaves_a_level_far_from_the_top_exponents_to_panel_a():
+    exponents = np.concatenate([np.linspace(0.0, -0.1, 8), np.linspace(-5.0, -10.0, 8)])
+    figure = spectrum_figure(exponents=exponents, growth=-3.0, theory=None)
+    low, high = figure.axes[1].get_ylim()
+    assert -0.2 < low < -0.1 and 0.0 < high < 0.1  # the top 8 with 8 % margins, not −3
+    assert figure.axes[0].get_ylim()[0] < -10
+
+
+def test_a_gru_given_an_h_block_draws_only_its_whole_state():
+    steps = np.arange(1.0, 6.0)
+    curve = {"steps_back": steps, "log10": -steps, "log10_h": -2 * steps, "architecture": "gru"}
+    axes = plot_architectures(curves={"g": curve}).axes[0]
+    assert [line.get_label() for line in axes.get_lines()[:-1]] == ["g"]  # then the 10^0 line
