@@ -85,6 +85,12 @@ def test_markdown_escapes_ampersands_and_pipes_and_names_what_is_not_a_number():
     assert lines[-1] == "- `s`: a &amp; b \\| c"
 
 
+def test_markdown_text_escapes_each_ampersand_once_before_the_angle_brackets():
+    from rnngrad.summaries.comparison import markdown_text
+
+    assert markdown_text("<b> & x<y") == "&lt;b&gt; &amp; x&lt;y"
+
+
 def test_summary_csv_gives_every_float_back_exactly():
     from rnngrad.summaries.comparison import summary_csv
     from rnngrad.summaries.sweeps import read_summary
