@@ -2,6 +2,7 @@
 own size, and refusals that name every variant and the key where the sweep sets it."""
 
 import pytest
+import yaml
 from conftest import load_sweeps
 
 from rnngrad.config import ConfigError
@@ -38,6 +39,18 @@ def test_a_variant_is_merged_into_the_base_key_by_key():
         "activation": "relu",
     }
     assert base == {"weights": {"init": "pytorch", "gain": 2.0}, "seed": [1, 2]}  # untouched
+
+
+def test_a_points_assignment_names_its_variant_before_the_grid_values():
+    points = sweeps.variant_points(yaml.safe_load(VARIANTS))
+    assert [list(assignment) for assignment, _ in points] == [
+        ["variant", "seed", "sequence_length"]
+    ] * 8
+    assert [assignment for assignment, _ in points][:3] == [
+        {"variant": "a", "seed": 0, "sequence_length": 5},
+        {"variant": "a", "seed": 0, "sequence_length": 0},
+        {"variant": "a", "seed": 1, "sequence_length": 5},
+    ]
 
 
 def test_a_sweep_splits_into_chunks_of_its_own_points_per_job_before_the_default():
