@@ -70,6 +70,13 @@ def test_a_problem_shared_by_points_of_several_variants_names_each_variant(tmp_p
     ]
 
 
+def test_a_problem_of_one_variants_points_names_that_variant_only(tmp_path):
+    text = VARIANTS.replace("b: {activation: relu}", "b: {activation: soft}")
+    text = text.replace("sequence_length: [5, 0]", "sequence_length: [5]")
+    [line] = problems(tmp_path, text)
+    assert line.endswith("(grid points 2-3: 2 of 4; variant b)")
+
+
 def test_the_point_limit_counts_each_variant_times_the_grid(tmp_path, monkeypatch):
     monkeypatch.setattr(sweeps, "MAX_POINTS", 7)
     found = problems(tmp_path, VARIANTS.replace("[5, 0]", "[5, 6]"))
