@@ -51,6 +51,15 @@ def test_a_gain_figure_over_two_activations_is_refused(tmp_path):
     assert load_sweeps_of(tmp_path, GAIN_SWEEP.replace("[tanh, relu]", "[tanh]"))
 
 
+def test_a_gain_figure_with_one_point_not_drawn_normal_is_refused(tmp_path):
+    text = GAIN_SWEEP.replace("[tanh, relu]", "[tanh]") + "  weights.init: [normal, pytorch]\n"
+    (line,) = problems(tmp_path, text)
+    assert line.endswith(
+        "s.yaml: grid.weights.init: figure gain compares with mean-field theory, which is for "
+        "W_hh drawn N(0, g²/n): every point needs weights: {init: normal}"
+    )
+
+
 def test_points_whose_weights_cannot_be_built_are_named_and_the_others_are_not(tmp_path):
     (line,) = problems(tmp_path, SINGULAR_POINT)
     assert "s.yaml: w_hh.eigenvectors:" in line
