@@ -232,6 +232,20 @@ def test_architectures_figure_names_the_size_of_a_network_of_another_size(monkey
     np.testing.assert_array_equal(curves["b"]["log10_h"], 0.4 * np.arange(1, 7))
 
 
+def test_architectures_figure_takes_the_usual_size_from_most_networks_not_the_first(monkeypatch):
+    import rnngrad.figures.architectures as figure
+
+    calls = _captured(monkeypatch, figure, "plot_architectures")
+    scenarios = {
+        "c": {"hidden_size": 6, "sequence_length": 8},  # first, but the only one of its size
+        "a": {"hidden_size": 8, "sequence_length": 6},
+        "b": {"hidden_size": 8, "sequence_length": 6},
+    }
+    arrays = [_curve_arrays(8, 0.3), _curve_arrays(6, 0.1), _curve_arrays(6, 0.2)]
+    plots.plot_architectures(scenarios=scenarios, contributions_arrays=arrays)
+    assert list(calls[0]["curves"]) == ["c (n = 6, t = 8)", "a", "b"]
+
+
 def test_comparison_figure_puts_step_t_one_step_back(monkeypatch):
     import rnngrad.figures.comparison as figure
 
