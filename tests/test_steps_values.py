@@ -728,3 +728,17 @@ def test_spectra_and_training_figures_get_each_scenarios_own_arrays(monkeypatch)
     for calls in (training_calls, clipping_calls):
         assert calls[0]["runs"] == {"b": runs[0], "a": runs[1]}
         assert calls[0]["settings"] is scenarios
+
+
+def test_a_one_layer_bidirectional_vanilla_network_keeps_pytorchs_arrays_and_no_rules():
+    from rnngrad.numerics.theory import NOT_APPLICABLE
+    from rnngrad.steps.construct_w_hh import construct_w_hh
+
+    got = construct_w_hh(
+        checkpoint_arrays=_random_checkpoint(), hidden_size=N, input_size=M, w_hh={},
+        activation="tanh", weights={"init": "pytorch", "layers": 1, "bidirectional": True},
+    )  # fmt: skip
+    assert "W_hh" not in got
+    assert got["weight_hh_l0"].shape == got["weight_hh_l0_reverse"].shape == (N, N)
+    assert got["weight_ih_l0_reverse"].shape == (N, M)
+    assert str(got["eigenvalue_rule"]) == str(got["singular_value_condition"]) == NOT_APPLICABLE
