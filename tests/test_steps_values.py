@@ -742,3 +742,14 @@ def test_a_one_layer_bidirectional_vanilla_network_keeps_pytorchs_arrays_and_no_
     assert got["weight_hh_l0"].shape == got["weight_hh_l0_reverse"].shape == (N, N)
     assert got["weight_ih_l0_reverse"].shape == (N, M)
     assert str(got["eigenvalue_rule"]) == str(got["singular_value_condition"]) == NOT_APPLICABLE
+
+
+def test_a_two_layer_network_is_drawn_with_both_layers_the_upper_one_fed_by_h():
+    from rnngrad.steps.construct_w_hh import construct_w_hh
+
+    got = construct_w_hh(
+        checkpoint_arrays=_random_checkpoint(), hidden_size=N, input_size=M, w_hh={},
+        activation="tanh", weights={"init": "pytorch", "layers": 2},
+    )  # fmt: skip
+    assert got["weight_ih_l0"].shape == (N, M) and got["weight_ih_l1"].shape == (N, N)
+    assert got["weight_hh_l1"].shape == (N, N) and "weight_hh_l0_reverse" not in got
