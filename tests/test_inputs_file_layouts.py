@@ -33,3 +33,16 @@ def test_an_inputs_file_gives_the_array_numpy_loads(tmp_path, layout):
     assert got.shape == (3, 10)
     np.testing.assert_array_equal(got, want)
     assert np.array_equal(got, X.astype(want.dtype))
+
+
+def test_an_inputs_file_of_another_shape_names_both_shapes_and_their_axes(tmp_path):
+    from rnngrad.errors import InputError
+
+    path = tmp_path / "x.npy"
+    np.save(path, X.T)  # (sequence_length, input_size): transposed by mistake
+    with pytest.raises(InputError) as error:
+        read_inputs(path, shape=(3, 10))
+    assert str(error.value) == (
+        f"checkpoint.inputs.file: {path} holds an array of shape (10, 3); expected (3, 10) "
+        "(input_size, sequence_length)"
+    )
