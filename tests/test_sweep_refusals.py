@@ -95,3 +95,13 @@ def test_points_that_differ_only_in_their_seed_each_keep_their_own_seed(tmp_path
     )
     points = load(sweeps_dir=sweeps).sweeps["seeds"].points
     assert [settings["seed"] for _, settings in points.values()] == [7, 3, 4294967295]
+
+
+def test_a_sweeps_summary_keeps_its_chunks_in_point_order_past_point_9999():
+    from rnngrad.steps.summaries import summarize_sweep
+    from rnngrad.summaries.sweeps import point_name
+
+    chunks = [f"point,seed\n{point_name('s', i)},{i}\n" for i in (9_998, 9_999, 10_000)]
+    assert summarize_sweep(chunk_texts=chunks) == (
+        "point,seed\nsweeps/s/9998,9998\nsweeps/s/9999,9999\nsweeps/s/10000,10000\n"
+    )
