@@ -58,7 +58,11 @@ def test_markdown_lists_every_scenario_for_reading():
         ("vanishing", 0.0, "no"),
         ("exploding possible", 0.5, "yes"),
         ("exploding possible", -0.5, "consistent"),
+        ("exploding possible", 0.0, "consistent"),  # neutral is allowed, not predicted
         ("boundary", 0.0, "consistent"),
+        ("boundary", 0.5, "consistent"),
+        ("not applicable", 0.5, "n/a"),
+        ("vanishing", float("nan"), "n/a"),
     ],
 )
 def test_agreement_treats_exploding_as_a_necessary_condition(verdict, growth, expected):
@@ -151,3 +155,18 @@ def test_a_description_over_several_lines_stays_one_list_item_in_summary_md():
 
     row = synthetic_row("jacobian") | {"description": "first line\n\nsecond\tline \n"}
     assert summary_markdown([row]).splitlines()[-1] == "- `s`: first line second line"
+
+
+def test_summary_md_table_shows_four_significant_digits_and_escapes_pipes_in_names():
+    from rnngrad.summaries.comparison import summary_markdown
+
+    row = synthetic_row("jacobian") | {"scenario": "a|b", "gamma_rho": 0.123456}
+    header, rule, line = summary_markdown([row]).splitlines()[:3]
+    columns = [c for c in COLUMNS if c != "description"]
+    assert header == "| " + " | ".join(columns) + " |"
+    cells = dict(zip(columns, line[2:-2].split(" | "), strict=True))
+    assert cells["scenario"] == "a\\|b"
+    assert cells["growth_per_step"] == "-0.1235"  # -0.123456789 to 4 significant digits
+    assert cells["gamma_rho"] == "0.1235"
+    assert cells["mean_field_growth"] == "nan"
+    assert cells["n"] == "5" and cells["log10_contribution_k1"] == "-2.469"

@@ -29,3 +29,20 @@ def test_the_forget_gate_bias_is_the_value_given_in_every_layer_and_direction():
     }
     forget = gated._lstm_gates(np.zeros((n, 1)), np.zeros((n, 1)), np.zeros((m, 1)), **layer)[1]
     np.testing.assert_allclose(forget[:, 0], 1 / (1 + np.exp(2.5)), rtol=1e-15)
+
+
+def test_a_forget_bias_of_zero_is_set_not_skipped():
+    from rnngrad.steps.construct_w_hh import pytorch_weights
+
+    def draw(**more):
+        weights = {"init": "pytorch"} | more
+        return pytorch_weights(
+            np.random.RandomState(0), architecture="lstm", hidden_size=3, input_size=2,
+            weights=weights,
+        )  # fmt: skip
+
+    drawn, zero = draw(), draw(forget_bias=0.0)
+    assert np.all(drawn["bias_ih_l0"][3:6] != 0)  # PyTorch draws it from U(-1/√n, 1/√n)
+    np.testing.assert_array_equal(zero["bias_ih_l0"][3:6], 0.0)
+    np.testing.assert_array_equal(zero["bias_hh_l0"][3:6], 0.0)
+    np.testing.assert_array_equal(zero["bias_ih_l0"][6:], drawn["bias_ih_l0"][6:])

@@ -190,3 +190,16 @@ def test_building_exactly_the_work_limit_is_done_and_one_unit_more_is_refused(
     assert f"an estimated {work:.3g} units of n³ work; at most {work - 1:.3g} per sweep" in str(
         error.value
     )
+
+
+def test_the_work_refusal_lists_only_the_sizes_whose_points_are_built(repository, monkeypatch):
+    # Orthogonal eigenvectors are built at no cost at check time: n = 3 adds nothing to the work.
+    text = SWEEP.format(per_job="", n=4, eigenvectors="random", seeds="[0]") + (
+        "variants:\n  drawn: {}\n  normal: {hidden_size: 3, w_hh: {eigenvectors: orthogonal}}\n"
+    )
+    (repository / "config" / "sweeps" / "s.yaml").write_text(text)
+    monkeypatch.setattr(sweeps, "MAX_BUILD_WORK", 1)
+    with pytest.raises(ConfigError) as error:
+        load(repository)
+    [line] = error.value.problems
+    assert "builds W_hh for its points (hidden_size 4), an estimated" in line

@@ -232,6 +232,20 @@ def test_architectures_figure_names_the_size_of_a_network_of_another_size(monkey
     np.testing.assert_array_equal(curves["b"]["log10_h"], 0.4 * np.arange(1, 7))
 
 
+def test_architectures_figure_takes_the_usual_size_from_most_networks_not_the_first(monkeypatch):
+    import rnngrad.figures.architectures as figure
+
+    calls = _captured(monkeypatch, figure, "plot_architectures")
+    scenarios = {
+        "c": {"hidden_size": 6, "sequence_length": 8},  # first, but the only one of its size
+        "a": {"hidden_size": 8, "sequence_length": 6},
+        "b": {"hidden_size": 8, "sequence_length": 6},
+    }
+    arrays = [_curve_arrays(8, 0.3), _curve_arrays(6, 0.1), _curve_arrays(6, 0.2)]
+    plots.plot_architectures(scenarios=scenarios, contributions_arrays=arrays)
+    assert list(calls[0]["curves"]) == ["c (n = 6, t = 8)", "a", "b"]
+
+
 def test_comparison_figure_puts_step_t_one_step_back(monkeypatch):
     import rnngrad.figures.comparison as figure
 
@@ -714,3 +728,28 @@ def test_spectra_and_training_figures_get_each_scenarios_own_arrays(monkeypatch)
     for calls in (training_calls, clipping_calls):
         assert calls[0]["runs"] == {"b": runs[0], "a": runs[1]}
         assert calls[0]["settings"] is scenarios
+
+
+def test_a_one_layer_bidirectional_vanilla_network_keeps_pytorchs_arrays_and_no_rules():
+    from rnngrad.numerics.theory import NOT_APPLICABLE
+    from rnngrad.steps.construct_w_hh import construct_w_hh
+
+    got = construct_w_hh(
+        checkpoint_arrays=_random_checkpoint(), hidden_size=N, input_size=M, w_hh={},
+        activation="tanh", weights={"init": "pytorch", "layers": 1, "bidirectional": True},
+    )  # fmt: skip
+    assert "W_hh" not in got
+    assert got["weight_hh_l0"].shape == got["weight_hh_l0_reverse"].shape == (N, N)
+    assert got["weight_ih_l0_reverse"].shape == (N, M)
+    assert str(got["eigenvalue_rule"]) == str(got["singular_value_condition"]) == NOT_APPLICABLE
+
+
+def test_a_two_layer_network_is_drawn_with_both_layers_the_upper_one_fed_by_h():
+    from rnngrad.steps.construct_w_hh import construct_w_hh
+
+    got = construct_w_hh(
+        checkpoint_arrays=_random_checkpoint(), hidden_size=N, input_size=M, w_hh={},
+        activation="tanh", weights={"init": "pytorch", "layers": 2},
+    )  # fmt: skip
+    assert got["weight_ih_l0"].shape == (N, M) and got["weight_ih_l1"].shape == (N, N)
+    assert got["weight_hh_l1"].shape == (N, N) and "weight_hh_l0_reverse" not in got

@@ -85,6 +85,12 @@ def test_markdown_escapes_ampersands_and_pipes_and_names_what_is_not_a_number():
     assert lines[-1] == "- `s`: a &amp; b \\| c"
 
 
+def test_markdown_text_escapes_each_ampersand_once_before_the_angle_brackets():
+    from rnngrad.summaries.comparison import markdown_text
+
+    assert markdown_text("<b> & x<y") == "&lt;b&gt; &amp; x&lt;y"
+
+
 def test_summary_csv_gives_every_float_back_exactly():
     from rnngrad.summaries.comparison import summary_csv
     from rnngrad.summaries.sweeps import read_summary
@@ -94,3 +100,27 @@ def test_summary_csv_gives_every_float_back_exactly():
     for key, value in measured.items():
         if isinstance(value, float) and math.isfinite(value):
             assert back[key] == value, key
+
+
+def test_a_sweep_points_row_is_its_name_its_grid_values_then_the_summary_and_variances():
+    from rnngrad.summaries.sweeps import SUMMARY_COLUMNS, VARIANCE_COLUMNS, point_row
+
+    summary = row()
+    settings = {
+        "description": "d", "architecture": "vanilla", "activation": "tanh", "hidden_size": 3,
+        "sequence_length": 3, "contributions": {"method": "jacobian", "metric": "spectral_norm"},
+    }  # fmt: skip
+    contributions = {
+        "gamma": 1.0, "spectral_radius": 0.5, "spectral_norm": 0.7, "growth_per_step": -1.0,
+        "eigenvalue_rule": "vanishing", "singular_value_condition": "vanishing",
+        "mean_field_growth": 0.25, "log10_contribution": np.array([-1.0, -2.0, -3.0]),
+        "bias_variance": 0.5, "input_variance": 2.0,
+    }  # fmt: skip
+    point = point_row(
+        name="sweeps/s/0001", assignment={"variant": "a", "seed": 3}, settings=settings,
+        contributions=contributions,
+    )  # fmt: skip
+    assert list(point) == ["point", "variant", "seed", *SUMMARY_COLUMNS, *VARIANCE_COLUMNS]
+    assert (point["point"], point["variant"], point["seed"]) == ("sweeps/s/0001", "a", 3)
+    assert point["gamma_rho"] == 0.5 and point["measured"] == summary["measured"] == "vanishing"
+    assert (point["bias_variance"], point["input_variance"]) == (0.5, 2.0)

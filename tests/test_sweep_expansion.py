@@ -2,6 +2,7 @@
 own size, and refusals that name every variant and the key where the sweep sets it."""
 
 import pytest
+import yaml
 from conftest import load_sweeps
 
 from rnngrad.config import ConfigError
@@ -40,6 +41,18 @@ def test_a_variant_is_merged_into_the_base_key_by_key():
     assert base == {"weights": {"init": "pytorch", "gain": 2.0}, "seed": [1, 2]}  # untouched
 
 
+def test_a_points_assignment_names_its_variant_before_the_grid_values():
+    points = sweeps.variant_points(yaml.safe_load(VARIANTS))
+    assert [list(assignment) for assignment, _ in points] == [
+        ["variant", "seed", "sequence_length"]
+    ] * 8
+    assert [assignment for assignment, _ in points][:3] == [
+        {"variant": "a", "seed": 0, "sequence_length": 5},
+        {"variant": "a", "seed": 0, "sequence_length": 0},
+        {"variant": "a", "seed": 1, "sequence_length": 5},
+    ]
+
+
 def test_a_sweep_splits_into_chunks_of_its_own_points_per_job_before_the_default():
     points = {f"sweeps/s/{i:04d}": ({}, {}) for i in range(5)}
     own = Sweep(description="", definition={"points_per_job": 2}, points=points)
@@ -55,6 +68,13 @@ def test_a_problem_shared_by_points_of_several_variants_names_each_variant(tmp_p
         f"{tmp_path / 's.yaml'}: sequence_length: found 0; allowed: ≥ 1 "
         "(grid points 1, 3, 5, 7: 4 of 8; variant a, b)"
     ]
+
+
+def test_a_problem_of_one_variants_points_names_that_variant_only(tmp_path):
+    text = VARIANTS.replace("b: {activation: relu}", "b: {activation: soft}")
+    text = text.replace("sequence_length: [5, 0]", "sequence_length: [5]")
+    [line] = problems(tmp_path, text)
+    assert line.endswith("(grid points 2-3: 2 of 4; variant b)")
 
 
 def test_the_point_limit_counts_each_variant_times_the_grid(tmp_path, monkeypatch):

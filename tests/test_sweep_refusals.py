@@ -51,6 +51,15 @@ def test_a_gain_figure_over_two_activations_is_refused(tmp_path):
     assert load_sweeps_of(tmp_path, GAIN_SWEEP.replace("[tanh, relu]", "[tanh]"))
 
 
+def test_a_gain_figure_with_one_point_not_drawn_normal_is_refused(tmp_path):
+    text = GAIN_SWEEP.replace("[tanh, relu]", "[tanh]") + "  weights.init: [normal, pytorch]\n"
+    (line,) = problems(tmp_path, text)
+    assert line.endswith(
+        "s.yaml: grid.weights.init: figure gain compares with mean-field theory, which is for "
+        "W_hh drawn N(0, g²/n): every point needs weights: {init: normal}"
+    )
+
+
 def test_points_whose_weights_cannot_be_built_are_named_and_the_others_are_not(tmp_path):
     (line,) = problems(tmp_path, SINGULAR_POINT)
     assert "s.yaml: w_hh.eigenvectors:" in line
@@ -86,3 +95,13 @@ def test_points_that_differ_only_in_their_seed_each_keep_their_own_seed(tmp_path
     )
     points = load(sweeps_dir=sweeps).sweeps["seeds"].points
     assert [settings["seed"] for _, settings in points.values()] == [7, 3, 4294967295]
+
+
+def test_a_sweeps_summary_keeps_its_chunks_in_point_order_past_point_9999():
+    from rnngrad.steps.summaries import summarize_sweep
+    from rnngrad.summaries.sweeps import point_name
+
+    chunks = [f"point,seed\n{point_name('s', i)},{i}\n" for i in (9_998, 9_999, 10_000)]
+    assert summarize_sweep(chunk_texts=chunks) == (
+        "point,seed\nsweeps/s/9998,9998\nsweeps/s/9999,9999\nsweeps/s/10000,10000\n"
+    )
