@@ -27,11 +27,6 @@ def test_of_two_steps_whose_state_is_not_finite_the_first_is_named():
         preactivations(np.eye(2), np.ones((2, 1)), np.zeros(2), h, np.ones((1, 5)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="real bug: preactivations names the first overflowed column (step 0, finite h = 1e308 "
-    "whose a_0 overflows) instead of the first column whose h or x is not finite (step 3)",
-)
 def test_a_finite_column_that_overflows_is_not_named_as_the_state_that_is_not_finite():
     h = np.ones((2, 5))
     h[0, 0], h[1, 3] = 1e308, np.nan
@@ -86,11 +81,6 @@ def test_only_minus_infinity_counts_as_an_exact_zero():
     assert note.startswith("1 of 4 contributions are exactly 0 (log10 = −∞), not drawn")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="missing_values_note counts −∞ and NaN but not +∞, which the comparison figure also "
-    "leaves out: an overflowed contribution vanishes from the figure unsaid",
-)
 def test_the_comparison_says_when_it_leaves_out_a_value_of_plus_infinity():
     steps = np.arange(1, 6)
     figure = plot_comparison(curves={"a": (steps, np.array([0.0, 1.0, 2.0, np.inf, np.inf]))})

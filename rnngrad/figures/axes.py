@@ -63,10 +63,11 @@ def log10_axis(axes, frame, *, words: str) -> None:
 
 
 def missing_values_note(values) -> str:
-    """Say how many values cannot be drawn on a log axis (exact zeros, NaN), or ''."""
+    """Say how many values cannot be drawn on a log axis (exact zeros, NaN, +∞), or ''."""
     values = np.asarray(values, dtype=float)
     zeros = int(np.sum(np.isneginf(values)))
     nans = int(np.sum(np.isnan(values)))
+    overflows = int(np.sum(np.isposinf(values)))
     if zeros == values.size and values.size:
         return "every contribution is exactly 0 (log10 = −∞): nothing to draw on a log axis"
     if nans == values.size and values.size:
@@ -78,6 +79,8 @@ def missing_values_note(values) -> str:
         )
     if nans:
         parts.append(f"{nans} of {values.size} are NaN, not drawn")
+    if overflows:
+        parts.append(f"{overflows} of {values.size} overflowed float64 (+∞), not drawn")
     return "; ".join(parts)
 
 

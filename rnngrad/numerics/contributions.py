@@ -74,8 +74,10 @@ def preactivations(w_hh, w_hx, b_h, h, x) -> np.ndarray:
     overflowed = ~np.isfinite(a).all(axis=0)
     if overflowed.any():
         state, inputs = h[:, overflowed], x[:, overflowed]
-        if not (np.isfinite(state).all() and np.isfinite(inputs).all()):
-            step = int(np.flatnonzero(overflowed)[0])
+        # The step named is the first whose h or x is not finite, not the first that overflowed.
+        not_finite = ~(np.isfinite(state).all(axis=0) & np.isfinite(inputs).all(axis=0))
+        if not_finite.any():
+            step = int(np.flatnonzero(overflowed)[np.argmax(not_finite)])
             msg = f"h or x is not finite (inf or NaN) at step i = {step}"
             raise ValueError(msg)
         scale = np.maximum(np.abs(state).max(axis=0), np.abs(inputs).max(axis=0, initial=0.0))
