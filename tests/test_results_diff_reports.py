@@ -153,3 +153,20 @@ def test_summary_md_numbers_get_its_printed_precision_csv_numbers_the_arrays_rto
     assert compare_results(expected, actual)[1] == (
         "summary.md: number 0.1235 became 0.1255 (> 0.001 relative)"
     )
+
+
+def test_a_number_printed_with_a_true_minus_sign_is_read_whole(trees):
+    # summary_compact.csv prints growth 1.288e−16 (U+2212): read as 1.288, a last-bit change to
+    # 9.825e−16 looked like a change of 8.5, and a sign flip of −0.5 went unseen.
+    expected, actual = trees
+    (expected / "summary.csv").write_text("name,growth\na,1.288e−16\nb,−0.5\n")
+    (actual / "summary.csv").write_text("name,growth\na,9.825e−16\nb,−0.5\n")
+    assert compare_results(expected, actual) == []
+    (actual / "summary.csv").write_text("name,growth\na,1.288e−3\nb,−0.5\n")
+    assert compare_results(expected, actual) == [
+        "summary.csv: number 1.288e−16 became 1.288e−3 (> 1e-12 relative)"
+    ]
+    (actual / "summary.csv").write_text("name,growth\na,1.288e−16\nb,0.5\n")
+    assert compare_results(expected, actual) == [
+        "summary.csv: number −0.5 became 0.5 (> 1e-12 relative)"
+    ]

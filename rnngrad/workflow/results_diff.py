@@ -47,7 +47,8 @@ def _npz_differences(expected, actual, *, rtol) -> list[str]:
         return found
 
 
-_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+# Tables print a true minus sign (U+2212), also in exponents: 1.288e−16 is one number, not 1.288.
+_NUMBER = re.compile(r"[-+−]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+−]?\d+)?")
 # summary.md prints 4 significant digits: a last-bit change can move the last digit.
 TEXT_RTOL = {".csv": None, ".md": 1e-3}
 
@@ -58,7 +59,8 @@ def _text_differences(expected, actual, *, rtol) -> list[str]:
     if _NUMBER.split(want) != _NUMBER.split(got):
         return ["text differs"]
     for a, b in zip(_NUMBER.findall(want), _NUMBER.findall(got), strict=True):
-        if abs(float(a) - float(b)) > rtol * max(1.0, abs(float(a))):
+        x, y = float(a.replace("−", "-")), float(b.replace("−", "-"))
+        if abs(x - y) > rtol * max(1.0, abs(x)):
             return [f"number {a} became {b} (> {rtol:g} relative)"]
     return []
 
