@@ -3,6 +3,7 @@
 import os
 import re
 import textwrap
+from pathlib import Path
 
 import pytest
 from conftest import FORCE_ALL, FORCE_ALL_BUT_TRAINED, ROOT, snakemake, tree_bytes
@@ -55,13 +56,33 @@ def test_forced_rerun_reproduces_committed_results_and_writes_nothing_elsewhere(
     assert os.listdir(project_copy / "logs")
 
 
-def test_other_blas_kernels_stay_within_documented_tolerance(project_copy, monkeypatch):
-    # The workflow pins AVX2 kernels (rnngrad.workflow.kernels); older ones (AVX, SSE4.2) stand in
-    # for a CPU without AVX2, where the pin does not apply: last bits may change, 1e-12 must hold.
-    monkeypatch.setenv("OPENBLAS_CORETYPE", "Sandybridge")
-    monkeypatch.setenv("NPY_ENABLE_CPU_FEATURES", "X86_V2")
+# What an AVX-512 CPU's own kernels change beyond 1e-12 when the pin is lifted (README,
+# Reproducibility): all ill-conditioned, none a verdict or a course number.
+UNPINNED_DIFFERENCES = (
+    "/w_hh.npz: Q:",  # eigenvectors: each one's sign is arbitrary, close eigenvalues mix them
+    "/contributions.npz: h:",  # states rolled out over many steps: up to 2e-12
+    "/contributions.npz: c:",
+    "tanh_orthogonal_edge/contributions.npz: log10_contribution_h:",  # γρ = 1: the edge of chaos
+    "lstm_two_layers/contributions.npz: lyapunov_exponents:",  # exponents near 0
+    "lstm_two_layers/spectrum.png:",
+    "comparison/spectra.png:",
+    "tanh_orthogonal_below/contributions.png:",
+    "activation/slider.html:",
+)
+
+
+def test_unpinned_avx512_kernels_change_only_the_documented_outputs(project_copy, monkeypatch):
+    # The pin (rnngrad.workflow.kernels) exists because of these differences; this measures them.
+    if "avx512f" not in Path("/proc/cpuinfo").read_text():
+        pytest.skip("this CPU has no AVX-512: its own kernels are the pinned AVX2 ones")
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "SkylakeX")
+    monkeypatch.setenv("NPY_ENABLE_CPU_FEATURES", "X86_V3 X86_V4 AVX512_ICL")
     snakemake(project_copy, "--cores", "4", *FORCE_ALL_BUT_TRAINED)
-    assert compare_results(ROOT / "results", project_copy / "results", rtol=1e-12) == []
+    found = compare_results(ROOT / "results", project_copy / "results", rtol=1e-12)
+    differences = [line for line in found if "/provenance/" not in line]
+    assert differences  # else the pin would not be needed, and the README would be wrong
+    assert not [line for line in differences if line.startswith("course_")]
+    assert [line for line in differences if not any(m in line for m in UNPINNED_DIFFERENCES)] == []
 
 
 def test_added_scenario_builds_only_itself(project_copy):
