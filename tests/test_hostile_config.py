@@ -158,6 +158,13 @@ def test_scenarios_dir_that_is_a_file(tmp_path):
     assert "scenarios_dir: no such folder" in str(error.value)
 
 
+def test_a_missing_scenarios_dir_is_refused_not_read_as_no_scenarios(tmp_path):
+    # sweeps_dir may be absent (no sweeps); scenarios_dir may not: a typo would build nothing.
+    with pytest.raises(ConfigError) as error:
+        load(tmp_path / "absent")
+    assert error.value.problems == [f"{tmp_path}/absent: scenarios_dir: no such folder"]
+
+
 def test_shipped_config_checks_in_bounded_time():
     start = time.monotonic()
     project = load(ROOT / "config" / "scenarios", ROOT / "config" / "sweeps")
