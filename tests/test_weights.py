@@ -220,6 +220,13 @@ def test_gated_from_pytorch_names_the_gated_functions_arguments():
         np.testing.assert_array_equal(array, arrays[f"{name}_l0"])
 
 
+@pytest.mark.parametrize("architecture", GATES)
+def test_layer0_sizes_are_hidden_size_from_w_hh_and_input_size_from_w_ih_columns(architecture):
+    # N != M: the input size is weight_ih_l0's column count, not its rows over the gate count.
+    sizes = weight_arrays.layer0_sizes(draw(architecture, n=N, m=M), GATES[architecture])
+    assert sizes == (N, M)
+
+
 # --- files
 
 
