@@ -117,6 +117,19 @@ def test_a_frame_under_two_decades_wide_is_widened_to_whole_decades(low, high):
     assert frame == (np.floor(low - 0.1), np.ceil(high + 0.1)) and note == ""
 
 
+def test_a_frame_exactly_two_decades_wide_is_padded_not_widened_to_whole_decades():
+    frame, note = log_frame(np.array([0.0, 2.0]))
+    assert frame == pytest.approx((-0.1, 2.1)) and note == ""
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"), [(0.0, 0.0, (-1.0, 1.0)), (-2.0, -1.0, (-3.0, 0.0))]
+)
+def test_a_narrow_frame_on_whole_decades_still_gets_a_decade_of_room_each_side(low, high, expected):
+    frame, _ = log_frame(np.array([low, high]))
+    assert frame == expected
+
+
 def test_thirty_decades_still_read_as_powers_of_ten_and_more_as_plain_log10():
     axes = new_figure().add_subplot()
     log10_axis(axes, (-30.0, 0.0), words="w")
