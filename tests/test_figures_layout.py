@@ -469,3 +469,26 @@ def test_a_grid_too_tall_for_its_figure_grows_so_each_row_keeps_its_least_height
     for (axes,) in grid:
         height = axes.get_position().height * figure.get_figheight()
         assert height == pytest.approx(layout.MIN_ROW_HEIGHT, abs=0.01)
+
+
+def test_a_key_that_fits_beside_the_axes_only_in_three_columns_still_goes_beside_them():
+    with matplotlib.rc_context(style.figure(venue="page", aspect=0.5)):
+        figure = new_figure()
+        axes = figure.add_subplot()
+        handles = [axes.plot([0, 1], label=f"s{number}")[0] for number in range(30)]
+        renderer = figure.canvas.get_renderer()
+        heights = {}
+        for columns in (2, 3):
+            legend = figure.legend(handles, [h.get_label() for h in handles], ncols=columns)
+            heights[columns] = legend.get_window_extent(renderer).height / figure.dpi
+            legend.remove()
+        legend, side = layout.key(figure, handles, height_inches=(heights[2] + heights[3]) / 2)
+    assert side == "right" and legend._ncols == 3
+
+
+def test_a_caption_is_wrapped_to_the_figures_width_not_its_height():
+    with matplotlib.rc_context(style.figure(venue="page", aspect=0.3)):
+        figure = new_figure()  # far wider than tall
+        text = layout.caption(figure, " ".join(["word"] * 120))
+        width = text.get_window_extent(figure.canvas.get_renderer()).width / figure.dpi
+    assert 0.8 * figure.get_figwidth() < width <= figure.get_figwidth()
