@@ -512,3 +512,13 @@ def test_a_gru_given_an_h_block_draws_only_its_whole_state():
     curve = {"steps_back": steps, "log10": -steps, "log10_h": -2 * steps, "architecture": "gru"}
     axes = plot_architectures(curves={"g": curve}).axes[0]
     assert [line.get_label() for line in axes.get_lines()[:-1]] == ["g"]  # then the 10^0 line
+
+
+def test_the_architectures_title_names_every_family_drawn_in_a_fixed_order():
+    steps = np.arange(1.0, 6.0)
+    curves = {name: {"steps_back": steps, "log10": -steps, "architecture": name}
+              for name in ("gru", "vanilla", "lstm")}  # fmt: skip
+    title = plot_architectures(curves=curves).axes[0].get_title()
+    assert title == "How much of the gradient survives each step back: vanilla RNN, LSTM, GRU"
+    only_gru = plot_architectures(curves={"g": curves["gru"]}).axes[0].get_title()
+    assert only_gru.endswith(": GRU")
