@@ -142,6 +142,17 @@ def test_comparison_panels_follow_the_families_in_order():
     assert titles == [f"(a) {FAMILIES[-2]}", f"(b) {FAMILIES[-1]}"]
 
 
+@pytest.mark.parametrize(("count", "rows", "columns"), [(3, 1, 3), (5, 2, 3)])
+def test_comparison_panels_fill_rows_of_three(count, rows, columns):
+    names = list(curves(count))
+    families = {name: FAMILY_NAMES[i % count] for i, name in enumerate(names)}
+    figure = plot_comparison(curves=curves(count), families=families)
+    boxes = [axes.get_position() for axes in figure.axes if axes.get_title(loc="left")]
+    assert len(boxes) == count
+    assert len({round(box.y0, 3) for box in boxes}) == rows
+    assert len({round(box.x0, 3) for box in boxes}) == columns
+
+
 def test_comparison_shows_and_explains_curves_it_cannot_draw():
     figure = plot_comparison(curves=curves(3))
     notes = " ".join(text.get_text().replace("\n", " ") for text in figure.texts)
