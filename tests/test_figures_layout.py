@@ -493,8 +493,10 @@ def test_a_key_that_fits_beside_the_axes_only_in_three_columns_still_goes_beside
             legend = figure.legend(handles, [h.get_label() for h in handles], ncols=columns)
             heights[columns] = legend.get_window_extent(renderer).height / figure.dpi
             legend.remove()
-        legend, side = layout.key(figure, handles, height_inches=(heights[2] + heights[3]) / 2)
-    assert side == "right" and legend._ncols == 3
+        height = (heights[2] + heights[3]) / 2
+        legend, side = layout.key(figure, handles, height_inches=height)
+        drawn = legend.get_window_extent(renderer).height / figure.dpi
+    assert side == "right" and drawn == pytest.approx(heights[3])  # three columns
 
 
 def test_a_caption_is_wrapped_to_the_figures_width_not_its_height():
