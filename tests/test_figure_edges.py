@@ -85,6 +85,13 @@ def test_the_rules_frame_holds_the_boundary_at_log10_1_even_far_from_every_point
     assert low < -3.0 < 0 < high
 
 
+def test_the_rules_frame_keeps_points_within_half_a_decade_of_a_tight_bulk():
+    low, high = inlier_limits(np.array([0.0, 0.0, 0.0, 0.0, 1.0]))  # reach 3 × 0.5 decade
+    assert (low, high) == pytest.approx((-0.12, 1.12))
+    low, high = inlier_limits(np.array([0.0, 0.0, 0.0, 0.0, 2.0]))  # 2.0 is past the reach
+    assert (low, high) == pytest.approx((-0.024, 0.024))
+
+
 def test_points_chained_closer_than_the_radius_share_one_label():
     pixels = np.array([[0.0, 0.0], [9.0, 0.0], [18.0, 0.0], [100.0, 0.0]])
     assert point_groups(pixels, radius=10) == [[0, 1, 2], [3]]
@@ -115,6 +122,19 @@ def test_a_points_series_is_named_by_its_eigenvectors_not_its_seed_length_or_sca
 def test_a_frame_under_two_decades_wide_is_widened_to_whole_decades(low, high):
     frame, note = log_frame(np.array([low, high]))
     assert frame == (np.floor(low - 0.1), np.ceil(high + 0.1)) and note == ""
+
+
+def test_a_frame_exactly_two_decades_wide_is_padded_not_widened_to_whole_decades():
+    frame, note = log_frame(np.array([0.0, 2.0]))
+    assert frame == pytest.approx((-0.1, 2.1)) and note == ""
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"), [(0.0, 0.0, (-1.0, 1.0)), (-2.0, -1.0, (-3.0, 0.0))]
+)
+def test_a_narrow_frame_on_whole_decades_still_gets_a_decade_of_room_each_side(low, high, expected):
+    frame, _ = log_frame(np.array([low, high]))
+    assert frame == expected
 
 
 def test_thirty_decades_still_read_as_powers_of_ten_and_more_as_plain_log10():
@@ -209,6 +229,15 @@ def test_a_bound_within_one_and_a_half_decades_of_a_narrow_curve_is_shown_whole(
     assert note == "" and low <= 0.0 and high >= 1.9
     (low, high), note = log_frame(np.array([0.0, 0.5]), log10_bound=np.array([0.5, 2.1]))
     assert note.endswith("it reaches 10^2") and high < 2.1
+
+
+def test_the_phase_figure_says_what_its_spread_is_over():
+    rows = [phase_row(f"p{draw}", "random", 0, 10, 0.5, 2.0, -0.1 * draw) | {"draw": draw}
+            for draw in range(3)]  # fmt: skip
+    for row in rows:
+        del row["seed"]
+    figure = plot_phase(rows=rows, description="d", spread_over="draw")
+    assert figure.axes[0].get_ylabel() == "growth per step (log10)\nmean ± std over draws"
 
 
 def test_the_norm_panel_draws_the_longest_sequence_solid_and_the_shorter_dotted():

@@ -142,6 +142,17 @@ def test_comparison_panels_follow_the_families_in_order():
     assert titles == [f"(a) {FAMILIES[-2]}", f"(b) {FAMILIES[-1]}"]
 
 
+@pytest.mark.parametrize(("count", "rows", "columns"), [(3, 1, 3), (5, 2, 3)])
+def test_comparison_panels_fill_rows_of_three(count, rows, columns):
+    names = list(curves(count))
+    families = {name: FAMILY_NAMES[i % count] for i, name in enumerate(names)}
+    figure = plot_comparison(curves=curves(count), families=families)
+    boxes = [axes.get_position() for axes in figure.axes if axes.get_title(loc="left")]
+    assert len(boxes) == count
+    assert len({round(box.y0, 3) for box in boxes}) == rows
+    assert len({round(box.x0, 3) for box in boxes}) == columns
+
+
 def test_comparison_shows_and_explains_curves_it_cannot_draw():
     figure = plot_comparison(curves=curves(3))
     notes = " ".join(text.get_text().replace("\n", " ") for text in figure.texts)
@@ -469,3 +480,28 @@ def test_a_grid_too_tall_for_its_figure_grows_so_each_row_keeps_its_least_height
     for (axes,) in grid:
         height = axes.get_position().height * figure.get_figheight()
         assert height == pytest.approx(layout.MIN_ROW_HEIGHT, abs=0.01)
+
+
+def test_a_key_that_fits_beside_the_axes_only_in_three_columns_still_goes_beside_them():
+    with matplotlib.rc_context(style.figure(venue="page", aspect=0.5)):
+        figure = new_figure()
+        axes = figure.add_subplot()
+        handles = [axes.plot([0, 1], label=f"s{number}")[0] for number in range(30)]
+        renderer = figure.canvas.get_renderer()
+        heights = {}
+        for columns in (2, 3):
+            legend = figure.legend(handles, [h.get_label() for h in handles], ncols=columns)
+            heights[columns] = legend.get_window_extent(renderer).height / figure.dpi
+            legend.remove()
+        height = (heights[2] + heights[3]) / 2
+        legend, side = layout.key(figure, handles, height_inches=height)
+        drawn = legend.get_window_extent(renderer).height / figure.dpi
+    assert side == "right" and drawn == pytest.approx(heights[3])  # three columns
+
+
+def test_a_caption_is_wrapped_to_the_figures_width_not_its_height():
+    with matplotlib.rc_context(style.figure(venue="page", aspect=0.3)):
+        figure = new_figure()  # far wider than tall
+        text = layout.caption(figure, " ".join(["word"] * 120))
+        width = text.get_window_extent(figure.canvas.get_renderer()).width / figure.dpi
+    assert 0.8 * figure.get_figwidth() < width <= figure.get_figwidth()

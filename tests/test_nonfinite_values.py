@@ -76,6 +76,11 @@ def test_a_series_that_is_not_numbers_is_refused_by_name():
         check_series("log10_contribution", ["a", "b"])
 
 
+def test_a_series_of_the_wrong_length_says_both_its_length_and_the_expected_one():
+    with pytest.raises(ValueError, match="^log10 has 3 values; expected 5, one per step back$"):
+        check_series("log10", [1.0, 2.0, 3.0], length=5)
+
+
 def test_only_minus_infinity_counts_as_an_exact_zero():
     note = missing_values_note(np.array([0.0, -np.inf, np.inf, -1.0]))
     assert note.startswith("1 of 4 contributions are exactly 0 (log10 = −∞), not drawn")

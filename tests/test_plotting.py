@@ -171,6 +171,22 @@ def test_lstm_figure_shows_its_h_block_and_growth_per_step():
     np.testing.assert_array_equal(figure.axes[0].lines[1].get_ydata(), log10 - 0.5)
 
 
+def test_the_key_takes_the_growth_per_step_from_the_theory_when_not_given():
+    labels = [text.get_text() for text in exact_figure().axes[0].get_legend().texts]
+    assert labels[0] == "measured, growth 0.3000 per step"  # theory's growth_per_step
+
+
+@pytest.mark.parametrize("architecture", ["lstm", "gru"])
+def test_the_caption_names_the_jacobian_of_the_drawn_architecture(architecture):
+    words = {
+        "lstm": "(∂z_{i+1}/∂z_i)ᵀ of PyTorch's LSTM",
+        "gru": "(∂h_{i+1}/∂h_i)ᵀ of PyTorch's GRU",
+    }
+    figure = exact_figure(architecture=architecture)
+    caption = " ".join(" ".join(text.get_text().split()) for text in figure.texts)
+    assert words[architecture] in caption and "diag(σ'(a_i))" not in caption
+
+
 def test_a_long_range_is_drawn_as_plain_log10():
     t = 1000
     k = np.arange(1, t + 1)

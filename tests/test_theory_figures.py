@@ -286,6 +286,19 @@ def test_spectra_zoom_covers_the_top_quarter_of_every_spectrum():
         assert low <= top.min() and top.max() <= high
 
 
+def test_spectra_zoom_includes_the_last_exponent_of_an_exact_quarter():
+    exponents = np.concatenate([np.zeros(7), [-1.0], np.full(24, -2.0)])  # 8 = 32 / 4
+    low, _ = plot_spectra(spectra={"s": exponents}).axes[1].get_ylim()
+    assert low < -1.0
+
+
+def test_a_flat_top_of_a_spectrum_still_zooms_to_a_level_a_hair_away():
+    exponents = np.concatenate([np.full(8, 3e-4), np.linspace(-0.1, -1, 24)])
+    zoom = plot_spectrum(exponents=exponents, growth_per_step=3e-4, title="t").axes[1]
+    low, high = zoom.get_ylim()
+    assert low < 0.0 < 3e-4 < high  # 0 lies within half a thousandth of the flat top
+
+
 @pytest.mark.parametrize("count", [1, 3, 25])
 def test_spectra_text_is_readable(count):
     assert_readable(plot_spectra(spectra=spectra(count)))
@@ -512,3 +525,13 @@ def test_a_gru_given_an_h_block_draws_only_its_whole_state():
     curve = {"steps_back": steps, "log10": -steps, "log10_h": -2 * steps, "architecture": "gru"}
     axes = plot_architectures(curves={"g": curve}).axes[0]
     assert [line.get_label() for line in axes.get_lines()[:-1]] == ["g"]  # then the 10^0 line
+
+
+def test_the_architectures_title_names_every_family_drawn_in_a_fixed_order():
+    steps = np.arange(1.0, 6.0)
+    curves = {name: {"steps_back": steps, "log10": -steps, "architecture": name}
+              for name in ("gru", "vanilla", "lstm")}  # fmt: skip
+    title = plot_architectures(curves=curves).axes[0].get_title()
+    assert title == "How much of the gradient survives each step back: vanilla RNN, LSTM, GRU"
+    only_gru = plot_architectures(curves={"g": curves["gru"]}).axes[0].get_title()
+    assert only_gru.endswith(": GRU")

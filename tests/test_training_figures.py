@@ -317,3 +317,11 @@ def test_the_steps_back_axis_ticks_whole_steps_from_the_last_state_to_the_first(
     steps_back_axis(axes.xaxis, steps, label="steps back")
     assert [float(tick) for tick in axes.get_xticks()] == ticks
     assert axes.get_xlabel() == "steps back"
+
+
+def test_the_length_sweep_draws_the_median_not_the_mean_of_three_seeds():
+    rows = [{"architecture": "gru", "length": 10.0, "seed": float(seed), "loss_ratio": ratio,
+             "learned": "no"} for seed, ratio in enumerate((0.1, 0.2, 0.9))]  # fmt: skip
+    (axes,) = plot_length_sweep(rows=rows).axes
+    medians = {line.get_label(): line.get_ydata() for line in _lines(axes, "")}
+    np.testing.assert_array_equal(medians["gru: median of its seeds"], [0.2])  # mean: 0.4
